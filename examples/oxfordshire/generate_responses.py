@@ -1,0 +1,146 @@
+"""Generate the SYNTHETIC Oxfordshire questionnaire responses (responses.csv).
+
+The numbers are made up but shaped like a real return: two questionnaire waves with the
+dates and participants of Oxfordshire's 2009 plan, leaders rating integration higher than
+frontline staff, children and young people lower, some "don't know", "not applicable"
+and blank answers, a few people who stopped part way, and free-text comments.
+
+    python examples/oxfordshire/generate_responses.py [--out responses.csv] [--seed 2009]
+
+The same seed always writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+
+from owcf.errors import ProblemLog
+from owcf.framework import read_framework
+from owcf.questionnaire import read_questionnaire
+from owcf.resources import default_framework_path, default_questionnaire_path
+
+HERE = Path(__file__).resolve().parent
+
+WAVE_1 = (dt.datetime(2009, 1, 23, 8), dt.datetime(2009, 3, 31, 18))
+WAVE_2 = (dt.datetime(2009, 4, 1, 8), dt.datetime(2009, 5, 29, 18))
+# (workforce group, wave, frontline staff, leaders and managers)
+GROUPS = [
+    ("early_years", WAVE_1, 78, 14),
+    ("education", WAVE_1, 96, 18),
+    ("health", WAVE_1, 70, 13),
+    ("lscb", WAVE_1, 16, 9),
+    ("social_family_community", WAVE_1, 74, 14),
+    ("integrated_youth_support", WAVE_2, 38, 8),
+    ("sport_culture", WAVE_2, 24, 6),
+]
+CHILDREN = 142
+AUDIENCE_SHIFT = {"workforce": 0.0, "leaders_managers": 0.5, "children_young_people": -0.3}
+GROUP_SHIFT = {"early_years": 0.15, "education": -0.2, "health": -0.1, "lscb": 0.25,
+               "social_family_community": 0.1, "integrated_youth_support": 0.2,
+               "sport_culture": -0.25, None: 0.0}
+# chance of each non-answer per asked item, by audience: (don't know, not applicable, blank)
+NON_ANSWER = {"workforce": (0.05, 0.02, 0.02), "leaders_managers": (0.02, 0.01, 0.01),
+              "children_young_people": (0.08, 0.03, 0.04)}
+COMMENTS = {
+    "workforce": [
+        "We still fill in different referral forms for each service.",
+        "Multi-agency training last year was really useful; more please.",
+        "Hard to know who the lead professional is for some families.",
+        "Information sharing with health has improved since the locality meetings started.",
+        "Supervision is often cancelled when caseloads are high.",
+        "I'd like more time to meet colleagues from other services.",
+    ],
+    "leaders_managers": [
+        "The area board teams are starting to make a difference.",
+        "We need better workforce data from the voluntary sector.",
+        "Recruitment of experienced social workers remains our biggest risk.",
+        "Joint commissioning is helping but pooled budgets are small.",
+    ],
+    "children_young_people": [
+        "My key worker really listens to me.",
+        "I had to tell my story lots of times.",
+        "The youth centre staff and school talk to each other which helps.",
+        "Nobody asked what we thought about the changes.",
+    ],
+}
+
+
+def _when(rng: np.random.Generator, wave: tuple[dt.datetime, dt.datetime], n: int) -> list[str]:
+    span = (wave[1] - wave[0]).total_seconds()
+    offsets = np.sort(rng.uniform(0, span, n))
+    return [(wave[0] + dt.timedelta(seconds=int(s))).isoformat() for s in offsets]
+
+
+def generate(seed: int = 2009) -> list[dict[str, str]]:
+    """The synthetic respondents as CSV rows (column name -> text)."""
+    log = ProblemLog()
+    framework = read_framework(default_framework_path(), log)
+    questionnaire = read_questionnaire(default_questionnaire_path(), log, framework)
+    log.raise_if_errors()
+    assert framework is not None and questionnaire is not None
+    rng = np.random.default_rng(seed)
+    dims = [d.id for d in framework.dimensions]
+    # where the trust "really" is on each dimension: mostly developing to established
+    truth = dict(zip(dims, rng.uniform(2.3, 3.7, len(dims)), strict=True))
+
+    people: list[tuple[str, str | None, str]] = []
+    for group, wave, staff, leaders in GROUPS:
+        times = _when(rng, wave, staff + leaders)
+        audiences = ["workforce"] * staff + ["leaders_managers"] * leaders
+        rng.shuffle(audiences)
+        people += [(a, group, t) for a, t in zip(audiences, times, strict=True)]
+    people += [("children_young_people", None, t) for t in _when(rng, WAVE_2, CHILDREN)]
+    people.sort(key=lambda p: p[2])
+
+    rows = []
+    for number, (audience, group, submitted) in enumerate(people, start=1):
+        person = rng.normal(0, 0.45)
+        stops_after = len(questionnaire.items)
+        if rng.random() < 0.05:  # gave up part way through
+            stops_after = int(rng.integers(10, len(questionnaire.items)))
+        dk, na, blank = NON_ANSWER[audience]
+        row = {"respondent_id": f"OX{number:04d}", "audience": audience,
+               "workforce_group": group or "", "submitted": submitted}
+        for position, item in enumerate(questionnaire.items):
+            draw = rng.random()
+            latent = (truth[item.dimension] + AUDIENCE_SHIFT[audience] + GROUP_SHIFT[group]
+                      + person + rng.normal(0, 0.75))
+            if not item.asked_of(audience) or position >= stops_after or draw < blank:
+                row[item.id] = ""
+            elif draw < blank + dk:
+                row[item.id] = "DK"
+            elif draw < blank + dk + na:
+                row[item.id] = "NA"
+            else:
+                answer = int(np.clip(np.rint(latent), 1, 5))
+                row[item.id] = str(6 - answer if item.reverse else answer)
+        pool = COMMENTS[audience]
+        row["comment"] = pool[int(rng.integers(len(pool)))] if rng.random() < 0.2 else ""
+        rows.append(row)
+    return rows
+
+
+def write(rows: list[dict[str, str]], out: Path) -> None:
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=HERE / "responses.csv")
+    parser.add_argument("--seed", type=int, default=2009)
+    args = parser.parse_args()
+    rows = generate(args.seed)
+    write(rows, args.out)
+    print(f"wrote {len(rows)} respondents to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

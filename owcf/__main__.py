@@ -1,0 +1,3 @@
+from owcf.cli import main
+
+main()

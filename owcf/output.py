@@ -1,0 +1,52 @@
+"""Analysis results as flat rows, CSV text safe for spreadsheets, and JSON text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from owcf.analysis import Analysis
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise text a spreadsheet would run as a formula (a leading ', as Excel expects)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def analysis_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """One row per group and colour or dimension, colours before their dimensions."""
+    rows = []
+    labels = [*analysis.categories, "blank"]
+    for group in analysis.groups:
+        key = {column: group.by.get(column) for column in analysis.by}
+        dims = {c.id: [d for d in group.dimensions if d.colour == c.id] for c in group.colours}
+        for colour in group.colours:
+            for scope, est in [("colour", colour)] + [("dimension", d) for d in dims[colour.id]]:
+                row: dict[str, Any] = dict(key)
+                row |= {"scope": scope, "id": est.id, "name": est.name,
+                        "colour": est.colour or est.id, "n": est.n, "mean": est.mean,
+                        "sd": est.sd, "ci_low": est.ci_low, "ci_high": est.ci_high}
+                row |= {f"count_{lab}": est.counts[lab] for lab in labels}
+                row["suppressed"] = ";".join(est.suppressed)
+                rows.append(row)
+    return rows
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if v is None else spreadsheet_safe(v)) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def to_json(data: object) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,27 @@
+"""Where the bundled frameworks, templates and examples live.
+
+In a checkout (or an editable install) they are the top-level folders of the repository;
+in an installed wheel they travel inside the package as ``owcf/_data/...``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """The bundled folder ``name`` (``frameworks``, ``templates`` or ``examples``)."""
+    bundled = _PACKAGE / "_data" / name
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE.parent / name
+
+
+def default_framework_path() -> Path:
+    return data_dir("frameworks") / "owcf.yaml"
+
+
+def default_questionnaire_path() -> Path:
+    return data_dir("frameworks") / "owcf-questionnaire.yaml"

@@ -1,0 +1,143 @@
+"""Check frameworks, questionnaires, trust YAML and responses CSVs against each other.
+
+Every problem in every file is collected in one pass; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from owcf.errors import Problem, ProblemLog
+from owcf.framework import SCHEMA as FRAMEWORK_SCHEMA
+from owcf.framework import Framework, read_framework
+from owcf.questionnaire import SCHEMA as QUESTIONNAIRE_SCHEMA
+from owcf.questionnaire import Questionnaire, check_coverage, read_questionnaire
+from owcf.resources import default_framework_path, default_questionnaire_path
+from owcf.trust import SCHEMA as TRUST_SCHEMA
+from owcf.trust import TRUST_FILE, read_trust, resolve_reference
+
+KINDS = {FRAMEWORK_SCHEMA: "framework", QUESTIONNAIRE_SCHEMA: "questionnaire",
+         TRUST_SCHEMA: "trust"}
+
+
+@dataclass
+class ValidationReport:
+    """What was checked and what is wrong with it."""
+
+    files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    def to_dict(self) -> dict[str, object]:
+        errors = sum(p.severity == "error" for p in self.problems)
+        return {"valid": self.ok, "files": self.files, "errors": errors,
+                "warnings": len(self.problems) - errors,
+                "problems": [p.to_dict() for p in self.problems]}
+
+
+def kind_of(path: Path) -> str:
+    """'framework', 'questionnaire', 'trust', 'responses', 'workspace' or 'unknown'."""
+    if path.is_dir():
+        return "workspace"
+    if path.suffix.lower() in {".csv", ".tsv", ".txt"}:
+        return "responses"
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        try:
+            with path.open(encoding="utf-8-sig") as handle:
+                for line in handle:  # the schema line, without parsing a possibly broken file
+                    if line.startswith("schema:"):
+                        return KINDS.get(line.split(":", 1)[1].strip().strip("'\""), "unknown")
+        except (OSError, UnicodeDecodeError):
+            return "unknown"
+        return "trust" if path.name == TRUST_FILE else "unknown"
+    return "unknown"
+
+
+def _framework_for(ref: str | None, base: Path, given: Framework | None,
+                   log: ProblemLog) -> Framework | None:
+    if given is not None:
+        return given
+    path = resolve_reference(ref, base) if ref else default_framework_path()
+    return read_framework(path, ProblemLog()) if path.is_file() else None
+
+
+def validate_paths(paths: list[Path]) -> ValidationReport:
+    """Validate the given files and workspace folders together."""
+    from owcf.responses import read_responses
+
+    report = ValidationReport()
+    log = ProblemLog()
+    kinds = [(p, kind_of(p)) for p in paths]
+    framework: Framework | None = None
+    questionnaire: Questionnaire | None = None
+    for path, kind in kinds:
+        if not path.exists():
+            log.add("file-not-found", "no such file or folder", file=str(path))
+        elif kind == "framework":
+            framework = read_framework(path, log) or framework
+            report.files.append(str(path))
+    for path, kind in kinds:
+        if kind != "questionnaire" or not path.exists():
+            continue
+        ref = _peek(path, "framework")
+        fw = _framework_for(ref, path.parent, framework, log)
+        questionnaire = read_questionnaire(path, log, fw) or questionnaire
+        if questionnaire is not None and fw is not None:
+            check_coverage(questionnaire, fw, log, str(path))
+        report.files.append(str(path))
+    responses_against: tuple[Questionnaire, Framework] | None = None
+    if questionnaire is not None:
+        fw = framework or _framework_for(questionnaire.framework, Path("."), None, log)
+        if fw is not None:
+            responses_against = (questionnaire, fw)
+    for path, kind in kinds:
+        if not path.exists() or kind not in {"trust", "workspace"}:
+            continue
+        trust_file = path / TRUST_FILE if kind == "workspace" else path
+        if not trust_file.is_file():
+            log.add("file-not-found", f"{path} is not a trust workspace (it has no {TRUST_FILE})",
+                    file=str(path))
+            continue
+        trust = read_trust(trust_file, log)
+        report.files.append(str(trust_file))
+        if trust is None:
+            continue
+        responses_against = responses_against or (trust.questionnaire, trust.framework)
+        for rpath in trust.responses:
+            if rpath.is_file():
+                read_responses(rpath, trust.questionnaire, trust.framework, log)
+                report.files.append(str(rpath))
+    for path, kind in kinds:
+        if not path.exists() or kind not in {"responses", "unknown"}:
+            continue
+        if kind == "unknown":
+            log.add("unknown-file-kind", "expected a framework, questionnaire or trust YAML "
+                    "(with a 'schema:' line), a responses CSV or a workspace folder",
+                    file=str(path))
+            continue
+        if responses_against is None:
+            default_fw = read_framework(default_framework_path(), log)
+            default_q = read_questionnaire(default_questionnaire_path(), log, default_fw)
+            if default_fw is None or default_q is None:
+                continue
+            responses_against = (default_q, default_fw)
+        read_responses(path, responses_against[0], responses_against[1], log)
+        report.files.append(str(path))
+    report.problems = log.problems
+    return report
+
+
+def _peek(path: Path, key: str) -> str | None:
+    """The top-level ``key`` of a YAML file if it parses; None otherwise."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
