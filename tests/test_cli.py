@@ -1,0 +1,225 @@
+"""The command line as users and CI scripts drive it: exit codes, output, files written."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from owcf import __version__
+from owcf.analysis import analyse
+from owcf.cli import app
+from owcf.errors import ProblemLog
+from owcf.report import write_files
+from owcf.responses import read_responses
+from owcf.trust import load_trust
+
+from .conftest import EXAMPLE, REPO
+
+GOLDEN = Path(__file__).parent / "golden" / "oxfordshire-report.md"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_help_does_not_import_pandas_or_matplotlib() -> None:
+    code = ("import sys\nfrom owcf.cli import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "{'pandas', 'matplotlib', 'numpy', 'scipy'})\nprint('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"owcf {__version__}"
+
+
+@pytest.mark.parametrize("command", ["analyse", "report", "validate"])
+def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: owcf " in result.stdout
+
+
+def test_analyse_json_equals_the_library_result(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyse", "--trust", "oxfordshire", "--by", "audience",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    trust = load_trust("oxfordshire")
+    responses = read_responses(trust.responses[0], trust.questionnaire, trust.framework,
+                               ProblemLog())
+    library = analyse(responses, trust.framework, ["audience"], sources=["responses.csv"])
+    assert json.loads(result.stdout) == library.to_dict()
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == "1"
+    assert [g["by"] for g in data["groups"]] == [
+        {}, {"audience": "workforce"}, {"audience": "leaders_managers"},
+        {"audience": "children_young_people"}]
+
+
+def test_analyse_csv_has_a_row_per_group_and_scope(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyse", str(EXAMPLE / "responses.csv"), "-f", "csv",
+                                 "--by", "workforce_group"])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {"workforce_group", "scope", "id", "n", "mean", "ci_low", "ci_high", "count_DK",
+            "count_NA", "count_blank"} <= set(rows[0])
+    everyone = [r for r in rows if r["workforce_group"] == ""][:37]
+    assert len([r for r in everyone if r["scope"] == "colour"]) == 7
+
+
+def test_analyse_table_goes_to_stdout(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyse", str(EXAMPLE / "responses.csv")])
+    assert result.exit_code == 0
+    assert "Everyone (620 respondents)" in result.stdout
+    assert "Shared vision for children" in result.stdout
+    assert result.stderr == ""
+
+
+def test_analyse_without_input_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyse"])
+    assert result.exit_code == 2
+    assert "responses CSV or --trust" in result.stderr
+
+
+def test_analyse_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["analyse", str(EXAMPLE / "responses.csv"), "-f", "xml"])
+    assert result.exit_code == 2
+
+
+def test_analyse_bad_csv_names_file_row_and_column(runner: CliRunner, tiny: Path) -> None:
+    bad = tiny / "bad.csv"
+    bad.write_text("respondent_id,audience,v1\na,staff,9\nb,nobody,1\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyse", str(bad), "--framework", str(tiny / "framework.yaml"),
+                                 "--questionnaire", str(tiny / "questionnaire.yaml")])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert f"{bad}: row 2, column 'v1': invalid-answer" in result.stderr
+    assert f"{bad}: row 3, column 'audience': unknown-audience" in result.stderr
+    assert "Traceback" not in result.output
+    assert all(line.startswith(str(bad)) for line in lines)
+    assert result.stdout == ""
+
+
+def test_debug_shows_the_exception(runner: CliRunner, tiny: Path) -> None:
+    bad = tiny / "bad.csv"
+    bad.write_text("respondent_id,audience,v1\na,staff,9\n", encoding="utf-8")
+    result = runner.invoke(app, ["--debug", "analyse", str(bad), "--framework",
+                                 str(tiny / "framework.yaml"), "--questionnaire",
+                                 str(tiny / "questionnaire.yaml")])
+    assert result.exit_code == 1
+    assert type(result.exception).__name__ == "OwcfError"
+
+
+def test_report_writes_both_formats_and_prints_paths(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--trust", "oxfordshire", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    printed = result.stdout.strip().splitlines()
+    charts = sorted((out / "charts").glob("*.svg"))
+    assert len(charts) == 7
+    assert sorted(printed) == sorted(str(p) for p in [out / "report.md", out / "report.html",
+                                                       *charts])
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 7
+    assert "<script" not in html.lower()
+    for fetched in ('src="http', "src='http", "url(http", "@import", '<link rel="stylesheet"'):
+        assert fetched not in html
+    for heading in ("Introduction", "The One Children's Workforce framework",
+                    "Our plan for completing the tool", "Our current position",
+                    "Planned actions", "Actions"):
+        assert f">{heading}</h2>" in html
+    md = (out / "report.md").read_text(encoding="utf-8")
+    for colour in ("red", "orange", "yellow", "green", "blue", "indigo", "violet"):
+        assert f"](charts/{colour}.svg)" in md
+    assert not [p for p in out.iterdir() if p.name.startswith(".owcf-")]
+
+
+def test_report_is_byte_identical_when_run_twice(runner: CliRunner, tmp_path: Path) -> None:
+    digests = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)]).exit_code == 0
+        digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                        for p in sorted(out.rglob("*")) if p.is_file()})
+    assert digests[0] == digests[1] and len(digests[0]) == 9
+
+
+def test_report_markdown_matches_golden_file(runner: CliRunner, tmp_path: Path) -> None:
+    """Set OWCF_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change."""
+    result = runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(tmp_path), "-f", "md"])
+    assert result.exit_code == 0, result.stderr
+    produced = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert not (tmp_path / "report.html").exists()
+    if os.environ.get("OWCF_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(produced, encoding="utf-8")
+    assert produced == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_report_needs_a_trust(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["report"]).exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["../etc", "Oxfordshire/..", "a b", "/tmp/x"])
+def test_unsafe_trust_names_are_refused(runner: CliRunner, name: str) -> None:
+    result = runner.invoke(app, ["report", "--trust", name])
+    assert result.exit_code == 1
+    assert "invalid-id" in result.stderr and "Traceback" not in result.output
+
+
+def test_untrusted_text_is_inert_in_both_reports(runner: CliRunner, trust_path: Path,
+                                                 tmp_path: Path) -> None:
+    trust_yaml = trust_path / "trust.yaml"
+    text = trust_yaml.read_text(encoding="utf-8")
+    trust_yaml.write_text(text.replace("name: Tinytown Children's Trust",
+                                       "name: \"Tiny <script>alert(1)</script> [x](http://e.vil)\"")
+                          .replace("introduction: Hello from Tinytown.",
+                                   "introduction: \"=HYPERLINK('http://e.vil') <img src=x>\""),
+                          encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "-t", "tinytown", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x>" not in html
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "<script>" not in md and "\\<script\\>" in md
+    assert "[x](http://e.vil)" not in md
+
+
+def test_small_trust_report_withholds_small_groups(runner: CliRunner, trust_path: Path,
+                                                   tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "-t", "tinytown", "-o", str(out), "-f", "md"])
+    assert result.exit_code == 0, result.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    # five respondents in all: the overall figure shows, each audience group is withheld
+    assert "5 people answered the questionnaire: Staff fewer than 5; Leaders fewer than 5" in md
+    assert "| Vision | fewer than 5 |" in md
+
+
+def test_write_files_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(TypeError):
+        write_files({"report.md": b"ok", "charts/red.svg": "not bytes"}, out)  # type: ignore[dict-item]
+    assert list(out.rglob("*")) == []
+
+
+def test_package_runs_as_module() -> None:
+    result = subprocess.run([sys.executable, "-m", "owcf", "--version"], capture_output=True,
+                            text=True, cwd=REPO)
+    assert result.returncode == 0 and result.stdout.startswith("owcf ")
