@@ -236,14 +236,15 @@ def _group_codes(responses: ResponseSet, framework: Framework, by: Sequence[str]
 def _stats(scores: pd.DataFrame, group: np.ndarray, n_groups: int, lo: float, hi: float
            ) -> dict[str, np.ndarray]:
     """n, mean, sd and 95% t-interval per group (rows) and score column (columns)."""
-    from scipy import stats
+    # scipy.special, not scipy.stats: the same quantile for a fraction of the import time
+    from scipy.special import stdtrit
 
     grouped = scores.groupby(group)
     n = grouped.count().reindex(range(n_groups), fill_value=0).to_numpy()
     mean = grouped.mean().reindex(range(n_groups)).to_numpy()
     sd = grouped.std(ddof=1).reindex(range(n_groups)).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        half = stdtrit(np.maximum(n - 1, 1), 0.975) * sd / np.sqrt(n)
     half = np.where(n >= 2, half, np.nan)
     return {"n": n, "mean": mean, "sd": sd,
             "ci_low": np.clip(mean - half, lo, hi), "ci_high": np.clip(mean + half, lo, hi)}

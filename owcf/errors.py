@@ -25,6 +25,7 @@ CATALOGUE: dict[str, str] = {
     "file-unreadable": "A file exists but could not be read or decoded.",
     "unknown-file-kind": "A file is neither framework, questionnaire, trust YAML nor responses CSV.",
     # YAML structure
+    "empty-file": "A YAML file is empty or holds only comments or null.",
     "yaml-syntax": "The YAML is malformed (tabs, bad indentation, unclosed quotes...).",
     "duplicate-key": "A YAML mapping repeats a key; the later value would silently win.",
     "missing-field": "A required field is absent or empty.",

@@ -80,6 +80,16 @@ class _LineLoader(yaml.SafeLoader):
         return data
 
 
+    def _construct_timestamp(self, node: yaml.ScalarNode) -> Any:
+        # 2009-02-30 looks like a date but is not one: keep the text so the schema check
+        # reports invalid-date at its line instead of the loader raising ValueError
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader._construct_timestamp)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader._construct_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader._construct_seq)
 
@@ -114,7 +124,10 @@ def load_yaml(path: Path, log: ProblemLog) -> Any:
         return None
     loader = _LineLoader(text, str(path), log)
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        if data is None:
+            log.add("empty-file", "the file holds no YAML data", file=str(path), line=1)
+        return data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         log.add(

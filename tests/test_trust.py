@@ -1,0 +1,110 @@
+"""Trust workspaces: finding them, and tailoring the questionnaire without copying it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from owcf.errors import OwcfError
+from owcf.trust import find_workspace, load_trust
+
+from .conftest import EXAMPLE, write
+
+
+def test_bundled_example_carries_the_seed_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    trust = load_trust(EXAMPLE)
+    assert trust.name == "Oxfordshire Children and Young People's Trust"
+    assert len(trust.framework.colours) == 7
+    assert all(3 <= len(c.dimensions) <= 6 for c in trust.framework.colours)
+    assert len(trust.focus_areas) == 7 and len(trust.actions) == 8
+    assert trust.focus_areas[5].points == ("Schools workforce census", "Local surveys census",
+                                           "LAA indicators")
+    first, second, workshop = trust.tests
+    assert (first.start.isoformat(), first.end.isoformat()) == ("2009-01-23", "2009-03-31")
+    assert first.workforce_groups == ("early_years", "education", "health", "lscb",
+                                      "social_family_community")
+    assert (second.start.isoformat(), second.end.isoformat()) == ("2009-04-01", "2009-05-29")
+    assert "children_young_people" in second.audiences
+    assert set(second.workforce_groups) == {"integrated_youth_support", "sport_culture"}
+    assert workshop.kind == "analysis_workshop" and workshop.end.isoformat() == "2009-06-01"
+    assert workshop.other_participants == ("Workforce Development Sub Group",)
+    assert set(trust.targets) == {d.id for d in trust.framework.dimensions}
+    assert trust.actions[0].due.isoformat() == "2009-07-17"
+
+
+def test_bundled_questionnaire_meets_its_design() -> None:
+    trust = load_trust(EXAMPLE)
+    q, fw = trust.questionnaire, trust.framework
+    for dim in fw.dimensions:
+        items = q.items_for(dim.id)
+        assert len(items) >= 2
+        for audience in ("workforce", "leaders_managers"):
+            assert sum(i.asked_of(audience) for i in items) >= 2, (dim.id, audience)
+    assert any(i.audiences == ("leaders_managers",) for i in q.items)
+    assert any(i.reverse for i in q.items)
+    assert all(i.text_children for i in q.items if i.asked_of("children_young_people"))
+    assert [n.code for n in q.non_answers] == ["DK", "NA"]
+
+
+def test_search_path_prefers_owcf_trust_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             tiny: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert find_workspace("oxfordshire").name == "oxfordshire"  # bundled examples, last resort
+    mine = tmp_path / "mine"
+    (mine / "oxfordshire").mkdir(parents=True)
+    write(mine / "oxfordshire" / "trust.yaml", (tiny / "trust.yaml").read_text())
+    monkeypatch.setenv("OWCF_TRUST_PATH", str(mine))
+    assert find_workspace("oxfordshire") == (mine / "oxfordshire").resolve()
+
+
+def test_trusts_folder_comes_before_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             tiny: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    for folder in ("trusts", "examples"):
+        write(tmp_path / folder / "tinytown" / "trust.yaml", "schema: owcf-trust/1\n")
+    assert find_workspace("tinytown") == (tmp_path / "trusts" / "tinytown").resolve()
+
+
+def test_unknown_trust_suggests_a_near_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OwcfError) as caught:
+        find_workspace("oxfordshir")
+    assert caught.value.problems[0].code == "file-not-found"
+    assert "did you mean 'oxfordshire'" in str(caught.value)
+
+
+def test_tailoring_drops_rewords_and_adds_items(tiny: Path) -> None:
+    trust_yaml = tiny / "trust.yaml"
+    trust_yaml.write_text(trust_yaml.read_text().replace(
+        "questionnaire:\n  base: questionnaire.yaml\n",
+        "questionnaire:\n"
+        "  base: questionnaire.yaml\n"
+        "  drop: [s2]\n"
+        "  reword:\n"
+        "    - {id: v1, text: Our local wording}\n"
+        "  add:\n"
+        "    - {id: local1, dimension: planning, text: A local item, audiences: [leaders]}\n"))
+    trust = load_trust(tiny)
+    ids = [i.id for i in trust.questionnaire.items]
+    assert "s2" not in ids and ids[-1] == "local1"
+    v1 = next(i for i in trust.questionnaire.items if i.id == "v1")
+    assert v1.text == "Our local wording" and v1.text_children == "One for children"
+    # the base file is untouched
+    assert "s2" in (tiny / "questionnaire.yaml").read_text()
+
+
+def test_tailoring_mistakes_are_reported_with_lines(tiny: Path) -> None:
+    trust_yaml = tiny / "trust.yaml"
+    trust_yaml.write_text(trust_yaml.read_text().replace(
+        "questionnaire:\n  base: questionnaire.yaml\n",
+        "questionnaire:\n"
+        "  base: questionnaire.yaml\n"
+        "  drop: [v9]\n"
+        "  add:\n"
+        "    - {id: v1, dimension: planning, text: Clashes}\n"
+        "    - {id: local2, dimension: nowhere, text: Lost}\n"))
+    with pytest.raises(OwcfError) as caught:
+        load_trust(tiny)
+    found = {(p.code, p.line) for p in caught.value.problems}
+    assert {("unknown-item", 7), ("duplicate-id", 9), ("unknown-dimension", 10)} <= found

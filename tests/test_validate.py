@@ -1,0 +1,553 @@
+"""`owcf validate` and `owcf.validate.validate_paths`: bad input gets a one-line problem
+naming the file and the place (YAML line, CSV row and column), exit status 1 and never
+a traceback; every problem is reported in one pass; input files are never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from owcf.cli import app
+from owcf.errors import CATALOGUE, Problem
+from owcf.validate import ValidationReport, validate_paths
+from tests.conftest import EXAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No debug tracebacks, no stray trust search path, and run from an empty folder."""
+    monkeypatch.delenv("OWCF_DEBUG", raising=False)
+    monkeypatch.delenv("OWCF_TRUST_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def edit(path: Path, old: str, new: str) -> Path:
+    """Replace ``old`` (which must be there) with ``new`` in ``path``."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str, nth: int = 1) -> int:
+    """1-based line of the ``nth`` line of ``path`` containing ``needle``."""
+    hits = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if needle in line]
+    assert len(hits) >= nth, f"{needle!r} not found {nth} times in {path.name}"
+    return hits[nth - 1]
+
+
+def found(problems: list[Problem], code: str, file: str) -> list[Problem]:
+    """Problems with ``code`` in the file named ``file``."""
+    return [p for p in problems if p.code == code and p.file and Path(p.file).name == file]
+
+
+def check(paths: list[Path]) -> ValidationReport:
+    report = validate_paths(paths)
+    assert {p.code for p in report.problems} <= CATALOGUE.keys()
+    return report
+
+
+def assert_no_traceback(result: Result) -> None:
+    assert "Traceback" not in result.output
+    assert "internal error" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+
+
+def cli(*args: object) -> Result:
+    result = runner.invoke(app, ["validate", *map(str, args)])
+    assert_no_traceback(result)
+    return result
+
+
+def cli_json(*args: object) -> tuple[Result, dict]:
+    result = cli("--format", "json", *args)
+    data = json.loads(result.stdout)
+    assert {p["code"] for p in data["problems"]} <= CATALOGUE.keys()
+    return result, data
+
+
+def output_lines(result: Result, code: str) -> list[str]:
+    """Output lines reporting ``code``."""
+    return [line for line in result.output.splitlines() if f" {code}:" in line]
+
+
+def assert_yaml_line(result: Result, code: str, file: str, line: int) -> None:
+    lines = output_lines(result, code)
+    assert any(f"{file}:{line}:" in text for text in lines), \
+        f"no {code} at {file}:{line} in:\n{result.output}"
+
+
+def assert_csv_place(result: Result, code: str, row: int, column: str,
+                     file: str = "responses.csv") -> None:
+    lines = output_lines(result, code)
+    assert any(file in text and re.search(rf"\brow {row}\b", text) and column in text
+               for text in lines), f"no {code} at {file} row {row} {column} in:\n{result.output}"
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# -- 1. valid inputs -------------------------------------------------------------------
+
+def test_tiny_workspace_is_valid(tiny: Path) -> None:
+    report = check([tiny])
+    assert report.ok
+    assert [p for p in report.problems if p.severity == "error"] == []
+    assert {"trust.yaml", "responses.csv"} <= {Path(f).name for f in report.files}
+
+    result, data = cli_json(tiny)
+    assert result.exit_code == 0
+    assert data["valid"] is True and data["errors"] == 0
+
+
+def test_tiny_workspace_by_name_and_from_inside(trust_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli("--trust", "tinytown").exit_code == 0
+    monkeypatch.chdir(trust_path)
+    assert cli().exit_code == 0  # no PATH: the trust.yaml in the current folder
+
+
+def test_oxfordshire_example_is_valid() -> None:
+    report = check([EXAMPLE])
+    assert report.ok
+    assert [p for p in report.problems if p.severity == "error"] == []
+
+    result = cli(EXAMPLE)
+    assert result.exit_code == 0, result.output
+    assert cli("--trust", "oxfordshire").exit_code == 0
+
+
+# -- 2. malformed YAML -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("old", "new", "bad_line"), [
+    pytest.param("  vision: 3", "\tvision: 3", "vision: 3", id="tab-indent"),
+    pytest.param("  values: 3.5", "    values: 3.5", "values: 3.5", id="bad-indent"),
+])
+def test_yaml_syntax_error_names_line(tiny: Path, old: str, new: str, bad_line: str) -> None:
+    trust = edit(tiny / "trust.yaml", old, new)
+    line = line_of(trust, bad_line)
+    report = check([tiny])
+    assert not report.ok
+    assert [p.line for p in found(report.problems, "yaml-syntax", "trust.yaml")] == [line]
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_yaml_line(result, "yaml-syntax", "trust.yaml", line)
+
+
+def test_unclosed_bracket_names_its_line(tiny: Path) -> None:
+    trust = edit(tiny / "trust.yaml", "responses: [responses.csv]", "responses: [responses.csv")
+    opened = line_of(trust, "responses: [")
+    report = check([tiny])
+    lines = [p.line for p in found(report.problems, "yaml-syntax", "trust.yaml")]
+    # the line with the bracket, or the next one, where the parser notices
+    assert len(lines) == 1 and lines[0] in {opened, opened + 1}
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_yaml_line(result, "yaml-syntax", "trust.yaml", lines[0])
+
+
+def test_duplicate_key_reported_and_loading_continues(tiny: Path) -> None:
+    trust = edit(tiny / "trust.yaml", "name: Tinytown Children's Trust\n",
+                 "name: Tinytown Children's Trust\nname: Tinytown again\n")
+    edit(trust, "  planning: 3\n", "  planning: 5\n")
+    edit(tiny / "responses.csv", "r2,staff,schools,3,", "r2,staff,schools,7,")
+    second = line_of(trust, "name: Tinytown again")
+    report = check([tiny])
+    assert [p.line for p in found(report.problems, "duplicate-key", "trust.yaml")] == [second]
+    # the rest of the file and the other files were still checked
+    assert [p.line for p in found(report.problems, "target-out-of-range", "trust.yaml")] == \
+        [line_of(trust, "planning: 5")]
+    assert [(p.row, p.column) for p in found(report.problems, "invalid-answer",
+                                             "responses.csv")] == [(3, "v1")]
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_yaml_line(result, "duplicate-key", "trust.yaml", second)
+    assert_yaml_line(result, "target-out-of-range", "trust.yaml", line_of(trust, "planning: 5"))
+    assert_csv_place(result, "invalid-answer", 3, "v1")
+
+
+# -- 3. cross references and values in YAML ---------------------------------------------
+
+YAML_CASES = [
+    # file, old, new, expected code, text on the line to report (nth occurrence)
+    pytest.param("questionnaire.yaml", "{id: p2, dimension: planning", "{id: p2, dimension: planing",
+                 "unknown-dimension", ("dimension: planing", 1), id="item-unknown-dimension"),
+    pytest.param("questionnaire.yaml", "{id: p2,", "{id: p1,",
+                 "duplicate-id", ("text: Six", 1), id="duplicate-item-id"),
+    pytest.param("framework.yaml", "      - id: planning", "      - id: vision",
+                 "duplicate-id", ("- id: vision", 2), id="duplicate-dimension-id"),
+    pytest.param("questionnaire.yaml", "audiences: [leaders]}", "audiences: [leeders]}",
+                 "unknown-audience", ("leeders", 1), id="item-unknown-audience"),
+    pytest.param("trust.yaml", "audiences: [staff, leaders]", "audiences: [staff, leeders]",
+                 "unknown-audience", ("leeders", 1), id="plan-unknown-audience"),
+    pytest.param("trust.yaml", "  planning: 3\n", "  planning: 3\n  nosuch: 2\n",
+                 "unknown-dimension", ("nosuch: 2", 1), id="target-unknown-dimension"),
+    pytest.param("trust.yaml", "  planning: 3\n", "  planning: 5\n",
+                 "target-out-of-range", ("planning: 5", 1), id="target-above-scale"),
+    pytest.param("trust.yaml", "  vision: 3\n", "  vision: 0\n",
+                 "target-out-of-range", ("vision: 0", 1), id="target-below-scale"),
+    pytest.param("trust.yaml", "start: 2009-01-01", "start: 2009-13-45",
+                 "invalid-date", ("start:", 1), id="date-month-13"),
+    pytest.param("trust.yaml", "start: 2009-01-01", "start: 2009-02-30",
+                 "invalid-date", ("start:", 1), id="date-feb-30"),
+    pytest.param("trust.yaml", "start: 2009-01-01", "start: 23/01/2009",
+                 "invalid-date", ("start:", 1), id="date-not-iso"),
+    pytest.param("trust.yaml", "due: 2009-07-01", "due: 2009-07-32",
+                 "invalid-date", ("due:", 1), id="action-due-day-32"),
+    pytest.param("trust.yaml", "end: 2009-02-01", "end: 2008-12-01",
+                 "date-order", ("end: 2008-12-01", 1), id="end-before-start"),
+    pytest.param("trust.yaml", "colours: all", "colours: [red, grene]",
+                 "unknown-colour", ("grene", 1), id="plan-unknown-colour"),
+    pytest.param("framework.yaml", "    dimensions:\n      - id: planning",
+                 "    dimensons:\n      - id: planning",
+                 "unknown-key", ("dimensons:", 1), id="unknown-key-framework"),
+    pytest.param("trust.yaml", "targets:", "tragets:",
+                 "unknown-key", ("tragets:", 1), id="unknown-key-trust"),
+    pytest.param("framework.yaml",
+                 "description: Joint planning.\n        levels: {low: a, fair: b, high: c, top: d}",
+                 "description: Joint planning.\n        levels: {low: a, fair: b, high: c}",
+                 "missing-level", ("high: c}", 1), id="missing-level"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "code", "where"), YAML_CASES)
+def test_yaml_problem_names_file_and_line(tiny: Path, file: str, old: str, new: str,
+                                          code: str, where: tuple[str, int]) -> None:
+    path = edit(tiny / file, old, new)
+    line = line_of(path, *where)
+
+    report = check([tiny])
+    assert not report.ok
+    assert line in [p.line for p in found(report.problems, code, file)], report.problems
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_yaml_line(result, code, file, line)
+
+
+@pytest.mark.parametrize(("file", "old", "new", "suggestion"), [
+    ("framework.yaml", "    dimensions:\n      - id: planning",
+     "    dimensons:\n      - id: planning", "dimensions"),
+    ("trust.yaml", "targets:", "tragets:", "targets"),
+])
+def test_unknown_key_suggests_the_right_one(tiny: Path, file: str, old: str, new: str,
+                                            suggestion: str) -> None:
+    edit(tiny / file, old, new)
+    (problem,) = found(check([tiny]).problems, "unknown-key", file)
+    assert f"did you mean {suggestion!r}" in problem.message
+
+
+def test_json_output_gives_file_and_line(tiny: Path) -> None:
+    trust = edit(tiny / "trust.yaml", "  planning: 3\n", "  planning: 5\n")
+    result, data = cli_json(tiny)
+    assert result.exit_code == 1
+    assert data["valid"] is False and data["errors"] == 1
+    (problem,) = data["problems"]
+    assert problem["code"] == "target-out-of-range"
+    assert problem["severity"] == "error"
+    assert Path(problem["file"]).name == "trust.yaml"
+    assert problem["line"] == line_of(trust, "planning: 5")
+
+
+# -- 4. several problems in several files, in one run -------------------------------------
+
+def test_all_problems_in_all_files_reported_at_once(tiny: Path) -> None:
+    trust = edit(tiny / "trust.yaml", "  planning: 3\n", "  planning: 5\n")
+    quest = edit(tiny / "questionnaire.yaml", "audiences: [leaders]}", "audiences: [leaders, bosses]}")
+    edit(tiny / "responses.csv", "r2,staff,schools,3,", "r2,staff,schools,7,")
+    edit(tiny / "responses.csv", "r4,young_people,", "r4,pupils,")
+    expected = {
+        ("target-out-of-range", "trust.yaml", line_of(trust, "planning: 5"), None, None),
+        ("unknown-audience", "questionnaire.yaml", line_of(quest, "bosses"), None, None),
+        ("invalid-answer", "responses.csv", None, 3, "v1"),
+        ("unknown-audience", "responses.csv", None, 5, "audience"),
+    }
+    report = check([tiny])
+    got = {(p.code, Path(p.file).name, p.line, p.row, p.column)
+           for p in report.problems if p.file}
+    assert expected <= got
+
+    result, data = cli_json(tiny)
+    assert result.exit_code == 1
+    got = {(p["code"], Path(p["file"]).name, p["line"], p["row"], p["column"])
+           for p in data["problems"] if p["file"]}
+    assert expected <= got
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_yaml_line(result, "target-out-of-range", "trust.yaml", line_of(trust, "planning: 5"))
+    assert_yaml_line(result, "unknown-audience", "questionnaire.yaml", line_of(quest, "bosses"))
+    assert_csv_place(result, "invalid-answer", 3, "v1")
+    assert_csv_place(result, "unknown-audience", 5, "audience")
+
+
+def test_every_row_with_the_same_problem_is_listed(tiny: Path) -> None:
+    csv = tiny / "responses.csv"
+    edit(csv, "r2,staff,schools,3,", "r2,staff,schools,7,")
+    edit(csv, "r4,young_people,,2,", "r4,young_people,,9,")
+    problems = found(check([tiny]).problems, "invalid-answer", "responses.csv")
+    assert [(p.row, p.column) for p in problems] == [(3, "v1"), (5, "v1")]
+
+
+# -- 5. responses CSV --------------------------------------------------------------------
+
+CSV_CASES = [
+    # old, new, code, row, column
+    pytest.param("r2,staff,schools,3,", "r2,staff,schools,7,", "invalid-answer", 3, "v1",
+                 id="answer-out-of-range"),
+    pytest.param("r2,staff,", "r2,stuff,", "unknown-audience", 3, "audience",
+                 id="unknown-audience"),
+    pytest.param("r2,staff,schools", "r2,staff,prisons", "unknown-workforce-group", 3,
+                 "workforce_group", id="unknown-workforce-group"),
+    pytest.param("r2,staff,", ",staff,", "missing-value", 3, "respondent_id",
+                 id="blank-respondent-id"),
+    pytest.param("r2,staff,", "r2,,", "missing-value", 3, "audience", id="blank-audience"),
+    pytest.param("r3,leaders", "r2,leaders", "duplicate-respondent", 4, "respondent_id",
+                 id="duplicate-respondent"),
+    pytest.param("r1,staff,health,4,1,3,,", "r1,staff,health,4,1,3,2,", "item-not-routed", 2,
+                 "s2", id="item-not-routed"),
+    pytest.param(",comment\n", ",coment\n", "unknown-column", 1, "coment", id="unknown-column"),
+    pytest.param(",p2,comment\n", ",p2,p2,comment\n", "duplicate-column", 1, "p2",
+                 id="duplicate-column"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "code", "row", "column"), CSV_CASES)
+def test_csv_problem_names_row_and_column(tiny: Path, old: str, new: str, code: str,
+                                          row: int, column: str) -> None:
+    edit(tiny / "responses.csv", old, new)
+    report = check([tiny])
+    assert not report.ok
+    problems = found(report.problems, code, "responses.csv")
+    assert [(p.row, p.column, p.severity) for p in problems] == [(row, column, "error")]
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_csv_place(result, code, row, column)
+
+
+def test_unknown_column_suggests_the_right_one(tiny: Path) -> None:
+    edit(tiny / "responses.csv", ",comment\n", ",coment\n")
+    (problem,) = found(check([tiny]).problems, "unknown-column", "responses.csv")
+    assert "did you mean 'comment'" in problem.message
+
+
+def test_missing_required_column(tiny: Path) -> None:
+    (tiny / "responses.csv").write_text("respondent_id,v1\nr1,4\nr2,3\n", encoding="utf-8")
+    report = check([tiny])
+    assert not report.ok
+    errors = [p for p in found(report.problems, "missing-column", "responses.csv")
+              if p.severity == "error"]
+    assert [(p.row, p.column) for p in errors] == [(1, "audience")]
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_csv_place(result, "missing-column", 1, "audience")
+
+
+def test_submitted_date_that_does_not_parse(tiny: Path) -> None:
+    (tiny / "responses.csv").write_text(
+        "respondent_id,audience,submitted,v1,v2,s1,s2,p1,p2\n"
+        "r1,staff,2009-01-23,4,1,3,,2,2\n"
+        "r2,staff,2009-13-45,3,2,3,,3,3\n"
+        "r3,leaders,2009-01-23T13:06:57,4,1,4,4,4,3\n"
+        "r4,staff,last tuesday,1,1,1,,1,1\n"
+        "r5,staff,,2,2,2,,2,2\n", encoding="utf-8")
+    problems = found(check([tiny]).problems, "invalid-date", "responses.csv")
+    assert [(p.row, p.column) for p in problems] == [(3, "submitted"), (5, "submitted")]
+
+    result = cli(tiny)
+    assert result.exit_code == 1
+    assert_csv_place(result, "invalid-date", 3, "submitted")
+    assert_csv_place(result, "invalid-date", 5, "submitted")
+
+
+def test_personal_data_column_is_a_warning_not_an_error(tiny: Path) -> None:
+    csv = edit(tiny / "responses.csv", ",comment\n", ",Email Address\n")
+    edit(csv, ",fine\n", ",someone@example.org\n")
+    report = check([tiny])
+    assert report.ok
+    (problem,) = found(report.problems, "personal-data-column", "responses.csv")
+    assert (problem.row, problem.column, problem.severity) == (1, "Email Address", "warning")
+
+    result, data = cli_json(tiny)
+    assert result.exit_code == 0
+    assert data["valid"] is True and data["errors"] == 0
+    assert [p["severity"] for p in data["problems"] if p["code"] == "personal-data-column"] == \
+        ["warning"]
+    assert "someone@example.org" not in result.output
+
+    result = cli(tiny)
+    assert result.exit_code == 0
+    assert_csv_place(result, "personal-data-column", 1, "Email Address")
+
+
+def test_responses_csv_given_with_questionnaire_and_framework(tiny: Path) -> None:
+    edit(tiny / "responses.csv", "r2,staff,schools,3,", "r2,staff,schools,7,")
+    files = [tiny / "framework.yaml", tiny / "questionnaire.yaml", tiny / "responses.csv"]
+    problems = found(check(files).problems, "invalid-answer", "responses.csv")
+    assert [(p.row, p.column) for p in problems] == [(3, "v1")]
+
+    result = cli(*files)
+    assert result.exit_code == 1
+    assert_csv_place(result, "invalid-answer", 3, "v1")
+
+
+# -- 6. inputs are never modified ---------------------------------------------------------
+
+def test_failing_validate_does_not_touch_inputs(tiny: Path) -> None:
+    edit(tiny / "trust.yaml", "  planning: 3\n", "  planning: 5\n")
+    edit(tiny / "trust.yaml", "name: Tinytown Children's Trust\n",
+         "name: Tinytown Children's Trust\nname: twice\n")
+    edit(tiny / "framework.yaml", "    dimensions:\n      - id: planning",
+         "    dimensons:\n      - id: planning")
+    edit(tiny / "questionnaire.yaml", "audiences: [leaders]}", "audiences: [leeders]}")
+    csv = edit(tiny / "responses.csv", "r2,staff,schools,3,", "r2,staff,schools,7,")
+    edit(csv, ",comment\n", ",Email Address\n")
+    before = digests(tiny)
+
+    assert not check([tiny]).ok
+    assert digests(tiny) == before
+
+    assert cli(tiny).exit_code == 1
+    assert cli("--format", "json", tiny).exit_code == 1
+    assert cli(*sorted(tiny.iterdir())).exit_code == 1
+    assert digests(tiny) == before  # same files, same bytes, nothing added
+
+
+def test_validate_with_duplicate_key_does_not_rewrite_file(tiny: Path) -> None:
+    edit(tiny / "framework.yaml", "name: Tiny framework\n", "name: Tiny framework\nname: Again\n")
+    before = digests(tiny)
+    assert cli(tiny).exit_code == 1
+    assert digests(tiny) == before
+
+
+# -- 7. usage errors ----------------------------------------------------------------------
+
+def test_no_path_and_no_trust_yaml_here_is_a_usage_error(tmp_path: Path) -> None:
+    result = cli()
+    assert result.exit_code == 2
+
+
+def test_unsafe_trust_name_is_rejected(tmp_path: Path) -> None:
+    result = cli("--trust", "../etc")
+    assert result.exit_code == 1
+    assert " invalid-id:" in result.output
+
+
+def test_unknown_trust_name(tmp_path: Path) -> None:
+    result = cli("--trust", "nosuch")
+    assert result.exit_code == 1
+    assert " file-not-found:" in result.output
+
+
+def test_path_that_does_not_exist(tmp_path: Path) -> None:
+    report = check([tmp_path / "nothere.yaml"])
+    assert [p.code for p in report.problems] == ["file-not-found"]
+    result = cli(tmp_path / "nothere.yaml")
+    assert result.exit_code == 1
+    assert "nothere.yaml" in result.output and " file-not-found:" in result.output
+
+
+def test_folder_without_trust_yaml(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    assert [p.code for p in check([folder]).problems] == ["file-not-found"]
+    result = cli(folder)
+    assert result.exit_code == 1
+    assert " file-not-found:" in result.output
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["validate", "--no-such-option"])
+    assert result.exit_code == 2
+
+
+# -- 8. every code reported is catalogued --------------------------------------------------
+
+def test_every_expected_code_in_these_tests_is_catalogued() -> None:
+    expected = {case.values[3] for case in YAML_CASES} | {case.values[2] for case in CSV_CASES}
+    expected |= {"yaml-syntax", "duplicate-key", "personal-data-column", "missing-column",
+                 "invalid-id", "file-not-found", "file-unreadable", "unknown-file-kind"}
+    assert expected <= CATALOGUE.keys(), expected - CATALOGUE.keys()
+
+
+def test_codes_from_a_badly_broken_workspace_are_catalogued(tiny: Path) -> None:
+    edit(tiny / "framework.yaml", "name: Tiny framework\n", "name: Tiny framework\nname: Again\n")
+    edit(tiny / "framework.yaml", "    dimensions:\n      - id: planning",
+         "    dimensons:\n      - id: planning")
+    edit(tiny / "framework.yaml", "{value: 4, id: top", "{value: 4, id: Top")
+    edit(tiny / "questionnaire.yaml", "framework: tiny", "framework: other")
+    edit(tiny / "questionnaire.yaml", "audiences: [leaders]}", "audiences: [leeders]}")
+    edit(tiny / "questionnaire.yaml", "min_answered_fraction: 0.5", "min_answered_fraction: 2")
+    edit(tiny / "trust.yaml", "  planning: 3\n", "  values: 9\n  nosuch: x\n")
+    edit(tiny / "trust.yaml", "kind: questionnaire", "kind: questionaire")
+    edit(tiny / "trust.yaml", "colours: all", "colours: [grene]")
+    edit(tiny / "trust.yaml", "end: 2009-02-01", "end: 2008-02-01")
+    edit(tiny / "trust.yaml", "responses: [responses.csv]", "responses: [responses.csv, gone.csv]")
+    csv = edit(tiny / "responses.csv", ",comment\n", ",Email Address,coment,v1\n")
+    edit(csv, "r2,staff,schools,3,", ",stuff,prisons,7,")
+    edit(csv, "r3,leaders", "r1,leaders")
+    result, data = cli_json(tiny)
+    assert result.exit_code == 1
+    codes = {p["code"] for p in data["problems"]}
+    assert len(codes) >= 8, codes
+    assert codes <= CATALOGUE.keys(), codes - CATALOGUE.keys()
+
+
+# -- 9. truncated and garbled YAML ---------------------------------------------------------
+
+GARBLED = [
+    pytest.param(b"", id="empty"),
+    pytest.param(b"# nothing but a comment\n", id="comment-only"),
+    pytest.param(b"null\n", id="null"),
+    pytest.param(b"- a\n- b\n", id="just-a-list"),
+    pytest.param(b"42\n", id="just-a-number"),
+    pytest.param(b"schema: owcf-framework/1\n", id="schema-only"),
+    pytest.param(b"schema: owcf-framework/1\nid: [tiny\n", id="truncated-flow"),
+    pytest.param(b"schema: owcf-framework/1\nname: 'Tiny\n", id="unclosed-quote"),
+    pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", id="binary-junk"),
+    pytest.param("schema: owcf-framework/1\nname: Caf\u00e9\n".encode("latin-1"), id="latin-1"),
+    pytest.param(b"schema: owcf-framework/1\nid: &a [*a]\n", id="recursive-alias"),
+    pytest.param(b"schema: !!python/object/apply:os.system [echo]\n", id="python-tag"),
+]
+
+
+@pytest.mark.parametrize("role", ["framework.yaml", "questionnaire.yaml", "trust.yaml"])
+@pytest.mark.parametrize("content", GARBLED)
+def test_garbled_yaml_in_a_workspace(tiny: Path, role: str, content: bytes) -> None:
+    (tiny / role).write_bytes(content)
+    report = check([tiny])
+    assert not report.ok
+    assert any(p.file and Path(p.file).name == role and p.severity == "error"
+               for p in report.problems), report.problems
+
+    result = cli(tiny)
+    assert result.exit_code == 1, result.output
+    assert role in result.output
+
+
+@pytest.mark.parametrize("content", GARBLED)
+def test_garbled_yaml_given_alone(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "framework.yaml"
+    path.write_bytes(content)
+    assert not check([path]).ok
+    result = cli(path)
+    assert result.exit_code == 1, result.output
+    assert "framework.yaml" in result.output
