@@ -332,7 +332,7 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
                           sum(dcounts[d.id][g] for d in c.dimensions), labels, min_cell)
                 for j, c in enumerate(framework.colours))
             size = int(sizes[g])
-            groups.append(GroupResult(key, size if size >= min_cell else None, dims, cols))
+            groups.append(GroupResult(key, size if size == 0 or size >= min_cell else None, dims, cols))
     return Analysis(framework.id, q.id, (lo, hi), q.categories,
                     tuple(na.code for na in q.non_answers),
                     tuple(sources if sources is not None else [responses.source]),

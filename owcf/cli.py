@@ -134,7 +134,7 @@ def _usage(message: str) -> typer.Exit:
 @handled
 def analyse(
     responses: Annotated[list[Path] | None, typer.Argument(
-        metavar="[RESPONSES.csv]...", help="Responses CSV files in owcf's layout "
+        metavar="RESPONSES.csv", help="Responses CSV files in owcf's layout "
         "(default with --trust: the trust's own).", show_default=False)] = None,
     trust: TrustOption = None,
     framework: Annotated[Path | None, typer.Option(
@@ -149,8 +149,7 @@ def analyse(
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = DataFormat.table,
 ) -> None:
-    """Score responses: respondents, mean position, 95% interval and answer counts per
-    dimension and colour.
+    """Score responses: n, mean position, 95% interval and answer counts per dimension and colour.
 
     Example: owcf analyse examples/oxfordshire/responses.csv --by audience --format json
     """
@@ -184,6 +183,10 @@ def _inputs(responses: list[Path], trust_name: str | None, framework_path: Path 
     if trust_name is not None:
         trust = load_trust(trust_name)
         fw, q = trust.framework, trust.questionnaire
+        if not paths and not trust.responses:
+            raise OwcfError([Problem("no-responses", "the trust names no responses files: list "
+                                     "them under 'responses:' or give a CSV",
+                                     file=str(trust.directory / "trust.yaml"))])
         if not paths:
             paths = list(trust.responses)
             sources = [os.path.relpath(p, trust.directory) for p in paths]
@@ -261,12 +264,19 @@ def report(
     """
     from owcf.analysis import analyse as run_analysis
     from owcf.report import render_report, write_files
+    from owcf.responses import ResponseSet
     from owcf.trust import load_trust
 
     if trust is None:
         raise _usage("--trust NAME is required")
     workspace = load_trust(trust)
-    responses = _read(list(workspace.responses), workspace.questionnaire, workspace.framework)
+    if workspace.responses:
+        responses = _read(list(workspace.responses), workspace.questionnaire, workspace.framework)
+    else:
+        _show([Problem("no-responses", "the trust names no responses files yet; the report "
+                       "shows no current position", file=str(workspace.directory / "trust.yaml"),
+                       severity=Severity.WARNING)])
+        responses = ResponseSet.empty(workspace.questionnaire)
     result = run_analysis(responses, workspace.framework, ["audience"], min_cell)
     formats = ("html", "md") if output is ReportFormat.both else (output.value,)
     files = render_report(workspace, result, formats)
@@ -280,7 +290,7 @@ def report(
 @handled
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="[PATH]...", help="Framework, questionnaire or trust YAML, responses CSV, or "
+        metavar="PATH", help="Framework, questionnaire or trust YAML, responses CSV, or "
         "workspace folder (default: --trust NAME, else the current folder).",
         show_default=False)] = None,
     trust: TrustOption = None,

@@ -49,6 +49,14 @@ class ResponseSet:
     def __len__(self) -> int:
         return len(self.respondents)
 
+    @classmethod
+    def empty(cls, questionnaire: Questionnaire) -> ResponseSet:
+        """No responses yet: a trust can still report its plan, targets and actions."""
+        respondents = pd.DataFrame({c: pd.Series(dtype=object)
+                                    for c in ("respondent_id", "audience", "workforce_group")})
+        answers = pd.DataFrame({i.id: pd.Series(dtype=np.int8) for i in questionnaire.items})
+        return cls(respondents, answers, questionnaire, "")
+
 
 class _Limited:
     """Wraps a ProblemLog so one file cannot list millions of problems of one code."""
@@ -235,8 +243,11 @@ def _check_answers(frame: pd.DataFrame, rows: np.ndarray, questionnaire: Questio
 def read_response_files(paths: list[Path], questionnaire: Questionnaire, framework: Framework,
                         log: ProblemLog) -> ResponseSet | None:
     """Read several responses files as one set; a respondent id may appear only once."""
+    if not paths:
+        log.add("no-responses", "no responses files to read")
+        return None
     sets = [read_responses(path, questionnaire, framework, log) for path in paths]
-    if any(s is None for s in sets) or not sets:
+    if any(s is None for s in sets):
         return None
     if len(sets) == 1:
         return sets[0]

@@ -59,8 +59,8 @@ def kind_of(path: Path) -> str:
     return "unknown"
 
 
-def _framework_for(ref: str | None, base: Path, given: Framework | None,
-                   log: ProblemLog) -> Framework | None:
+def _framework_for(ref: str | None, base: Path, given: Framework | None) -> Framework | None:
+    """The framework a questionnaire is checked against: one given, else the one it names."""
     if given is not None:
         return given
     path = resolve_reference(ref, base) if ref else default_framework_path()
@@ -86,14 +86,14 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         if kind != "questionnaire" or not path.exists():
             continue
         ref = _peek(path, "framework")
-        fw = _framework_for(ref, path.parent, framework, log)
+        fw = _framework_for(ref, path.parent, framework)
         questionnaire = read_questionnaire(path, log, fw) or questionnaire
         if questionnaire is not None and fw is not None:
             check_coverage(questionnaire, fw, log, str(path))
         report.files.append(str(path))
     responses_against: tuple[Questionnaire, Framework] | None = None
     if questionnaire is not None:
-        fw = framework or _framework_for(questionnaire.framework, Path("."), None, log)
+        fw = framework or _framework_for(questionnaire.framework, Path("."), None)
         if fw is not None:
             responses_against = (questionnaire, fw)
     for path, kind in kinds:

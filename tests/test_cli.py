@@ -223,3 +223,18 @@ def test_package_runs_as_module() -> None:
     result = subprocess.run([sys.executable, "-m", "owcf", "--version"], capture_output=True,
                             text=True, cwd=REPO)
     assert result.returncode == 0 and result.stdout.startswith("owcf ")
+
+
+def test_report_before_any_responses_still_shows_plan_and_targets(
+        runner: CliRunner, trust_path: Path, tmp_path: Path) -> None:
+    trust_yaml = trust_path / "trust.yaml"
+    trust_yaml.write_text(trust_yaml.read_text().replace("responses: [responses.csv]\n", ""))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "-t", "tinytown", "-o", str(out), "-f", "md"])
+    assert result.exit_code == 0, result.stderr
+    assert "warning: no-responses" in result.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "No questionnaire responses have been analysed yet." in md
+    assert "| Vision | – | – | 0 | 3.0 | – |" in md
+    result = runner.invoke(app, ["analyse", "-t", "tinytown"])
+    assert result.exit_code == 1 and "no-responses" in result.stderr
