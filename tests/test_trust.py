@@ -74,17 +74,21 @@ def test_unknown_trust_suggests_a_near_name(tmp_path: Path, monkeypatch: pytest.
     assert "did you mean 'oxfordshire'" in str(caught.value)
 
 
-def test_tailoring_drops_rewords_and_adds_items(tiny: Path) -> None:
+def _tailor(tiny: Path, lines: str) -> None:
+    """Replace the tiny trust's questionnaire block with ``base`` plus ``lines``."""
     trust_yaml = tiny / "trust.yaml"
     trust_yaml.write_text(trust_yaml.read_text().replace(
         "questionnaire:\n  base: questionnaire.yaml\n",
-        "questionnaire:\n"
-        "  base: questionnaire.yaml\n"
+        "questionnaire:\n  base: questionnaire.yaml\n" + lines))
+
+
+def test_tailoring_drops_rewords_and_adds_items(tiny: Path) -> None:
+    _tailor(tiny,
         "  drop: [s2]\n"
         "  reword:\n"
         "    - {id: v1, text: Our local wording}\n"
         "  add:\n"
-        "    - {id: local1, dimension: planning, text: A local item, audiences: [leaders]}\n"))
+        "    - {id: local1, dimension: planning, text: A local item, audiences: [leaders]}\n")
     trust = load_trust(tiny)
     ids = [i.id for i in trust.questionnaire.items]
     assert "s2" not in ids and ids[-1] == "local1"
@@ -95,15 +99,11 @@ def test_tailoring_drops_rewords_and_adds_items(tiny: Path) -> None:
 
 
 def test_tailoring_mistakes_are_reported_with_lines(tiny: Path) -> None:
-    trust_yaml = tiny / "trust.yaml"
-    trust_yaml.write_text(trust_yaml.read_text().replace(
-        "questionnaire:\n  base: questionnaire.yaml\n",
-        "questionnaire:\n"
-        "  base: questionnaire.yaml\n"
+    _tailor(tiny,
         "  drop: [v9]\n"
         "  add:\n"
         "    - {id: v1, dimension: planning, text: Clashes}\n"
-        "    - {id: local2, dimension: nowhere, text: Lost}\n"))
+        "    - {id: local2, dimension: nowhere, text: Lost}\n")
     with pytest.raises(OwcfError) as caught:
         load_trust(tiny)
     found = {(p.code, p.line) for p in caught.value.problems}
