@@ -20,6 +20,7 @@ import typer
 
 from owcf import __version__
 from owcf.errors import OwcfError, Problem, Severity
+from owcf.ingest import Source
 
 app = typer.Typer(
     name="owcf",
@@ -130,12 +131,24 @@ def _usage(message: str) -> typer.Exit:
 
 # -- analyse ---------------------------------------------------------------------------
 
+SourceOption = Annotated[Source, typer.Option(
+    "--source", "-s", help="Layout of the responses files given here (default: detect it).")]
+MappingOption = Annotated[Path | None, typer.Option(
+    "--mapping", "-m", help="Mapping YAML for the files given here: which column is which "
+    "item, and how answers map (see owcf ingest --suggest-mapping).")]
+StrictOption = Annotated[bool, typer.Option(
+    "--strict", help="Exit 1 if any response is rejected (for CI).")]
+#: rejected responses listed on stderr per file; the rest are counted
+LISTED = 20
+
+
 @app.command()
 @handled
 def analyse(
     responses: Annotated[list[Path] | None, typer.Argument(
-        metavar="RESPONSES.csv", help="Responses CSV files in owcf's layout "
-        "(default with --trust: the trust's own).", show_default=False)] = None,
+        metavar="RESPONSES", help="Responses files: owcf's layout or a survey platform's "
+        "CSV or XLSX export (default with --trust: the trust's own).", show_default=False)
+    ] = None,
     trust: TrustOption = None,
     framework: Annotated[Path | None, typer.Option(
         help="Framework YAML (default: the trust's, else owcf's bundled framework).")] = None,
@@ -148,8 +161,14 @@ def analyse(
         min=1, help="Withhold figures from fewer respondents than this.")] = 5,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = DataFormat.table,
+    source: SourceOption = Source.auto,
+    mapping: MappingOption = None,
+    strict: StrictOption = False,
 ) -> None:
     """Score responses: n, mean position, 95% interval and answer counts per dimension and colour.
+
+    Platform exports are ingested on the fly: rejected rows are listed on stderr with the
+    reconciliation, and the analysis runs on the accepted ones.
 
     Example: owcf analyse examples/oxfordshire/responses.csv --by audience --format json
     """
@@ -157,9 +176,11 @@ def analyse(
     from owcf.output import analysis_rows, to_csv, to_json
 
     if not responses and trust is None:
-        raise _usage("give a responses CSV or --trust NAME")
-    fw, q, paths, sources = _inputs(responses or [], trust, framework, questionnaire)
-    result = run_analysis(_read(paths, q, fw), fw, [g.value for g in by or []], min_cell, sources)
+        raise _usage("give a responses file or --trust NAME")
+    setup = _inputs(responses or [], trust, framework, questionnaire, source, mapping)
+    data = _read(setup, strict)
+    result = run_analysis(data, setup.framework, [g.value for g in by or []], min_cell,
+                          setup.sources)
     if output is DataFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
     elif output is DataFormat.csv:
@@ -168,46 +189,91 @@ def analyse(
         _print_table(result)
 
 
+class _Setup:
+    """What a command reads: framework, questionnaire, and the responses files."""
+
+    def __init__(self, framework: Any, questionnaire: Any, inputs: list[Any],
+                 sources: list[str], salt: str | None, trust: Any = None) -> None:
+        self.framework, self.questionnaire, self.inputs = framework, questionnaire, inputs
+        self.sources, self.salt, self.trust = sources, salt, trust
+
+
 def _inputs(responses: list[Path], trust_name: str | None, framework_path: Path | None,
-            questionnaire_path: Path | None) -> tuple[Any, Any, list[Path], list[str]]:
+            questionnaire_path: Path | None, source: Source = Source.auto,
+            mapping: Path | None = None, need_responses: bool = True) -> _Setup:
     """Framework, questionnaire and response files for a command, all checked in one pass."""
     from owcf.errors import ProblemLog
     from owcf.framework import read_framework
+    from owcf.ingest import InputFile
     from owcf.questionnaire import read_questionnaire
     from owcf.resources import default_framework_path, default_questionnaire_path
     from owcf.trust import load_trust
 
     log = ProblemLog()
-    fw = q = None
-    paths, sources = list(responses), [str(p) for p in responses]
+    fw = q = workspace = None
+    inputs = [InputFile(p, source.value, mapping) for p in responses]
+    sources = [str(p) for p in responses]
     if trust_name is not None:
-        trust = load_trust(trust_name)
-        fw, q = trust.framework, trust.questionnaire
-        if not paths and not trust.responses:
+        workspace = load_trust(trust_name)
+        fw, q = workspace.framework, workspace.questionnaire
+        if not inputs and (source is not Source.auto or mapping is not None):
+            raise _usage("--source and --mapping apply to files given on the command line; "
+                         "for the trust's own files, set them per file under 'responses:' in "
+                         "trust.yaml")
+        if not inputs and not workspace.response_files and need_responses:
             raise OwcfError([Problem("no-responses", "the trust names no responses files: list "
-                                     "them under 'responses:' or give a CSV",
-                                     file=str(trust.directory / "trust.yaml"))])
-        if not paths:
-            paths = list(trust.responses)
-            sources = [os.path.relpath(p, trust.directory) for p in paths]
+                                     "them under 'responses:' or give one",
+                                     file=str(workspace.directory / "trust.yaml"))])
+        if not inputs:
+            inputs = list(workspace.response_files)
+            sources = [os.path.relpath(f.path, workspace.directory) for f in inputs]
     if framework_path is not None or fw is None:
         fw = read_framework(framework_path or default_framework_path(), log)
     if questionnaire_path is not None or q is None:
         q = read_questionnaire(questionnaire_path or default_questionnaire_path(), log, fw)
     log.raise_if_errors()
     _show(log.warnings)
-    return fw, q, paths, sources
+    return _Setup(fw, q, inputs, sources, workspace.pseudonym_salt if workspace else None,
+                  workspace)
 
 
-def _read(paths: list[Path], questionnaire: Any, framework: Any) -> Any:
+def _ingest(setup: _Setup, strict: bool) -> list[Any]:
+    """Ingest every file; show the reconciliation and rejected rows on stderr."""
     from owcf.errors import ProblemLog
-    from owcf.responses import read_response_files
+    from owcf.ingest.pipeline import ingest_files, summary
 
     log = ProblemLog()
-    responses = read_response_files(paths, questionnaire, framework, log)
+    results = ingest_files(setup.inputs, setup.questionnaire, setup.framework, log,
+                           salt=setup.salt)
     log.raise_if_errors()
     _show(log.warnings)
-    return responses
+    failed: list[Problem] = []
+    severity = Severity.ERROR if strict else Severity.WARNING
+    for result in results or []:
+        rejected = result.row_problems(severity)
+        shown = rejected[:LISTED]
+        if len(rejected) > LISTED:
+            shown.append(Problem("too-many-problems", f"{len(rejected) - LISTED} more rejected "
+                                 "rows not listed; owcf ingest writes every one, with all its "
+                                 "reasons, to a rejects file", file=result.file,
+                                 severity=severity))
+        if not State.quiet or (strict and rejected):
+            for line in summary(result):
+                _say(line)
+        if strict:
+            failed += shown
+        else:
+            _show(shown)
+    if failed:
+        raise OwcfError(failed)
+    return results or []
+
+
+def _read(setup: _Setup, strict: bool) -> Any:
+    """The accepted responses of every file, as one set."""
+    from owcf.ingest.pipeline import combine
+
+    return combine(_ingest(setup, strict), setup.questionnaire)
 
 
 def _print_table(result: Any) -> None:
@@ -257,21 +323,25 @@ def report(
         "--format", "-f", help="Which report files to write.")] = ReportFormat.both,
     min_cell: Annotated[int, typer.Option(
         min=1, help="Withhold figures from fewer respondents than this.")] = 5,
+    strict: StrictOption = False,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
+
+    The trust's responses files may be survey platform exports: they are ingested on the
+    fly, with the reconciliation on stderr.
 
     Example: owcf report --trust oxfordshire --out reports/oxfordshire
     """
     from owcf.analysis import analyse as run_analysis
     from owcf.report import render_report, write_files
     from owcf.responses import ResponseSet
-    from owcf.trust import load_trust
 
     if trust is None:
         raise _usage("--trust NAME is required")
-    workspace = load_trust(trust)
-    if workspace.responses:
-        responses = _read(list(workspace.responses), workspace.questionnaire, workspace.framework)
+    setup = _inputs([], trust, None, None, need_responses=False)
+    workspace = setup.trust
+    if workspace.response_files:
+        responses = _read(setup, strict)
     else:
         _show([Problem("no-responses", "the trust names no responses files yet; the report "
                        "shows no current position", file=str(workspace.directory / "trust.yaml"),
@@ -282,6 +352,117 @@ def report(
     files = render_report(workspace, result, formats)
     for path in write_files(files, out or Path("reports") / workspace.id):
         print(path)
+
+
+# -- ingest ----------------------------------------------------------------------------
+
+class IngestFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@handled
+def ingest(
+    exports: Annotated[list[Path] | None, typer.Argument(
+        metavar="EXPORT", help="Survey exports (CSV or XLSX) or owcf responses files "
+        "(default with --trust: the trust's own).", show_default=False)] = None,
+    trust: TrustOption = None,
+    framework: Annotated[Path | None, typer.Option(
+        help="Framework YAML (default: the trust's, else owcf's bundled framework).")] = None,
+    questionnaire: Annotated[Path | None, typer.Option(
+        help="Questionnaire YAML (default: the trust's, else owcf's bundled questionnaire).")
+    ] = None,
+    source: SourceOption = Source.auto,
+    mapping: MappingOption = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for the files written (default: ./ingested/TRUST, or "
+        "./ingested/NAME after the first export without --trust). Never the input's folder "
+        "unless you say so.")] = None,
+    strict: StrictOption = False,
+    suggest_mapping: Annotated[bool, typer.Option(
+        "--suggest-mapping", help="Write a starter mapping YAML (NAME.mapping.yaml) for "
+        "each export instead of ingesting it; TODO marks what needs a decision.")] = False,
+    output: Annotated[IngestFormat, typer.Option(
+        "--format", "-f", help="text: the paths written; json: those and the provenance.")
+    ] = IngestFormat.text,
+) -> None:
+    """Normalise survey exports: responses, rejects and provenance files, and a reconciliation.
+
+    Writes NAME.responses.csv (owcf's layout: what analyse and report read),
+    NAME.rejects.csv (every rejected row with its reasons) and NAME.provenance.json
+    (the export's SHA-256, detected layout and encoding, and the counts), and prints
+    their paths. The reconciliation (rows read = accepted + rejected, by reason) goes to
+    stderr. Names, emails, IP addresses and platform ids never reach any of them.
+
+    Example: owcf ingest export.csv --trust oxfordshire --source qualtrics
+    """
+    from owcf.ingest.text import slug
+    from owcf.output import to_json
+    from owcf.report import write_files
+
+    if not exports and trust is None:
+        raise _usage("give an export file or --trust NAME")
+    setup = _inputs(exports or [], trust, framework, questionnaire, source, mapping)
+    stems = [slug(f.path.stem) for f in setup.inputs]
+    clash = [s for s in dict.fromkeys(stems) if stems.count(s) > 1]
+    if clash:
+        raise _usage(f"two inputs would both be written as {clash[0]!r}: ingest them separately "
+                     "with different --out folders")
+    folder = out or Path("ingested") / (setup.trust.id if setup.trust else stems[0])
+    if suggest_mapping:
+        files = _suggestions(setup, stems, folder)
+        written = write_files(files, folder)
+        for path in written:
+            print(path)
+        return
+    results = _ingest(setup, strict=False)
+    files: dict[str, bytes] = {}
+    from owcf.ingest.write import render
+
+    for result, stem in zip(results, stems, strict=True):
+        files |= render(result, stem)
+    written = write_files(files, folder)
+    if output is IngestFormat.json:
+        import json
+
+        records = [json.loads(files[f"{stem}.provenance.json"]) for stem in stems]
+        sys.stdout.write(to_json({"written": [str(p) for p in written], "ingested": records}))
+    else:
+        for path in written:
+            print(path)
+    if strict:
+        rejected = [p for r in results for p in r.row_problems(Severity.ERROR)]
+        if rejected:
+            more = len(rejected) - LISTED
+            raise OwcfError(rejected[:LISTED] + ([Problem(
+                "too-many-problems", f"{more} more rejected rows not listed; see the rejects "
+                "files")] if more > 0 else []))
+
+
+def _suggestions(setup: _Setup, stems: list[str], folder: Path) -> dict[str, bytes]:
+    """Starter mapping files; never over one that exists (someone may have edited it)."""
+    from owcf.errors import ProblemLog
+    from owcf.ingest.mapping import read_mapping
+    from owcf.ingest.suggest import suggest_mapping
+
+    log = ProblemLog()
+    files: dict[str, bytes] = {}
+    for entry, stem in zip(setup.inputs, stems, strict=True):
+        name = f"{stem}.mapping.yaml"
+        if (folder / name).exists():
+            log.add("output-exists", "a mapping file is already there; move it away or give "
+                    "--out to write the suggestion elsewhere", file=str(folder / name))
+            continue
+        existing = read_mapping(entry.mapping, setup.questionnaire, setup.framework, (), log) \
+            if entry.mapping else None
+        text = suggest_mapping(entry.path, setup.questionnaire, setup.framework, log,
+                               source=entry.source, mapping=existing)
+        if text is not None:
+            files[name] = text.encode("utf-8")
+    log.raise_if_errors()
+    _show(log.warnings)
+    return files
 
 
 # -- validate --------------------------------------------------------------------------

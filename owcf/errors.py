@@ -65,6 +65,16 @@ CATALOGUE: dict[str, str] = {
     "item-not-routed": "A respondent answered an item their audience is not asked.",
     "no-responses": "A responses file has no data rows.",
     "too-many-problems": "Further problems of one code in one file were counted, not listed.",
+    # ingesting survey-platform exports
+    "unknown-format": "A responses file is in no layout owcf can detect or read (see --source).",
+    "ambiguous-column": "A column matches several targets, or several columns map to one target.",
+    "extra-cells": "A row holds more cells than the file has headings.",
+    "test-response": "The survey platform marks a response as a preview, test or spam.",
+    "no-answers": "A response answers no questionnaire item at all, not even don't know.",
+    "too-few-answers": "A partial response answers fewer items than the minimum on every dimension.",
+    "duplicate-answer": "A long-layout file answers the same item twice for one respondent.",
+    "inconsistent-respondent": "A long-layout file gives one respondent two values for one field.",
+    "output-exists": "owcf will not overwrite a file you may have edited.",
 }
 
 

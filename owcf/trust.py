@@ -15,9 +15,10 @@ from pathlib import Path
 
 from owcf.errors import OwcfError, Problem, ProblemLog, closest
 from owcf.framework import Framework, read_framework
+from owcf.ingest import InputFile, Source
 from owcf.questionnaire import Questionnaire, check_coverage, read_questionnaire, tailor
 from owcf.resources import data_dir
-from owcf.yamlio import Node, Section, check_schema, load_yaml
+from owcf.yamlio import Node, NodeList, Section, check_schema, load_yaml
 
 SCHEMA = "owcf-trust/1"
 TRUST_FILE = "trust.yaml"
@@ -83,6 +84,10 @@ class Trust:
     actions: tuple[Action, ...]
     responses: tuple[Path, ...]
     closing: str = ""
+    #: the responses files with how to read each (platform, mapping YAML)
+    response_files: tuple[InputFile, ...] = ()
+    #: secret key material for pseudonymous respondent ids (see owcf.ingest.pseudonym)
+    pseudonym_salt: str | None = None
 
 
 def search_path() -> list[Path]:
@@ -135,7 +140,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     top = Section(root, file, log)
     top.check_keys({"schema", "id", "name", "framework", "questionnaire", "responses",
                     "introduction", "governance", "plan", "targets", "planned_actions",
-                    "actions", "closing"})
+                    "actions", "closing", "pseudonym_salt"})
     ident, name = top.slug("id"), top.text("name")
 
     framework = _load_framework(top, directory, log)
@@ -152,20 +157,60 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     targets = _read_targets(top, framework)
     actions_intro, focus_areas = _read_planned_actions(top)
     actions = _read_actions(top)
-    responses = []
-    for rel, line in top.text_list("responses"):
-        rpath = (directory / rel).resolve()
-        if not rpath.is_file():
-            log.add("file-not-found", f"responses file {rel!r} does not exist in {directory}",
-                    file=file, line=line)
-        responses.append(rpath)
+    response_files = _read_responses(top, directory)
     if not (ident and name and framework and questionnaire):
         return None
     return Trust(ident, name, directory, framework, questionnaire,
                  top.text("introduction", required=False) or "",
                  top.text("governance", required=False) or "", plan_intro, tests, targets,
-                 actions_intro, focus_areas, actions, tuple(responses),
-                 top.text("closing", required=False) or "")
+                 actions_intro, focus_areas, actions, tuple(f.path for f in response_files),
+                 top.text("closing", required=False) or "", response_files,
+                 top.text("pseudonym_salt", required=False))
+
+
+def _read_responses(top: Section, directory: Path) -> tuple[InputFile, ...]:
+    """``responses:``: file names, or ``{file, source, mapping}`` for a platform export."""
+    entries = top.data.get("responses")
+    if entries is None:
+        return ()
+    if isinstance(entries, str):
+        entries = NodeList([entries])
+        entries.line, entries.item_lines = top.line("responses"), [top.line("responses")]
+    if not isinstance(entries, NodeList):
+        top.problem("wrong-type", "'responses' must be a list of files", "responses")
+        return ()
+    sources = [s.value for s in Source if s is not Source.auto]
+    out = []
+    for k, entry in enumerate(entries):
+        line = entries.line_at(k)
+        if isinstance(entry, Node):
+            sec = Section(entry, top.file, top.log, "responses entry")
+            sec.check_keys({"file", "source", "mapping"})
+            rel, source = sec.text("file"), sec.text("source", required=False) or "auto"
+            if source not in (*sources, "auto"):
+                sec.problem("invalid-value", f"source {source!r} is not one of "
+                            f"{', '.join(sources)}{closest(source, sources)}", "source")
+                source = "auto"
+            mapping_rel = sec.text("mapping", required=False)
+            mapping = (directory / mapping_rel).resolve() if mapping_rel else None
+            if mapping is not None and not mapping.is_file():
+                sec.problem("file-not-found", f"mapping file {mapping_rel!r} does not exist in "
+                            f"{directory}", "mapping")
+            line = sec.line("file")
+        elif isinstance(entry, (str, int, float)):
+            rel, source, mapping = str(entry), "auto", None
+        else:
+            top.log.add("wrong-type", "each 'responses' entry must be a file name or "
+                        "{file, source, mapping}", file=top.file, line=line)
+            continue
+        if rel is None:
+            continue
+        path = (directory / rel).resolve()
+        if not path.is_file():
+            top.log.add("file-not-found", f"responses file {rel!r} does not exist in "
+                        f"{directory}", file=top.file, line=line)
+        out.append(InputFile(path, source, mapping))
+    return tuple(out)
 
 
 def load_trust(name_or_dir: str | Path) -> Trust:

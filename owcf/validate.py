@@ -45,7 +45,7 @@ def kind_of(path: Path) -> str:
     """'framework', 'questionnaire', 'trust', 'responses', 'workspace' or 'unknown'."""
     if path.is_dir():
         return "workspace"
-    if path.suffix.lower() in {".csv", ".tsv", ".txt"}:
+    if path.suffix.lower() in {".csv", ".tsv", ".txt", ".xlsx"}:
         return "responses"
     if path.suffix.lower() in {".yaml", ".yml"}:
         try:
@@ -109,10 +109,12 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         if trust is None:
             continue
         responses_against = responses_against or (trust.questionnaire, trust.framework)
-        for rpath in trust.responses:
-            if rpath.is_file():
-                read_responses(rpath, trust.questionnaire, trust.framework, log)
-                report.files.append(str(rpath))
+        for entry in trust.response_files:
+            if entry.path.is_file():
+                read_responses(entry.path, trust.questionnaire, trust.framework, log,
+                               strict=True, source=entry.source, mapping=entry.mapping,
+                               salt=trust.pseudonym_salt)
+                report.files.append(str(entry.path))
     for path, kind in kinds:
         if not path.exists() or kind not in {"responses", "unknown"}:
             continue
@@ -127,7 +129,7 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
             if default_fw is None or default_q is None:
                 continue
             responses_against = (default_q, default_fw)
-        read_responses(path, responses_against[0], responses_against[1], log)
+        read_responses(path, responses_against[0], responses_against[1], log, strict=True)
         report.files.append(str(path))
     report.problems = log.problems
     return report

@@ -47,7 +47,7 @@ def test_version(runner: CliRunner) -> None:
     assert result.exit_code == 0 and result.stdout.strip() == f"owcf {__version__}"
 
 
-@pytest.mark.parametrize("command", ["analyse", "report", "validate"])
+@pytest.mark.parametrize("command", ["analyse", "report", "validate", "ingest"])
 def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -86,13 +86,18 @@ def test_analyse_table_goes_to_stdout(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "Everyone (620 respondents)" in result.stdout
     assert "Shared vision for children" in result.stdout
-    assert result.stderr == ""
+    # stderr carries only the reconciliation of the file read
+    first, second = result.stderr.splitlines()
+    assert first.endswith("read as owcf (wide, one row per respondent), UTF-8, comma-separated")
+    assert second.endswith("620 rows read = 620 accepted + 0 rejected")
+    quiet = runner.invoke(app, ["--quiet", "analyse", str(EXAMPLE / "responses.csv")])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
 
 
 def test_analyse_without_input_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["analyse"])
     assert result.exit_code == 2
-    assert "responses CSV or --trust" in result.stderr
+    assert "responses file or --trust" in result.stderr
 
 
 def test_analyse_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
@@ -102,9 +107,20 @@ def test_analyse_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
 
 def test_analyse_bad_csv_names_file_row_and_column(runner: CliRunner, tiny: Path) -> None:
     bad = tiny / "bad.csv"
-    bad.write_text("respondent_id,audience,v1\na,staff,9\nb,nobody,1\n", encoding="utf-8")
-    result = runner.invoke(app, ["analyse", str(bad), "--framework", str(tiny / "framework.yaml"),
-                                 "--questionnaire", str(tiny / "questionnaire.yaml")])
+    bad.write_text("respondent_id,audience,v1\na,staff,9\nb,nobody,1\nc,staff,2\n",
+                   encoding="utf-8")
+    args = ["analyse", str(bad), "--framework", str(tiny / "framework.yaml"),
+            "--questionnaire", str(tiny / "questionnaire.yaml")]
+    # by default the bad rows are rejected, listed, and the rest analysed
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"{bad}: 3 rows read = 1 accepted + 2 rejected" in result.stderr
+    assert f"{bad}: row 2, column 'v1': warning: invalid-answer: '9'" in result.stderr
+    assert f"{bad}: row 3, column 'audience': warning: unknown-audience: 'nobody'" in result.stderr
+    assert "Everyone (<5 respondents)" in result.stdout  # one accepted, withheld
+    assert all(line.startswith(str(bad)) for line in result.stderr.strip().splitlines())
+
+    result = runner.invoke(app, [*args, "--strict"])
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert f"{bad}: row 2, column 'v1': invalid-answer" in result.stderr
@@ -117,7 +133,7 @@ def test_analyse_bad_csv_names_file_row_and_column(runner: CliRunner, tiny: Path
 def test_debug_shows_the_exception(runner: CliRunner, tiny: Path) -> None:
     bad = tiny / "bad.csv"
     bad.write_text("respondent_id,audience,v1\na,staff,9\n", encoding="utf-8")
-    result = runner.invoke(app, ["--debug", "analyse", str(bad), "--framework",
+    result = runner.invoke(app, ["--debug", "analyse", str(bad), "--strict", "--framework",
                                  str(tiny / "framework.yaml"), "--questionnaire",
                                  str(tiny / "questionnaire.yaml")])
     assert result.exit_code == 1

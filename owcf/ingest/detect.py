@@ -1,0 +1,29 @@
+"""Which layout a file is in: each reader scores the sheet, the surest wins."""
+
+from __future__ import annotations
+
+from owcf.errors import ProblemLog
+from owcf.ingest import Source
+from owcf.ingest.model import Export
+from owcf.ingest.readers import READERS
+from owcf.ingest.sheet import Sheet
+
+
+def detect(sheet: Sheet) -> str | None:
+    """The name of the layout ``sheet`` is in, or None if no reader recognises it."""
+    scores = {name: reader.score(sheet) for name, reader in READERS.items()}
+    best = max(scores, key=lambda name: scores[name])
+    return best if scores[best] > 0 else None
+
+
+def read_export(sheet: Sheet, source: str, log: ProblemLog) -> Export | None:
+    """The export read by the reader for ``source`` (``auto``: the detected one)."""
+    name = detect(sheet) if source == Source.auto else source
+    if name is None:
+        first = ", ".join(repr(c) for c in sheet.record(0)[:4]) if sheet.n_records else ""
+        log.add("unknown-format", "cannot tell which survey platform wrote this file (first "
+                f"headings: {first}); give --source "
+                f"{'|'.join(s.value for s in Source if s is not Source.auto)}, or use owcf's "
+                "layout (a respondent_id column; see docs/formats.md)", file=sheet.file, row=1)
+        return None
+    return READERS[name].read(sheet, log)

@@ -1,0 +1,138 @@
+"""Ingest one file or several: read, detect, map, reconcile. The library entry points.
+
+>>> log = ProblemLog()
+>>> result = ingest(Path("export.csv"), trust.questionnaire, trust.framework, log)
+>>> result.responses            # accepted responses, a ResponseSet
+>>> result.counts()             # rows read = accepted + rejected, by reason
+>>> result.problems()           # every reason for every rejected row
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from owcf.errors import Problem, ProblemLog, Severity
+from owcf.framework import Framework
+from owcf.ingest import InputFile, Source
+from owcf.ingest.detect import read_export
+from owcf.ingest.mapping import MappingFile, describe_missing, plan_columns, read_mapping
+from owcf.ingest.model import Finding
+from owcf.ingest.pseudonym import DEFAULT_SALT
+from owcf.ingest.reconcile import Ingested, assemble
+from owcf.ingest.sheet import read_sheet
+from owcf.questionnaire import Questionnaire
+from owcf.responses import ResponseSet
+
+
+def ingest(path: Path, questionnaire: Questionnaire, framework: Framework, log: ProblemLog, *,
+           source: str = Source.auto.value, mapping: Path | MappingFile | None = None,
+           fields: Sequence[str] = (), salt: str | None = None) -> Ingested | None:
+    """Ingest one file. File-level problems go to ``log`` and give None; row-level ones
+    reject rows (see :meth:`Ingested.problems`); warnings go to ``log`` either way."""
+    before = len(log.errors)
+    mapped = None
+    if isinstance(mapping, MappingFile):
+        mapped = mapping
+    elif mapping is not None:
+        mapped = read_mapping(mapping, questionnaire, framework, fields, log)
+    sheet = read_sheet(path, log)
+    if sheet is None or len(log.errors) > before:
+        return None
+    if source == Source.auto and mapped is not None and mapped.source:
+        source = mapped.source  # the mapping says which platform it was written for
+    export = read_export(sheet, source, log)
+    if export is None:
+        return None
+    plan = plan_columns(export, questionnaire, framework, mapped, fields, log)
+    if plan is None or len(log.errors) > before:
+        return None
+    if plan.missing_items:
+        log.warn("missing-column", f"{describe_missing(plan.missing_items)} have no column; they "
+                 "count as unanswered by everyone", file=export.file, row=1)
+    for name in fields:
+        if name not in plan.fields:
+            log.warn("missing-column", f"breakdown field {name!r} has no column; every "
+                     "respondent counts as not stated", file=export.file, row=1, column=name)
+    return assemble(export, plan, questionnaire, framework, salt or DEFAULT_SALT,
+                    "trust" if salt else "default", mapped)
+
+
+def ingest_files(inputs: Sequence[InputFile], questionnaire: Questionnaire,
+                 framework: Framework, log: ProblemLog, *, fields: Sequence[str] = (),
+                 salt: str | None = None) -> list[Ingested] | None:
+    """Ingest several files as one set: a respondent in an earlier file is a duplicate in
+    a later one. None if any file has a file-level problem (all are still checked)."""
+    results = [ingest(f.path, questionnaire, framework, log, source=f.source,
+                      mapping=f.mapping, fields=fields, salt=salt) for f in inputs]
+    if any(r is None for r in results):
+        return None
+    done: list[Ingested] = [r for r in results if r is not None]
+    seen: dict[int, tuple[str, int]] = {}
+    for result in done:
+        accepted = np.flatnonzero(~result.rejected_mask)
+        keys = result.keys[accepted]
+        earlier = [(int(p), seen[int(k)]) for p, k in zip(accepted.tolist(), keys.tolist(),
+                                                           strict=True) if int(k) in seen]
+        if earlier:
+            positions = np.array([p for p, _ in earlier], dtype=np.int64)
+            result.reject(Finding("duplicate-respondent", positions, [
+                f"the same respondent as {file} row {row}" for _, (file, row) in earlier],
+                result.plan.identity[0] if result.plan.identity else None))
+        for position, key in zip(accepted.tolist(), keys.tolist(), strict=True):
+            seen.setdefault(int(key), (result.file, int(result.response_rows[position])))
+    return done
+
+
+def combine(results: Sequence[Ingested], questionnaire: Questionnaire) -> ResponseSet:
+    """The accepted responses of several files as one set."""
+    sets = [r.responses for r in results]
+    if not sets:
+        return ResponseSet.empty(questionnaire)
+    if len(sets) == 1:
+        return sets[0]
+    comments = [s.comments if s.comments is not None else
+                pd.Series([""] * len(s), dtype=object) for s in sets]
+    return ResponseSet(pd.concat([s.respondents for s in sets], ignore_index=True),
+                       pd.concat([s.answers for s in sets], ignore_index=True),
+                       questionnaire, ", ".join(s.source for s in sets),
+                       pd.concat(comments, ignore_index=True))
+
+
+# -- what people read ------------------------------------------------------------------
+
+def summary(result: Ingested) -> list[str]:
+    """The reconciliation, as one or two lines starting with the file name."""
+    export = result.export
+    counts = result.counts()
+    first = (f"{result.file}: read as {export.source} ({export.detail}), "
+             f"{export.sheet.describe()}")
+    dropped = result.plan.dropped(export)["personal"]
+    if dropped:
+        first += f"; personal data dropped: {', '.join(repr(d) for d in dropped)}"
+    rows = f"{counts['rows_read']} rows"
+    if export.long:
+        rows += f" ({counts['responses_read']} respondents)"
+    second = (f"{result.file}: {rows} read = {counts['rows_accepted']} accepted + "
+              f"{counts['rows_rejected']} rejected")
+    by_reason = counts["rejected_by_reason"]
+    assert isinstance(by_reason, dict)
+    if by_reason:
+        second += " (" + ", ".join(f"{code} {n}" for code, n in by_reason.items()) + ")"
+    if export.blank_rows:
+        second += f"; {export.blank_rows} blank row{'s' if export.blank_rows != 1 else ''} skipped"
+    return [first, second]
+
+
+def listed(problems: Sequence[Problem], limit: int) -> tuple[list[Problem], int]:
+    """The first ``limit`` problems and how many more there are."""
+    return list(problems[:limit]), max(0, len(problems) - limit)
+
+
+def rejection_problems(results: Sequence[Ingested], strict: bool) -> list[Problem]:
+    """Every reason for every rejected row, as errors when ``strict``."""
+    severity = Severity.ERROR if strict else Severity.WARNING
+    return [p for r in results for p in r.problems(severity)]

@@ -1,0 +1,277 @@
+"""A responses file as text cells, however it arrived: CSV or XLSX, any common encoding.
+
+CSV files are decoded by their byte-order mark (UTF-8, UTF-16), else as UTF-8 if they
+are valid UTF-8, else as Windows-1252 (what Excel on Windows writes). The delimiter
+(comma, semicolon, tab or bar) is the one that splits the first records into the same
+number of cells. Large UTF-8 files are parsed by pyarrow's multi-threaded CSV reader
+straight from the file's bytes; files pyarrow cannot take as they are (rows of uneven
+length) go through Python's csv module instead, which is slower but forgiving.
+
+Every record is kept, blank ones too, so record ``i`` is always spreadsheet row ``i + 1``
+and problems can name the row a person sees when they open the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from owcf.errors import ProblemLog
+
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
+_PREFIX = 1 << 16  # bytes looked at to sniff the encoding and the delimiter
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass
+class Sheet:
+    """Every cell of one file (or its first worksheet) as text, and how it was read."""
+
+    file: str
+    kind: str                    # "csv" or "xlsx"
+    encoding: str | None         # human-readable, e.g. "UTF-8 with BOM"; None for XLSX
+    delimiter: str | None        # None for XLSX
+    sheet_name: str | None       # the worksheet read, for XLSX
+    sha256: str
+    size: int
+    columns: list[pa.ChunkedArray | pa.Array]  # one per column, every record, all text
+    extra_cells: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @property
+    def n_records(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def record(self, index: int) -> list[str]:
+        """The cells of record ``index`` (0-based; spreadsheet row ``index + 1``)."""
+        return [str(col[index].as_py()) for col in self.columns]
+
+    def describe(self) -> str:
+        """'UTF-8 with BOM, semicolon-separated' or 'XLSX, worksheet Sheet1'."""
+        if self.kind == "xlsx":
+            return f"XLSX, worksheet {self.sheet_name!r}"
+        return f"{self.encoding}, {DELIMITER_NAMES.get(self.delimiter or ',', 'comma')}-separated"
+
+
+def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
+    """Read ``path`` as text cells; problems (missing, unreadable, empty) go to ``log``."""
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        log.add("file-not-found", "no such file", file=file)
+        return None
+    except IsADirectoryError:
+        log.add("file-unreadable", "is a folder, not a file", file=file)
+        return None
+    except OSError as exc:
+        log.add("file-unreadable", exc.strerror or str(exc), file=file)
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        log.add("no-responses", "the file is empty", file=file)
+        return None
+    if data.startswith(_XLS_MAGIC):
+        log.add("file-unreadable", "this is an old Excel .xls workbook: save it as .xlsx or CSV "
+                "and ingest that", file=file)
+        return None
+    if data.startswith(_XLSX_MAGIC):
+        return _read_xlsx(data, file, digest, log)
+    return _read_csv(data, file, digest, log)
+
+
+# -- CSV -------------------------------------------------------------------------------
+
+def _decode_start(data: bytes) -> tuple[str, str, int]:
+    """(codec, human name, bytes of byte-order mark) from the first bytes of a text file."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", "UTF-8 with BOM", 3
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32", "UTF-32 with BOM", 4
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", "UTF-16 with BOM", 2
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", "UTF-16 (big-endian) with BOM", 2
+    head = data[:_PREFIX]
+    # UTF-16 without a BOM still shows as a zero byte beside every ASCII character
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
+        return "utf-16-le", "UTF-16 (no BOM)", 0
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
+        return "utf-16-be", "UTF-16 (big-endian, no BOM)", 0
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == len(data))
+    except UnicodeDecodeError:
+        return "cp1252", "Windows-1252", 0
+    return "utf-8", "UTF-8", 0
+
+
+def _legacy_decode(body: bytes) -> tuple[str, str]:
+    """Text from a file that is not UTF-8: Windows-1252, else Latin-1 (which never fails)."""
+    try:
+        return body.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return body.decode("latin-1"), "ISO-8859-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first records into the same, largest number of cells."""
+    lines = text.splitlines(keepends=True)
+    # the last line of a prefix may be cut short, so leave it out unless it is all we have
+    sample = "".join(lines[:-1] if len(lines) > 1 else lines)
+    best, best_score = ",", (False, 1)
+    for delimiter in DELIMITERS:
+        try:
+            records = [r for r in csv.reader(io.StringIO(sample), delimiter=delimiter)][:8]
+        except csv.Error:
+            continue
+        records = [r for r in records if any(c.strip() for c in r)]
+        if not records:
+            continue
+        widths = {len(r) for r in records}
+        score = (len(widths) == 1 and len(records[0]) > 1, len(records[0]))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_csv(data: bytes, file: str, digest: str, log: ProblemLog) -> Sheet | None:
+    codec, encoding, bom = _decode_start(data)
+    body = memoryview(data)[bom:]
+    text: str | None = None
+    if codec == "cp1252":
+        text, encoding = _legacy_decode(bytes(body))
+    elif codec != "utf-8":
+        try:
+            text = bytes(body).decode(codec)
+        except UnicodeDecodeError as exc:
+            log.add("file-unreadable", f"not valid {encoding} text (byte {exc.start + bom})",
+                    file=file)
+            return None
+    prefix = text[:_PREFIX] if text is not None else \
+        codecs.getincrementaldecoder("utf-8")().decode(bytes(body[:_PREFIX]), final=False)
+    delimiter = sniff_delimiter(prefix)
+    width = _first_record_width(prefix, delimiter)
+
+    columns = None
+    if text is None:  # UTF-8 as it stands: hand pyarrow the file's bytes, no copy
+        columns = _parse_fast(pa.py_buffer(body), delimiter, width, data.find(b'"', bom) >= 0)
+        if columns == "not-utf-8":
+            text, encoding = _legacy_decode(bytes(body))
+            columns = None
+    if columns is None and text is not None:
+        columns = _parse_fast(pa.py_buffer(text.encode("utf-8")), delimiter, width, '"' in text)
+    if isinstance(columns, list):
+        return Sheet(file, "csv", encoding, delimiter, None, digest, len(data), columns)
+    if text is None:
+        text = bytes(body).decode("utf-8")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        log.add("file-unreadable", f"not readable as CSV: {exc}", file=file)
+        return None
+    return _from_rows(rows, file, "csv", encoding, delimiter, None, digest, len(data))
+
+
+def _first_record_width(prefix: str, delimiter: str) -> int:
+    try:
+        return len(next(csv.reader(io.StringIO(prefix, newline=""), delimiter=delimiter), []))
+    except csv.Error:
+        return 0
+
+
+def _parse_fast(buffer: pa.Buffer, delimiter: str, width: int, quoted: bool
+                ) -> list[pa.ChunkedArray] | str | None:
+    """All records as string columns via pyarrow; None if the rows are uneven (the slow
+    path handles those), "not-utf-8" if the bytes are not UTF-8."""
+    if width < 1:
+        return None
+    read = pacsv.ReadOptions(autogenerate_column_names=True, use_threads=True)
+    # without a quote character no value can hold a line break, and pyarrow can then
+    # split the file into blocks for its threads without scanning for quotes
+    parse = pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
+                               escape_char=False, ignore_empty_lines=False,
+                               newlines_in_values=quoted)
+    convert = pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
+    try:
+        table = pacsv.read_csv(pa.BufferReader(buffer), read_options=read, parse_options=parse,
+                               convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        return "not-utf-8" if "UTF8" in str(exc) else None
+    if table.num_columns != width:
+        return None
+    return [table.column(i) for i in range(width)]
+
+
+def _from_rows(rows: list[list[str]], file: str, kind: str, encoding: str | None,
+               delimiter: str | None, sheet_name: str | None, digest: str, size: int) -> Sheet:
+    """Columns from a list of records; cells beyond the heading row's width are flagged."""
+    width = max((len(r) for r in rows[:1]), default=0)
+    if kind == "xlsx":  # a worksheet's used range: trailing empty columns and rows go
+        width = max((len(r) for r in rows), default=0)
+    padded, extra = [], []
+    for index, row in enumerate(rows):
+        if len(row) > width:
+            if any(c.strip() for c in row[width:]):
+                extra.append(index)
+            row = row[:width]
+        padded.append(row + [""] * (width - len(row)))
+    columns = [pa.array([r[j] for r in padded], type=pa.string()) for j in range(width)]
+    return Sheet(file, kind, encoding, delimiter, sheet_name, digest, size, columns,
+                 np.array(extra, dtype=np.int64))
+
+
+# -- XLSX ------------------------------------------------------------------------------
+
+def _cell_text(value: object) -> str:
+    """A worksheet value as the text a person sees (dates in ISO 8601)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep="T", timespec="seconds")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(data: bytes, file: str, digest: str, log: ProblemLog) -> Sheet | None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        log.add("file-unreadable", f"not a readable XLSX workbook ({exc})", file=file)
+        return None
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # some writers record a wrong used range; read every cell
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        name = sheet.title
+    finally:
+        book.close()
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        log.add("no-responses", f"worksheet {name!r} is empty", file=file)
+        return None
+    width = max(len(r) for r in rows)
+    while width and not any(len(r) >= width and r[width - 1].strip() for r in rows):
+        width -= 1
+    rows = [r[:width] + [""] * (width - len(r)) for r in rows]
+    return _from_rows(rows, file, "xlsx", None, None, name, digest, len(data))

@@ -1,0 +1,170 @@
+"""What ``owcf ingest`` writes: normalised responses, rejects and provenance, in memory.
+
+* ``NAME.responses.csv``: owcf's wide layout (docs/formats.md), accepted responses
+  only, pseudonymous ids, answers as scale values and non-answer codes;
+* ``NAME.rejects.csv``: every rejected row with its file row, pseudonym, reason codes and
+  messages, and its cells (personal data and platform ids left out);
+* ``NAME.provenance.json``: the source file's SHA-256, detected layout and encoding,
+  what each column was taken to be, and the reconciliation counts.
+
+CSV is UTF-8 with a byte-order mark, so Excel shows accented letters, and text a
+spreadsheet would run as a formula is neutralised. The same input gives the same bytes:
+nothing depends on the clock unless ``SOURCE_DATE_EPOCH`` is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from owcf import __version__
+from owcf.ingest.model import Role
+from owcf.ingest.reconcile import Ingested
+from owcf.output import spreadsheet_safe
+
+PROVENANCE_SCHEMA = "1"
+BOM = "\ufeff".encode()
+_FORMULA = r"^[=+\-@\t\r]"
+_NEEDS_QUOTES = r'[",\r\n]'
+
+
+def _cells(values: pa.ChunkedArray | pa.Array, untrusted: bool) -> pa.Array:
+    """CSV-ready text: neutralised if ``untrusted`` (free text), quoted where needed."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if untrusted:
+        values = pc.if_else(pc.match_substring_regex(values, _FORMULA),
+                            pc.binary_join_element_wise("'", values, ""), values)
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
+    return pc.if_else(pc.match_substring_regex(values, _NEEDS_QUOTES), quoted, values)
+
+
+def csv_bytes(columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]]) -> bytes:
+    """A CSV file from ``(heading, text cells, untrusted)`` columns, built without a loop
+    over rows: the bytes Python's csv module would write (minimal quoting, ``\\n``)."""
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow([spreadsheet_safe(h) for h, _, _ in columns])
+    if not columns or not len(columns[0][1]):
+        return BOM + head.getvalue().encode("utf-8")
+    parts = [_cells(values, untrusted) for _, values, untrusted in columns]
+    lines = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, ",")
+    lines = pc.cast(pc.binary_join_element_wise(lines, pa.scalar("\n"), ""), pa.large_string())
+    # the lines sit end to end in the array's data buffer: that buffer is the file body
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+        lines.offset:lines.offset + len(lines) + 1]
+    body = memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
+    return BOM + head.getvalue().encode("utf-8") + bytes(body)
+
+
+def _iso(stamps: np.ndarray) -> pa.Array:
+    text = np.datetime_as_string(stamps.astype("datetime64[s]"), unit="s")
+    return pa.array(np.where(text == "NaT", "", text).astype(object), pa.string())
+
+
+def _text(values: np.ndarray) -> pa.Array:
+    """Text cells from an object array (None and NaN become blank)."""
+    import pandas as pd
+
+    blank = np.asarray(pd.isna(values), dtype=bool)
+    return pa.array(np.where(blank, "", values).astype(object), pa.string())
+
+
+def responses_csv(result: Ingested) -> bytes:
+    """The accepted responses in owcf's wide layout."""
+    rs = result.responses
+    people = rs.respondents
+    n = len(people)
+    columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]] = [
+        ("respondent_id", _text(people["respondent_id"].to_numpy(dtype=object)), False),
+        ("audience", _text(people["audience"].to_numpy(dtype=object)), False),
+        ("workforce_group", _text(people["workforce_group"].to_numpy(dtype=object)), False),
+        ("submitted", _iso(people["submitted"].to_numpy()) if "submitted" in people
+         else pa.array([""] * n, pa.string()), False)]
+    for name in result.plan.fields:
+        columns.append((name, _text(people[name].to_numpy(dtype=object)), True))
+    labels = pa.array(["", *rs.questionnaire.categories], pa.string())
+    for item in rs.questionnaire.items:
+        codes = pa.array(rs.answers[item.id].to_numpy(), pa.int8())
+        columns.append((item.id, pc.cast(pa.DictionaryArray.from_arrays(codes, labels),
+                                         pa.string()), False))
+    comments = rs.comments.to_numpy(dtype=object) if rs.comments is not None else \
+        np.full(n, "", dtype=object)
+    columns.append(("comment", _text(comments), True))
+    return csv_bytes(columns)
+
+
+def rejects_csv(result: Ingested) -> bytes:
+    """Every rejected row of the file with all its reasons, personal data left out."""
+    reasons: dict[int, list[tuple[str, str]]] = {}
+    for finding in result.findings:
+        where = f"column {finding.column.label!r}: " if finding.column else ""
+        for k, response in enumerate(finding.positions.tolist()):
+            reasons.setdefault(response, []).append((finding.code, where + finding.message(k)))
+    hidden = {Role.personal, Role.respondent_id}
+    ids = {id(c) for c in result.plan.identity}
+    kept = [c for c in result.export.columns if c.role not in hidden and id(c) not in ids]
+    positions = np.flatnonzero(result.rejected_mask[result.source_response])
+    take = pa.array(positions, pa.int64())
+    cells = [c.values.take(take).to_pylist() for c in kept]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([spreadsheet_safe(h) for h in
+                     ["row", "respondent_id", "reasons", "details", *(c.label for c in kept)]])
+    for k, position in enumerate(positions.tolist()):
+        response = int(result.source_response[position])
+        found = reasons.get(response, [])
+        writer.writerow([int(result.export.rows[position]), result.pseudonyms[response],
+                         "; ".join(dict.fromkeys(code for code, _ in found)),
+                         spreadsheet_safe(" | ".join(message for _, message in found)),
+                         *(spreadsheet_safe(col[k]) for col in cells)])
+    return BOM + buffer.getvalue().encode("utf-8")
+
+
+def provenance(result: Ingested, outputs: dict[str, str]) -> dict[str, object]:
+    """The provenance record (see docs/formats.md)."""
+    export, sheet = result.export, result.export.sheet
+    mapping = result.mapping
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    generated = (dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                 if epoch and epoch.isdigit() else None)
+    q = result.everyone.questionnaire
+    return {
+        "schema_version": PROVENANCE_SCHEMA,
+        "owcf_version": __version__,
+        "generated": generated,
+        # the file's name only: a full path can carry a person's user name
+        "source": {"file": Path(export.file).name, "sha256": sheet.sha256, "bytes": sheet.size,
+                   "format": export.source, "layout": export.detail,
+                   "encoding": sheet.encoding, "delimiter": sheet.delimiter,
+                   "worksheet": sheet.sheet_name, "heading_rows": export.header_rows,
+                   "date_order": result.date_order if result.plan.submitted else None},
+        "questionnaire": q.id, "items": len(q.items),
+        "mapping": None if mapping is None else {"file": Path(mapping.file).name,
+                                                 "sha256": mapping.sha256},
+        "columns": [{"column": c.letter(), "heading": c.label, "role": c.role.value,
+                     "target": c.target, "how": c.how} for c in export.columns],
+        "missing_items": list(result.plan.missing_items),
+        "pseudonyms": {"method": "SipHash-2-4 (64 bits) keyed from the salt and platform",
+                       "salt": result.salt},
+        "counts": result.counts(),
+        "outputs": outputs,
+    }
+
+
+def render(result: Ingested, stem: str) -> dict[str, bytes]:
+    """All three files for one ingested export, keyed by file name."""
+    names = {"responses": f"{stem}.responses.csv", "rejects": f"{stem}.rejects.csv",
+             "provenance": f"{stem}.provenance.json"}
+    record = provenance(result, {k: v for k, v in names.items() if k != "provenance"})
+    return {names["responses"]: responses_csv(result),
+            names["rejects"]: rejects_csv(result),
+            names["provenance"]: (json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+            .encode("utf-8")}
