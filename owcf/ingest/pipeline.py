@@ -47,6 +47,10 @@ def ingest(path: Path, questionnaire: Questionnaire, framework: Framework, log: 
     export = read_export(sheet, source, log)
     if export is None:
         return None
+    if not export.n:
+        log.add("no-responses", f"no data rows under the heading row"
+                f"{'s' if export.header_rows > 1 else ''}", file=export.file)
+        return None
     plan = plan_columns(export, questionnaire, framework, mapped, fields, log)
     if plan is None or len(log.errors) > before:
         return None

@@ -439,14 +439,16 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     # the response set, every response included; rejected ones are masked out later
     audience_text = np.array([None, *audience_ids], dtype=object)[np.maximum(audience, 0)]
     group_text = np.array([None, *group_ids], dtype=object)[np.maximum(group, 0)]
-    respondents = pd.DataFrame({"respondent_id": pseudonyms.astype(object),
-                                "audience": audience_text, "workforce_group": group_text})
+    # object columns with None for "not stated", as analysis expects (not pandas' NaN)
+    respondents = pd.DataFrame({"respondent_id": pd.Series(pseudonyms, dtype=object),
+                                "audience": pd.Series(audience_text, dtype=object),
+                                "workforce_group": pd.Series(group_text, dtype=object)})
     if submitted is not None:
         respondents["submitted"] = submitted.to_numpy()
     for name in plan.fields:
         _, values = resp.texts[f"field:{name}"]
         text = pc.utf8_trim_whitespace(values).to_numpy(zero_copy_only=False)
-        respondents[name] = np.where(text == "", None, text).astype(object)
+        respondents[name] = pd.Series(np.where(text == "", None, text), dtype=object)
     comment_cols = [resp.texts[f"comment:{k}"][1] for k in range(len(plan.comments))]
     comments = None
     if comment_cols:

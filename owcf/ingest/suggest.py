@@ -21,7 +21,6 @@ from owcf.framework import Framework, Named
 from owcf.ingest import Source
 from owcf.ingest.detect import read_export
 from owcf.ingest.mapping import (
-    DROP_TARGETS,
     RESPONDENT_TARGETS,
     SCHEMA,
     UNMAPPED,
@@ -83,10 +82,10 @@ def suggest_mapping(path: Path, questionnaire: Questionnaire, framework: Framewo
         "# written by `owcf ingest --suggest-mapping`. Check every line: TODO marks what owcf",
         "# could not match; replace it (or map the column to ignore), then run",
         f"#   owcf ingest {path.name} --mapping THIS_FILE",
-        "# Column targets: an item id, " + ", ".join((*RESPONDENT_TARGETS, *DROP_TARGETS)) +
-        " (dropped as personal data)" + (f", or a breakdown field ({', '.join(fields)})"
-                                          if fields else "") + ".",
-        f"# Answer targets: a scale value ({questionnaire.describe_answers()}).",
+        "# Column targets: an item id, " + ", ".join(RESPONDENT_TARGETS) + ",",
+        "#   ignore, personal (dropped as personal data)" +
+        (f", or a breakdown field ({', '.join(fields)})" if fields else "") + ".",
+        f"# Answer targets: {questionnaire.describe_answers()}, or an answer label.",
         f"schema: {SCHEMA}",
         f"source: {export.source}",
     ]
@@ -102,7 +101,7 @@ def suggest_mapping(path: Path, questionnaire: Questionnaire, framework: Framewo
             {n.label: n.code for n in questionnaire.non_answers}
         lines.append("answers:")
         for text in answers:
-            close = [f"{labels[m]} ({m})" for m in nearest(text, labels, n=2)]
+            close = [f"{labels[m]} ({m})" for m in nearest(text, labels, n=3)]
             lines.append(_line(text, TODO, "closest: " + ", ".join(close) if close else ""))
     for key, column, values, choices in (
             ("audiences", plan.audience, plan.audiences, framework.audiences),

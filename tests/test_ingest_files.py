@@ -1,0 +1,238 @@
+"""Files as they really arrive: encodings, delimiters, quoted line breaks, spreadsheet
+leftovers, Excel dates, XLSX, and broken files, each read right or refused clearly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from owcf.cli import app
+from owcf.errors import ProblemLog
+from owcf.ingest.pipeline import ingest, summary
+from owcf.ingest.reconcile import Ingested
+from owcf.ingest.sheet import read_sheet, sniff_delimiter
+
+from .ingest_helpers import EXPORTS, csv_rows, survey, to_xlsx
+
+runner = CliRunner()
+WIDE = (EXPORTS / "owcf-wide.csv").read_text(encoding="utf-8")
+
+
+def _ingest(path: Path, folder: Path, **options: object) -> tuple[Ingested | None, ProblemLog]:
+    framework, questionnaire, _, _ = survey(folder)
+    log = ProblemLog()
+    return ingest(path, questionnaire, framework, log, **options), log
+
+
+def _answers(result: Ingested) -> list[list[int]]:
+    return result.responses.answers.to_numpy().tolist()
+
+
+@pytest.fixture
+def expected(tmp_path: Path) -> list[list[int]]:
+    path = tmp_path / "plain.csv"
+    path.write_text(WIDE, encoding="utf-8")
+    result, _ = _ingest(path, tmp_path)
+    return _answers(result)
+
+
+# -- encodings and delimiters ------------------------------------------------------------
+
+ENCODINGS = [
+    pytest.param("utf-8", ",", "UTF-8", id="utf-8"),
+    pytest.param("utf-8-sig", ",", "UTF-8 with BOM", id="utf-8-bom"),
+    pytest.param("utf-16", "\t", "UTF-16 with BOM", id="utf-16-excel-unicode-text"),
+    pytest.param("cp1252", ";", "Windows-1252", id="windows-1252"),
+]
+
+
+@pytest.mark.parametrize(("encoding", "delimiter", "name"), ENCODINGS)
+def test_encodings_and_delimiters_are_detected_and_reported(
+        tmp_path: Path, expected: list[list[int]], encoding: str, delimiter: str,
+        name: str) -> None:
+    text = WIDE.replace("Good start", "Caf\u00e9 staff don\u2019t know").replace(",", delimiter)
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(encoding))
+    result, log = _ingest(path, tmp_path)
+    assert result is not None, log.problems
+    assert _answers(result) == expected
+    assert result.responses.comments.iloc[0] == "Caf\u00e9 staff don\u2019t know"
+    separator = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
+    assert f"{name}, {separator}-separated" in summary(result)[0]
+
+
+def test_non_utf8_bytes_after_the_first_block_still_decode(tmp_path: Path) -> None:
+    rows = [WIDE.splitlines()[0]] + [f"x{k},staff,health,,4,1,3,,2,2,ok" for k in range(3000)]
+    rows.append("late,staff,health,,4,1,3,,2,2,na\u00efve")
+    path = tmp_path / "late.csv"
+    path.write_bytes(("\n".join(rows) + "\n").encode("cp1252"))
+    result, log = _ingest(path, tmp_path)
+    assert result is not None, log.problems
+    assert result.export.sheet.encoding == "Windows-1252"
+    assert result.responses.comments.iloc[-1] == "na\u00efve"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiter_sniffing_ignores_delimiters_inside_quotes(delimiter: str) -> None:
+    head = delimiter.join(["id", '"Which, of these; best\tdescribes you?"', "q"])
+    body = delimiter.join(["1", '"a, b; c"', "4"])
+    assert sniff_delimiter(f"{head}\n{body}\n{body}\n") == delimiter
+
+
+# -- line breaks, blank rows and columns -------------------------------------------------
+
+def test_quoted_line_breaks_keep_row_numbers_right(tmp_path: Path) -> None:
+    lines = WIDE.splitlines()
+    lines[1] = lines[1].replace("Good start", '"Good start.\nMore training\n\nplease"')
+    lines[3] = lines[3].replace("leaders,health,2009-01-25T16:40:12,4,",
+                                "leaders,health,2009-01-25T16:40:12,9,")
+    path = tmp_path / "breaks.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, _ = _ingest(path, tmp_path)
+    assert result.responses.comments.iloc[0] == "Good start.\nMore training\n\nplease"
+    (problem,) = result.row_problems()
+    # the spreadsheet row (record) with the bad answer, not the physical line
+    assert (problem.code, problem.row, problem.column) == ("invalid-answer", 4, "v1")
+
+
+def test_trailing_empty_rows_and_columns_are_skipped_and_counted(
+        tmp_path: Path, expected: list[list[int]]) -> None:
+    lines = [line + ",," for line in WIDE.splitlines()]
+    lines[0] = lines[0][:-2] + ",,"
+    text = "\n".join(lines[:4] + [",,,,,,,,,,,,"] + lines[4:] + [",,,,,,,,,,,,"] * 3) + "\n\n"
+    path = tmp_path / "excel.csv"
+    path.write_text(text, encoding="utf-8")
+    result, log = _ingest(path, tmp_path)
+    assert result is not None, log.problems
+    assert _answers(result) == expected
+    counts = result.counts()
+    assert (counts["rows_read"], counts["rows_accepted"], counts["blank_rows_skipped"]) == \
+        (8, 8, 5)
+    # the blank row between r3 and r4 still counts: r4 is spreadsheet row 6
+    assert result.response_rows.tolist() == [2, 3, 4, 6, 7, 8, 9, 10]
+    assert result.export.empty_columns == 2
+    assert "5 blank rows skipped" in summary(result)[1]
+
+
+def test_short_rows_are_padded_and_long_rows_rejected(tmp_path: Path) -> None:
+    lines = WIDE.splitlines()
+    lines[5] = "r5,staff,health,2009-02-03T11:30:00,,,,,1"  # trailing blanks cut off
+    lines[7] = lines[7] + ",surplus"
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, log = _ingest(path, tmp_path)
+    assert result is not None, log.problems
+    (problem,) = result.row_problems()
+    assert (problem.code, problem.row) == ("extra-cells", 8)
+    assert result.counts()["rows_accepted"] == 7
+
+
+# -- dates --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("23/01/2009 13:06", dt.datetime(2009, 1, 23, 13, 6)),
+    ("03/04/2009 09:00", dt.datetime(2009, 4, 3, 9, 0)),     # day first unless shown otherwise
+    ("23-Jan-2009", dt.datetime(2009, 1, 23)),
+    ("39836.5458", dt.datetime(2009, 1, 23, 13, 5, 57)),      # an Excel serial date
+    ("2009-01-23T13:06:57+01:00", dt.datetime(2009, 1, 23, 13, 6, 57)),
+    ("2009/01/23 1:06:57 PM GMT", dt.datetime(2009, 1, 23, 13, 6, 57)),
+])
+def test_excel_and_platform_date_formats(tmp_path: Path, written: str, meant: dt.datetime
+                                         ) -> None:
+    lines = WIDE.splitlines()
+    lines[1] = lines[1].replace("2009-01-23T13:06:57", f'"{written}"')
+    path = tmp_path / "dates.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, _ = _ingest(path, tmp_path)
+    assert not result.row_problems(), result.row_problems()
+    assert result.responses.respondents["submitted"].iloc[0] == np.datetime64(meant)
+
+
+def test_month_first_dates_are_recognised_from_the_evidence(tmp_path: Path) -> None:
+    lines = WIDE.splitlines()
+    lines[1] = lines[1].replace("2009-01-23T13:06:57", "01/23/2009 1:06 PM")
+    lines[2] = lines[2].replace("2009-01-24T09:15:00", "02/03/2009 9:15 AM")
+    path = tmp_path / "us.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, _ = _ingest(path, tmp_path)
+    stamps = result.responses.respondents["submitted"]
+    assert stamps.iloc[1] == np.datetime64("2009-02-03T09:15")  # 3 February: month first
+    assert result.date_order == "mdy"
+
+
+# -- XLSX ---------------------------------------------------------------------------------
+
+def test_xlsx_with_numbers_dates_and_trailing_blank_cells(tmp_path: Path,
+                                                          expected: list[list[int]]) -> None:
+    rows: list[list[object]] = [list(r) for r in csv_rows(EXPORTS / "owcf-wide.csv")]
+    for row in rows[1:]:
+        row[3] = dt.datetime.fromisoformat(str(row[3]))
+        row[4:10] = [float(c) if c.isdigit() else c for c in row[4:10]]  # Excel stores 4.0
+    rows.append([None] * 11)
+    path = to_xlsx(rows, tmp_path / "responses.xlsx", sheet="Responses")
+    result, log = _ingest(path, tmp_path)
+    assert result is not None, log.problems
+    assert _answers(result) == expected
+    assert summary(result)[0].endswith("XLSX, worksheet 'Responses'")
+    assert result.responses.respondents["submitted"].iloc[2] == np.datetime64("2009-01-25T16:40:12")
+
+
+# -- broken files -------------------------------------------------------------------------
+
+BROKEN = [
+    pytest.param(b"", "no-responses", id="empty"),
+    pytest.param(b"\n\n  \n", "no-responses", id="only-blank-lines"),
+    pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "file-unreadable",
+                 id="old-xls"),
+    pytest.param(b"PK\x03\x04not really a workbook", "file-unreadable", id="broken-xlsx"),
+    pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "unknown-format", id="binary-junk"),
+    pytest.param(b"respondent_id,audience,v1\n", "no-responses", id="headings-only"),
+]
+
+
+@pytest.mark.parametrize(("content", "code"), BROKEN)
+def test_broken_files_fail_clearly_and_write_nothing(tmp_path: Path, content: bytes,
+                                                     code: str) -> None:
+    _, _, fw, q = survey(tmp_path)
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
+                                 "--questionnaire", str(q), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}" in result.stderr and f" {code}:" in result.stderr
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_folder_or_a_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    log = ProblemLog()
+    assert read_sheet(tmp_path, log) is None
+    assert read_sheet(tmp_path / "nope.csv", log) is None
+    assert [p.code for p in log.problems] == ["file-unreadable", "file-not-found"]
+
+
+def test_a_large_file_takes_the_threaded_path_and_reconciles(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    n = 60_000
+    audiences = np.array(["staff", "leaders"])[rng.integers(0, 2, n)]
+    cells = np.array(["1", "2", "3", "4", "DK", "NA", "", "Strongly agree"])[
+        rng.integers(0, 8, (n, 6))]
+    cells[:, 3] = np.where(audiences == "leaders", cells[:, 3], "")  # s2: leaders only
+    cells[17, 0] = "seven"
+    lines = ["respondent_id,audience,v1,v2,s1,s2,p1,p2"]
+    lines += [f"id{k},{a}," + ",".join(row) for k, (a, row) in enumerate(zip(audiences, cells,
+                                                                            strict=True))]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, _ = _ingest(path, tmp_path)
+    counts = result.counts()
+    assert counts["rows_read"] == n == counts["rows_accepted"] + counts["rows_rejected"]
+    assert sum(counts["rejected_by_reason"].values()) == counts["rows_rejected"]
+    bad = [p for p in result.problems() if p.code == "invalid-answer"]
+    assert [(p.row, p.column) for p in bad] == [(19, "v1")]
+    assert len(result.responses) == counts["rows_accepted"]

@@ -1,0 +1,264 @@
+"""Columns and answers map by id, by question text however re-typed, or by a mapping
+YAML; what does not map is an error naming the closest candidates; --suggest-mapping
+writes a starter file that works once its TODOs are decided."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from owcf.cli import app
+from owcf.errors import ProblemLog
+from owcf.ingest.mapping import is_personal_heading
+from owcf.ingest.pipeline import ingest
+from owcf.ingest.reconcile import Ingested
+from owcf.ingest.text import loose, normalise
+
+from .conftest import write
+from .ingest_helpers import EXPORTS, survey
+
+runner = CliRunner()
+TEXTS = {"v1": "Partners share one vision for children in our area.",
+         "v2": "Each service works towards its own goals, not shared ones.",
+         "s1": "Staff from different services respect each other's work.",
+         "s2": "Leaders promote shared values across services.",
+         "p1": "We plan the workforce together across services.",
+         "p2": "Training is planned jointly by partner agencies."}
+
+
+def _google(tmp_path: Path, headings: list[str], rows: list[list[str]]) -> Path:
+    """A Google Forms style file: Timestamp, then the given columns."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Timestamp", *headings])
+    for k, row in enumerate(rows):
+        writer.writerow([f"2009/01/23 1:0{k}:00 PM GMT", *row])
+    return write(tmp_path / "form.csv", buffer.getvalue())
+
+
+def _run(path: Path, folder: Path, **options: object) -> tuple[Ingested | None, ProblemLog]:
+    framework, questionnaire, _, _ = survey(folder)
+    log = ProblemLog()
+    return ingest(path, questionnaire, framework, log, **options), log
+
+
+# -- text normalisation -----------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(item=st.sampled_from(sorted(TEXTS)),
+       case=st.sampled_from([str.upper, str.lower, str.title, lambda s: s]),
+       space=st.sampled_from([" ", "  ", "\u00a0", " \t"]),
+       quote=st.sampled_from(["'", "\u2019", "\u2018", "`"]),
+       ending=st.sampled_from(["", ".", "?", " :", "...", "*", " "]))
+def test_question_text_matches_however_it_is_retyped(item: str, case: Callable[[str], str],
+                                                      space: str, quote: str, ending: str
+                                                      ) -> None:
+    text = case(TEXTS[item].rstrip(".")).replace(" ", space).replace("'", quote) + ending
+    assert normalise(text) == normalise(TEXTS[item])
+
+
+def test_loose_keys_join_platform_codes_to_labels() -> None:
+    assert loose("strongly_agree") == loose("Strongly agree")
+    assert loose("dont_know") == loose("Don\u2019t know") == loose("DON'T KNOW")
+    assert normalise("4.0") == "4" and normalise(" 4 ") == "4"
+
+
+@pytest.mark.parametrize(("heading", "personal"), [
+    ("Email", True), ("Your name (optional)", True), ("E-mail address", True),
+    ("Phone number", True), ("Post code", True), ("Name of your service", False),
+    ("Partners share one vision", False),
+])
+def test_personal_data_headings(heading: str, personal: bool) -> None:
+    assert is_personal_heading(heading) is personal
+
+
+# -- columns ----------------------------------------------------------------------------
+
+def test_columns_map_by_retyped_question_text(tmp_path: Path) -> None:
+    headings = ["Which best describes you?",
+                "PARTNERS SHARE ONE VISION FOR CHILDREN IN OUR AREA",
+                "How far do you agree? - Staff from different services respect each other\u2019s "
+                "work",
+                "Q7. We plan the  workforce together across services?"]
+    path = _google(tmp_path, headings, [["Staff", "Agree", "Disagree", "Strongly agree"]])
+    result, log = _run(path, tmp_path)
+    assert result is not None, log.problems
+    assert {c.label: c.target for c in result.export.columns if c.target} == {
+        headings[1]: "v1", headings[2]: "s1", headings[3]: "p1"}
+    assert result.responses.answers[["v1", "s1", "p1"]].to_numpy().tolist() == [[3, 2, 4]]
+
+
+def test_an_unmapped_column_is_an_error_naming_the_closest_items(tmp_path: Path) -> None:
+    _, _, fw, q = survey(tmp_path)
+    path = _google(tmp_path, ["Which best describes you?", "Partners share a vision for kids"],
+                   [["Staff", "Agree"]])
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
+                                 "--questionnaire", str(q), "--out", str(out)])
+    assert result.exit_code == 1
+    line = next(x for x in result.stderr.splitlines() if "unknown-column" in x)
+    assert line.startswith(f"{path}: row 1, column 'Partners share a vision for kids': ")
+    assert "closest: v1 'Partners share one vision for children" in line
+    assert "--suggest-mapping" in line
+    assert not out.exists()
+
+
+def test_two_columns_for_one_item_is_an_error(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["Which best describes you?", TEXTS["v1"], "v1"],
+                   [["Staff", "Agree", "Agree"]])
+    result, log = _run(path, tmp_path)
+    assert result is None
+    (problem,) = [p for p in log.errors]
+    assert problem.code == "ambiguous-column" and "'v1'" in problem.message
+
+
+def test_mapping_yaml_names_columns_answers_audiences_and_groups(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["Your role", "Your service", "How true is: vision",
+                              "How true is: planning"],
+                   [["Practitioner", "Early Years Foundation Stage", "Tend to agree", "-99"],
+                    ["Senior leader", "School", "Agree", "Tend to disagree"]])
+    mapping = write(tmp_path / "m.yaml", """\
+        schema: owcf-mapping/1
+        columns:
+          your role: audience
+          "Your Service": workforce_group
+          How true is - vision: ignore
+          "How true is: vision": v1
+          "How true is: planning": p1
+        answers:
+          Tend to agree: 3
+          Tend to disagree: Disagree
+          "-99": blank
+        audiences:
+          Practitioner: staff
+          Senior leader: leaders
+        workforce_groups:
+          Early Years Foundation Stage: health
+          School: schools
+        """)
+    result, log = _run(path, tmp_path, mapping=mapping)
+    assert result is not None, log.problems
+    people = result.responses.respondents
+    assert people["audience"].tolist() == ["staff", "leaders"]
+    assert people["workforce_group"].tolist() == ["health", "schools"]
+    assert result.responses.answers[["v1", "p1"]].to_numpy().tolist() == [[3, 0], [3, 2]]
+    # the mapping line nothing matched is a warning naming its line
+    (unused,) = [p for p in log.warnings if p.code == "unknown-column"]
+    assert unused.file == str(mapping) and unused.line == 5
+
+
+def test_mapping_problems_name_their_yaml_line(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["Which best describes you?", TEXTS["v1"]], [["Staff", "Agree"]])
+    mapping = write(tmp_path / "m.yaml", """\
+        schema: owcf-mapping/1
+        columns:
+          Which best describes you?: audiance
+        answers:
+          Sort of: 7
+        audiences:
+          Staff: staf
+        """)
+    result, log = _run(path, tmp_path, mapping=mapping)
+    assert result is None
+    got = {(p.code, p.line) for p in log.errors}
+    assert got == {("unknown-item", 3), ("invalid-value", 5), ("unknown-audience", 7)}
+    assert "did you mean 'audience'" in next(p.message for p in log.errors
+                                             if p.code == "unknown-item")
+
+
+def test_one_audience_for_a_whole_file_without_an_audience_column(tmp_path: Path) -> None:
+    path = _google(tmp_path, [TEXTS["v1"], TEXTS["s1"]], [["Agree", "Disagree"]])
+    result, log = _run(path, tmp_path)
+    assert result is None
+    assert [(p.code, p.column) for p in log.errors] == [("missing-column", "audience")]
+    mapping = write(tmp_path / "m.yaml", "schema: owcf-mapping/1\naudience: young_people\n")
+    result, log = _run(path, tmp_path, mapping=mapping)
+    assert result.responses.respondents["audience"].tolist() == ["young_people"]
+
+
+def test_audience_column_is_found_by_its_values(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["Tell us who you are", "And where you work", TEXTS["v1"]],
+                   [["Leaders", "Health", "Agree"], ["young people", "", "Agree"]])
+    result, log = _run(path, tmp_path)
+    assert result is not None, log.problems
+    how = {c.label: (c.role.value, c.how) for c in result.export.columns}
+    assert how["Tell us who you are"] == ("audience", "values are audiences")
+    assert how["And where you work"] == ("workforce_group", "values are workforce groups")
+
+
+def test_kobo_choice_names_map_to_labels(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["audience", "v1", "v2", "s1"],
+                   [["staff", "strongly_agree", "dont_know", "not_applicable"]])
+    result, _ = _run(path, tmp_path)
+    assert result.responses.answers[["v1", "v2", "s1"]].to_numpy().tolist() == [[4, 5, 6]]
+
+
+def test_breakdown_fields_are_kept_as_text(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["audience", "Locality", "Area board", TEXTS["v1"]],
+                   [["staff", "North", "", "Agree"], ["staff", "South", "B2", "Agree"]])
+    mapping = write(tmp_path / "m.yaml",
+                    "schema: owcf-mapping/1\ncolumns:\n  Area board: area_board\n")
+    result, log = _run(path, tmp_path, mapping=mapping, fields=["locality", "area_board"])
+    assert result is not None, log.problems
+    people = result.responses.respondents
+    assert people["locality"].tolist() == ["North", "South"]
+    assert people["area_board"].tolist() == [None, "B2"]
+
+
+# -- suggest-mapping ----------------------------------------------------------------------
+
+def test_suggest_mapping_writes_a_starter_that_works_once_decided(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, _, fw, q = survey(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    path = _google(tmp_path, ["Your role", "Email Address", TEXTS["v1"],
+                              "Partners share a vision for kids", "Anything else to add?"],
+                   [["Practitioner", "a@example.org", "Tend to agree", "Agree", "no"]])
+    args = ["ingest", str(path), "--framework", str(fw), "--questionnaire", str(q)]
+    result = runner.invoke(app, [*args, "--suggest-mapping"])
+    assert result.exit_code == 0, result.output
+    suggestion = Path("ingested/form/form.mapping.yaml")
+    assert result.stdout.strip() == str(suggestion)
+    text = suggestion.read_text(encoding="utf-8")
+    assert "Email Address: personal" in text
+    assert f"{TEXTS['v1']}: v1  # question text" in text
+    assert "Partners share a vision for kids: TODO  # closest: v1 " in text
+    (answer,) = [x for x in text.splitlines() if x.startswith("  Tend to agree: TODO")]
+    assert "# closest: " in answer and "3 (Agree)" in answer
+    assert "audience: TODO" in text
+    assert "a@example.org" not in text
+
+    # used as it stands, it fails on each TODO; decided, it works
+    result = runner.invoke(app, [*args, "--mapping", str(suggestion)])
+    assert result.exit_code == 1 and result.stderr.count("TODO") >= 3
+    decided = (text.replace("audience: TODO", "audience: staff")
+               .replace("Partners share a vision for kids: TODO", "Partners share a vision for "
+                        "kids: ignore")
+               .replace("Tend to agree: TODO", "Tend to agree: 3")
+               .replace("Your role: TODO", "Your role: ignore"))
+    suggestion.write_text(decided, encoding="utf-8")
+    result = runner.invoke(app, [*args, "--mapping", str(suggestion), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)["ingested"][0]["counts"]
+    assert (counts["rows_read"], counts["rows_accepted"]) == (1, 1)
+
+
+def test_suggest_mapping_never_overwrites_an_edited_file(tmp_path: Path) -> None:
+    _, _, fw, q = survey(tmp_path)
+    out = tmp_path / "out"
+    existing = write(out / "qualtrics.mapping.yaml", "# my edits\n")
+    result = runner.invoke(app, ["ingest", str(EXPORTS / "qualtrics.csv"), "--framework",
+                                 str(fw), "--questionnaire", str(q), "--out", str(out),
+                                 "--suggest-mapping"])
+    assert result.exit_code == 1
+    assert f"{existing}: output-exists:" in result.stderr
+    assert existing.read_text() == "# my edits\n"
