@@ -1,0 +1,219 @@
+"""Nothing lost: every row is accepted or rejected with all its reasons, the counts
+always add up, partial responses meeting the minimum are kept, and ids become stable
+pseudonyms."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from owcf.errors import ProblemLog, Severity
+from owcf.ingest.pipeline import ingest
+from owcf.ingest.reconcile import REASON_ORDER, Ingested
+from owcf.ingest.write import rejects_csv, responses_csv
+from owcf.questionnaire import Questionnaire, read_questionnaire
+from owcf.responses import read_response_files, read_responses
+
+from .conftest import write
+from .ingest_helpers import EXPORTS, survey
+
+WIDE = (EXPORTS / "owcf-wide.csv").read_text(encoding="utf-8")
+HEADER = WIDE.splitlines()[0]
+
+
+def _file(folder: Path, rows: list[str], name: str = "responses.csv") -> Path:
+    return write(folder / name, "\n".join([HEADER, *rows]) + "\n")
+
+
+def _run(path: Path, folder: Path, questionnaire: Questionnaire | None = None,
+         **options: object) -> Ingested:
+    framework, q, _, _ = survey(folder)
+    log = ProblemLog()
+    result = ingest(path, questionnaire or q, framework, log, **options)
+    assert result is not None, log.problems
+    return result
+
+
+def _rejects(result: Ingested) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(rejects_csv(result).decode("utf-8-sig"))))
+
+
+GOOD = WIDE.splitlines()[1:]
+
+ROW_PROBLEMS = [
+    # the row, the rejection (code, column), and words in the message
+    pytest.param("r9,staff,health,,7,1,3,,2,2,", ("invalid-answer", "v1"), "'7' is not an answer",
+                 id="unmappable-answer"),
+    pytest.param("r9,staff,health,,Agreed,1,3,,2,2,", ("invalid-answer", "v1"),
+                 "did you mean 'Agree'", id="near-miss-answer"),
+    pytest.param("r1,staff,health,,4,1,3,,2,2,", ("duplicate-respondent", "respondent_id"),
+                 "the same respondent as row 2", id="duplicate-respondent"),
+    pytest.param(",staff,health,,4,1,3,,2,2,", ("missing-value", "respondent_id"),
+                 "is blank", id="blank-respondent-id"),
+    pytest.param("r9,pupils,,,4,1,3,,,,", ("unknown-audience", "audience"),
+                 "'pupils' is not one of staff, leaders, young_people", id="unknown-audience"),
+    pytest.param("r9,,health,,4,1,3,,2,2,", ("missing-value", "audience"), "audience is blank",
+                 id="blank-audience"),
+    pytest.param("r9,staff,prisons,,4,1,3,,2,2,", ("unknown-workforce-group",
+                                                   "workforce_group"), "'prisons'",
+                 id="unknown-workforce-group"),
+    pytest.param("r9,staff,health,,4,1,3,2,2,2,", ("item-not-routed", "s2"),
+                 "asked of leaders only", id="item-not-routed"),
+    pytest.param("r9,staff,health,30/02/2009,4,1,3,,2,2,", ("invalid-date", "submitted"),
+                 "'30/02/2009' is not a date", id="impossible-date"),
+    pytest.param("r9,staff,health,,,,,,,,just a comment", ("no-answers", None),
+                 "no questionnaire item is answered", id="no-answers"),
+]
+
+
+@pytest.mark.parametrize(("row", "expected", "words"), ROW_PROBLEMS)
+def test_each_row_problem_rejects_the_row_with_its_reason(tmp_path: Path, row: str,
+                                                          expected: tuple, words: str) -> None:
+    result = _run(_file(tmp_path, [*GOOD, row]), tmp_path)
+    counts = result.counts()
+    assert (counts["rows_read"], counts["rows_accepted"], counts["rows_rejected"]) == (9, 8, 1)
+    (problem,) = result.row_problems()
+    assert (problem.code, problem.column) == expected
+    assert problem.row == 10 and words in problem.message
+    (reject,) = _rejects(result)
+    assert reject["row"] == "10" and reject["reasons"].split("; ")[0] == expected[0]
+    assert words in reject["details"]
+    assert reject["respondent_id"].startswith("p-")
+
+
+def test_a_row_with_several_problems_lists_them_all(tmp_path: Path) -> None:
+    result = _run(_file(tmp_path, [*GOOD, "r1,pupils,prisons,never,7,1,9,,2,2,"]), tmp_path)
+    (reject,) = _rejects(result)
+    assert reject["reasons"].split("; ") == ["duplicate-respondent", "unknown-audience",
+                                            "unknown-workforce-group", "invalid-date",
+                                            "invalid-answer"]
+    # tallied once, under its most fundamental reason
+    assert result.counts()["rejected_by_reason"] == {"duplicate-respondent": 1}
+    (line,) = result.row_problems()
+    assert line.code == "duplicate-respondent" and "also unknown-audience" in line.message
+
+
+def test_partial_responses_meeting_the_minimum_are_kept(tmp_path: Path) -> None:
+    framework, _, _, _ = survey(tmp_path)
+    # r5 answers one planning item of two: half of one dimension, the documented minimum
+    result = _run(_file(tmp_path, GOOD), tmp_path)
+    assert result.counts()["rows_accepted"] == 8
+    strict = read_questionnaire(write(tmp_path / "q.yaml", (EXPORTS / "questionnaire.yaml")
+                                      .read_text().replace("min_answered_fraction: 0.5",
+                                                           "min_answered_fraction: 1")),
+                                ProblemLog(), framework)
+    result = _run(_file(tmp_path, GOOD), tmp_path, questionnaire=strict)
+    # every dimension now needs all its items: r5 (row 6) answers half of one; r4 answers
+    # half of vision but all that young people are asked of values, so is kept
+    (problem,) = result.row_problems()
+    assert (problem.row, problem.code) == (6, "too-few-answers")
+    assert "only 1 item answered" in problem.message
+
+
+def test_long_layout_problems_name_the_row_that_holds_them(tmp_path: Path) -> None:
+    text = (EXPORTS / "owcf-long.csv").read_text().splitlines()
+    text += ["r1,staff,health,2009-01-23T13:06:57,v1,3",     # second answer to v1
+             "r2,leaders,schools,,s2,4",                       # r2 was staff
+             "r4,young_people,,,vision_1,2",                   # no such item
+             "r6,leaders,schools,,s1,Sorta"]                   # not an answer
+    path = write(tmp_path / "long.csv", "\n".join(text) + "\n")
+    result = _run(path, tmp_path)
+    got = {(p.code, p.row, p.column) for p in result.problems()}
+    assert {("duplicate-answer", 35, "item"), ("inconsistent-respondent", 36, "audience"),
+            ("unknown-item", 37, "item"), ("invalid-answer", 38, "answer")} <= got
+    counts = result.counts()
+    # rows reconcile, and a rejected respondent takes all their rows with them
+    assert counts["rows_read"] == 37 == counts["rows_accepted"] + counts["rows_rejected"]
+    assert (counts["responses_read"], counts["responses_rejected"]) == (8, 4)
+    assert len(_rejects(result)) == counts["rows_rejected"]
+
+
+# -- pseudonyms -----------------------------------------------------------------------------
+
+def test_pseudonyms_are_stable_across_runs_and_files_and_hide_ids(tmp_path: Path) -> None:
+    one = _run(_file(tmp_path, GOOD, "a.csv"), tmp_path)
+    two = _run(_file(tmp_path, list(reversed(GOOD)), "b.csv"), tmp_path)
+    assert sorted(one.pseudonyms.tolist()) == sorted(two.pseudonyms.tolist())
+    assert all(p.startswith("p-") and len(p) == 18 for p in one.pseudonyms)
+    assert not {"r1", "r2"} & set(one.responses.respondents["respondent_id"])
+    salted = _run(_file(tmp_path, GOOD, "c.csv"), tmp_path, salt="a trust secret")
+    assert not set(salted.pseudonyms.tolist()) & set(one.pseudonyms.tolist())
+    assert salted.salt == "trust" and one.salt == "default"
+
+
+def test_ingesting_the_normalised_file_again_changes_nothing(tmp_path: Path) -> None:
+    first = responses_csv(_run(EXPORTS / "qualtrics.csv", tmp_path))
+    again = _run(write(tmp_path / "normalised.csv", first.decode("utf-8-sig")), tmp_path)
+    assert responses_csv(again) == first
+
+
+def test_a_respondent_in_two_files_is_a_duplicate_in_the_second(tmp_path: Path) -> None:
+    framework, questionnaire, _, _ = survey(tmp_path)
+    a = _file(tmp_path, GOOD[:3], "a.csv")
+    b = _file(tmp_path, [GOOD[2], GOOD[3]], "b.csv")
+    log = ProblemLog()
+    responses = read_response_files([a, b], questionnaire, framework, log)
+    assert len(responses) == 4
+    (problem,) = [p for p in log.problems if p.code == "duplicate-respondent"]
+    assert (problem.file, problem.row, problem.severity) == (str(b), 2, Severity.WARNING)
+    assert problem.message == f"the same respondent as {a} row 4"
+    assert read_response_files([a, b], questionnaire, framework, ProblemLog(),
+                               strict=True) is None
+
+
+def test_strict_reading_returns_nothing_and_logs_errors(tmp_path: Path) -> None:
+    framework, questionnaire, _, _ = survey(tmp_path)
+    path = _file(tmp_path, [*GOOD, "r9,staff,health,,7,1,3,,2,2,"])
+    log = ProblemLog()
+    assert read_responses(path, questionnaire, framework, log, strict=True) is None
+    assert [(p.code, p.row, p.column) for p in log.errors] == [("invalid-answer", 10, "v1")]
+    log = ProblemLog()
+    assert len(read_responses(path, questionnaire, framework, log)) == 8
+    assert not log.errors and [p.code for p in log.warnings] == ["invalid-answer"]
+
+
+# -- the counts always add up ----------------------------------------------------------------
+
+CELLS = st.sampled_from(["1", "2", "3", "4", "DK", "NA", "", "", "7", "Agree", "agreed"])
+ROWS = st.lists(st.tuples(
+    st.sampled_from(["a", "b", "c", "d", "e", "f", "g", ""]),
+    st.sampled_from(["staff", "leaders", "young_people", "Staff", "pupils", ""]),
+    st.sampled_from(["health", "schools", "", "prisons"]),
+    st.sampled_from(["", "2009-01-23", "23/01/2009 10:00", "soon"]),
+    st.lists(CELLS, min_size=6, max_size=6)), min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=ROWS)
+def test_rows_read_always_equal_accepted_plus_rejected(tmp_path: Path, rows: list) -> None:
+    lines = [f"{i},{a},{g},{d}," + ",".join(cells) + ",=cmd()" for i, a, g, d, cells in rows]
+    text = "\n".join([HEADER, *lines]) + "\n"
+    if not text.replace(",", "").replace("\n", "").replace(HEADER.replace(",", ""), ""):
+        return
+    result = _run(write(tmp_path / "p.csv", text), tmp_path)
+    counts = result.counts()
+    assert counts["rows_read"] == counts["rows_accepted"] + counts["rows_rejected"]
+    assert sum(counts["rejected_by_reason"].values()) == counts["rows_rejected"]
+    assert set(counts["rejected_by_reason"]) <= set(REASON_ORDER)
+    assert len(result.responses) == counts["rows_accepted"]
+    rejected = [int(r["row"]) for r in _rejects(result)]
+    accepted = result.response_rows[~result.rejected_mask].tolist()
+    assert sorted(rejected + accepted) == result.export.rows.tolist()  # each row, just once
+    assert all(r["reasons"] for r in _rejects(result))
+    normalised = responses_csv(result).decode("utf-8-sig")
+    assert "\n=cmd()" not in normalised and ",=cmd()" not in normalised
+    if counts["rows_accepted"]:
+        again = _run(write(tmp_path / "n.csv", normalised), tmp_path)
+        assert again.counts()["rows_rejected"] == 0  # what was accepted stays accepted
+
+
+def test_every_reason_code_is_catalogued() -> None:
+    from owcf.errors import CATALOGUE
+
+    assert set(REASON_ORDER) <= CATALOGUE.keys()
+
