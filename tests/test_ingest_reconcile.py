@@ -89,9 +89,10 @@ def test_each_row_problem_rejects_the_row_with_its_reason(tmp_path: Path, row: s
 def test_a_row_with_several_problems_lists_them_all(tmp_path: Path) -> None:
     result = _run(_file(tmp_path, [*GOOD, "r1,pupils,prisons,never,7,1,9,,2,2,"]), tmp_path)
     (reject,) = _rejects(result)
+    # most fundamental first
     assert reject["reasons"].split("; ") == ["duplicate-respondent", "unknown-audience",
-                                            "unknown-workforce-group", "invalid-date",
-                                            "invalid-answer"]
+                                            "invalid-answer", "unknown-workforce-group",
+                                            "invalid-date"]
     # tallied once, under its most fundamental reason
     assert result.counts()["rejected_by_reason"] == {"duplicate-respondent": 1}
     (line,) = result.row_problems()
@@ -139,7 +140,7 @@ def test_pseudonyms_are_stable_across_runs_and_files_and_hide_ids(tmp_path: Path
     one = _run(_file(tmp_path, GOOD, "a.csv"), tmp_path)
     two = _run(_file(tmp_path, list(reversed(GOOD)), "b.csv"), tmp_path)
     assert sorted(one.pseudonyms.tolist()) == sorted(two.pseudonyms.tolist())
-    assert all(p.startswith("p-") and len(p) == 18 for p in one.pseudonyms)
+    assert all(p.startswith("p-") and len(p) == 18 for p in one.pseudonyms.to_pylist())
     assert not {"r1", "r2"} & set(one.responses.respondents["respondent_id"])
     salted = _run(_file(tmp_path, GOOD, "c.csv"), tmp_path, salt="a trust secret")
     assert not set(salted.pseudonyms.tolist()) & set(one.pseudonyms.tolist())

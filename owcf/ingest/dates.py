@@ -78,18 +78,56 @@ def _parse_distinct(texts: pd.Series, order: str) -> pd.Series:
     return out
 
 
+#: ISO 8601 shapes pyarrow parses over the whole column at once (the common case)
+_FAST = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+
+
+def _parse_iso(texts: pa.ChunkedArray | pa.Array, out: np.ndarray, todo: np.ndarray) -> None:
+    """Fill ``out`` where ``texts`` are plain ISO timestamps, in C; clear ``todo`` there."""
+    for fmt in _FAST:
+        where = np.flatnonzero(todo)
+        if not len(where):
+            return
+        sub = texts if len(where) == len(texts) else texts.take(pa.array(where))
+        parsed = pc.strptime(sub, format=fmt, unit="s", error_is_null=True)
+        # strptime rolls 30 February over into March: a date is real only if its day stays
+        # (and zero-padded: other shapes fall through to the careful path)
+        day = pc.utf8_lpad(pc.cast(pc.day(parsed), pa.string()), 2, "0")
+        real = pc.fill_null(pc.equal(pc.utf8_slice_codeunits(sub, 8, 10), day), False) \
+            .to_numpy(zero_copy_only=False)
+        if not real.any():
+            continue
+        seconds = pc.fill_null(pc.cast(parsed, pa.int64()), 0).to_numpy(zero_copy_only=False)
+        out[where[real]] = seconds[real].astype("datetime64[s]")
+        todo[where[real]] = False
+
+
 def parse_dates(values: pa.ChunkedArray | pa.Array, hint: str | None = None
                 ) -> tuple[pd.Series, np.ndarray, str]:
     """(datetimes with NaT for blank or bad, mask of bad non-blank cells, order used)."""
-    encoded = pc.dictionary_encode(values)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    distinct = pd.Series([_clean(t) for t in encoded.dictionary.to_pylist()], dtype=object)
-    order = date_order(distinct.astype(str), hint)
-    parsed = _parse_distinct(distinct.astype(str), order) if len(distinct) else \
-        pd.Series([], dtype="datetime64[s]")
-    bad = (parsed.isna() & (distinct != "")).to_numpy()
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    stamps = pd.Series(parsed.to_numpy()[indices]) if len(indices) else \
-        pd.Series([], dtype="datetime64[s]")
-    return stamps, bad[indices] if len(indices) else np.zeros(0, bool), order
+    n = len(values)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    todo = pc.binary_length(values).to_numpy(zero_copy_only=False) > 0
+    where = np.flatnonzero(todo)
+    try:  # the usual case: every cell ISO 8601, which Arrow's strict cast reads in one go
+        cells = values if len(where) == n else values.take(pa.array(where))
+        seconds = pc.cast(pc.cast(cells, pa.timestamp("s")), pa.int64())
+        out[where] = seconds.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+        todo[:] = False
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        _parse_iso(values, out, todo)
+    order = hint if hint in ("dmy", "mdy") else "dmy"
+    rest = np.flatnonzero(todo)
+    if len(rest):  # everything else, once per distinct text
+        texts = pc.utf8_trim_whitespace(values.take(pa.array(rest)))
+        encoded = pc.dictionary_encode(texts)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.combine_chunks()
+        distinct = pd.Series([_clean(t) for t in encoded.dictionary.to_pylist()], dtype=object)
+        order = date_order(distinct.astype(str), hint)
+        parsed = _parse_distinct(distinct.astype(str), order).to_numpy().astype("datetime64[s]")
+        out[rest] = parsed[encoded.indices.to_numpy(zero_copy_only=False)]
+        blank = (distinct == "").to_numpy()[encoded.indices.to_numpy(zero_copy_only=False)]
+        todo[rest[blank]] = False  # only spaces: blank, not bad
+    bad = np.isnat(out) & todo
+    return pd.Series(out), bad, order

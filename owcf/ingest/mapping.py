@@ -223,6 +223,7 @@ class ValueMap:
         self.loose = {k: next(iter(v)) for k, v in rough.items() if len(v) == 1 and k}
         self._keys = pa.array(list(exact), type=pa.string())
         self._codes = np.array([*exact.values(), UNMAPPED], dtype=np.int16)
+        self.dtype = np.int8 if self._codes.max(initial=0) < 127 else np.int16
 
     def lookup(self, text: str) -> int:
         """The code of one cell text."""
@@ -233,17 +234,19 @@ class ValueMap:
             return self.normalised[key]
         return self.loose.get(loose(text), UNMAPPED) if key else BLANK
 
-    def codes(self, values: pa.ChunkedArray | pa.Array) -> np.ndarray:
-        """Codes for a whole column (int16)."""
+    def codes(self, values: pa.ChunkedArray | pa.Array, out: np.ndarray | None = None
+              ) -> np.ndarray:
+        """Codes for a whole column (int8 when they fit), written into ``out`` if given."""
         index = pc.fill_null(pc.index_in(values, value_set=self._keys), len(self._codes) - 1)
-        codes = self._codes[np.asarray(index.to_numpy(), dtype=np.int64)]
+        table = self._codes.astype(self.dtype if out is None else out.dtype)
+        codes = np.take(table, index.to_numpy(), out=out)
         missed = np.flatnonzero(codes == UNMAPPED)
         if len(missed):
             rest = pc.dictionary_encode(values.take(pa.array(missed)))
             if isinstance(rest, pa.ChunkedArray):
                 rest = rest.combine_chunks()
             found = np.array([self.lookup(t) for t in rest.dictionary.to_pylist()],
-                             dtype=np.int16)
+                             dtype=codes.dtype)
             codes[missed] = found[rest.indices.to_numpy(zero_copy_only=False)]
         return codes
 

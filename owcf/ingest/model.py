@@ -112,15 +112,20 @@ def build_export(sheet: Sheet, source: str, detail: str, header_rows: int,
     headings = [sheet.record(i) for i in range(min(header_rows, sheet.n_records))]
     data = [col.slice(header_rows) for col in sheet.columns]
     n = max(sheet.n_records - header_rows, 0)
-    # cell lengths, not texts: summing them finds empty rows without touching a string
-    filled = np.zeros(n, dtype=np.int64)
-    keep_column = []
-    for j, col in enumerate(data):
-        lengths = pc.binary_length(col).to_numpy() if n else np.zeros(0, np.int64)
-        filled += lengths
-        has_heading = any(h[j].strip() for h in headings)
-        keep_column.append(has_heading or bool(n and lengths.max() > 0))
-    keep_rows = np.flatnonzero(filled > 0)
+    # a row is blank if every cell is empty: only rows still blank after one column need
+    # looking at in the next, and there are few of those after the first
+    blank = np.arange(n)
+    for col in data:
+        if not len(blank):
+            break
+        cells = col if len(blank) == n else col.take(pa.array(blank))
+        blank = blank[pc.binary_length(cells).to_numpy(zero_copy_only=False) == 0]
+    keep_column = [any(h[j].strip() for h in headings) or
+                   bool(n and pc.max(pc.binary_length(col)).as_py()) for j, col in
+                   enumerate(data)]
+    keep = np.ones(n, dtype=bool)
+    keep[blank] = False
+    keep_rows = np.flatnonzero(keep)
     take = None if len(keep_rows) == n else pa.array(keep_rows)
     columns = []
     for j, col in enumerate(data):

@@ -27,7 +27,9 @@ import pyarrow.compute as pc
 
 DEFAULT_SALT = "owcf-default-salt"
 PATTERN = r"^p-[0-9a-f]{16}$"
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+#: byte -> its two hex digits, as the uint16 whose memory holds them; and "p-" likewise
+_HEX_PAIRS = np.frombuffer(b"".join(f"{b:02x}".encode() for b in range(256)), dtype=np.uint16)
+_PREFIX = np.frombuffer(b"p-", dtype=np.uint16)[0]
 
 
 def _key(salt: str, namespace: str) -> str:
@@ -42,13 +44,15 @@ def hashes(ids: np.ndarray, salt: str, namespace: str) -> np.ndarray:
                               categorize=False)
 
 
-def to_text(hashed: np.ndarray) -> np.ndarray:
-    """``p-`` and 16 hex digits per hash, without a Python loop (array of str)."""
-    octets = hashed.astype(">u8").view(np.uint8).reshape(-1, 8)
-    out = np.empty((len(hashed), 18), dtype=np.uint8)
-    out[:, 0], out[:, 1] = ord("p"), ord("-")
-    out[:, 2::2], out[:, 3::2] = _HEX[octets >> 4], _HEX[octets & 15]
-    return out.view("S18").ravel().astype(str)
+def to_text(hashed: np.ndarray) -> pa.Array:
+    """``p-`` and 16 hex digits per hash, as a string array, without a Python loop: each
+    byte becomes two hex digits by table, straight into an Arrow buffer."""
+    digits = np.empty((len(hashed), 9), dtype=np.uint16)
+    digits[:, 0] = _PREFIX
+    digits[:, 1:] = _HEX_PAIRS[hashed.astype(">u8").view(np.uint8).reshape(-1, 8)]
+    offsets = np.arange(0, 18 * len(hashed) + 1, 18, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), len(hashed),
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(digits)])
 
 
 def from_text(pseudonyms: np.ndarray) -> np.ndarray:
@@ -61,13 +65,15 @@ def from_text(pseudonyms: np.ndarray) -> np.ndarray:
 
 
 def pseudonymise(ids: pa.ChunkedArray | pa.Array, salt: str, namespace: str
-                 ) -> tuple[np.ndarray, np.ndarray]:
+                 ) -> tuple[pa.Array, np.ndarray]:
     """(pseudonym texts, uint64 keys for duplicate checks) for each id."""
     values = np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object)
     hashed = hashes(values, salt, namespace)
     text = to_text(hashed)
-    kept = pc.match_substring_regex(ids, PATTERN).to_numpy(zero_copy_only=False)
-    if kept.any():  # already a pseudonym: keep it, and key duplicates on the same number
-        text[kept] = values[kept]
-        hashed[kept] = from_text(values[kept])
+    kept = pc.match_substring_regex(ids, PATTERN) if pc.any(pc.starts_with(ids, "p-")).as_py() \
+        else None
+    if kept is not None and pc.any(kept).as_py():  # already a pseudonym: keep it, and its key
+        mask = kept.to_numpy(zero_copy_only=False)
+        hashed[mask] = from_text(values[mask])
+        text = to_text(hashed)
     return text, hashed

@@ -46,6 +46,11 @@ REASON_ORDER = ("missing-value", "duplicate-respondent", "test-response", "extra
                 "unknown-workforce-group", "invalid-date", "no-answers", "too-few-answers")
 
 
+def rank(code: str) -> int:
+    """Where a reason comes in :data:`REASON_ORDER` (unknown codes last)."""
+    return REASON_ORDER.index(code) if code in REASON_ORDER else len(REASON_ORDER)
+
+
 @dataclass
 class Ingested:
     """One file, ingested: every response accepted or rejected, and why."""
@@ -54,7 +59,7 @@ class Ingested:
     plan: Plan
     everyone: ResponseSet             # every response, rejected ones included
     findings: list[Finding]
-    pseudonyms: np.ndarray            # per response
+    pseudonyms: pa.Array              # per response
     keys: np.ndarray                  # uint64 per response, for duplicate checks
     response_rows: np.ndarray         # file row of each response (its first, in long layout)
     source_response: np.ndarray       # response position of each data row of the file
@@ -68,7 +73,7 @@ class Ingested:
 
     @cached_property
     def rejected_mask(self) -> np.ndarray:
-        mask = np.zeros(len(self.pseudonyms), dtype=bool)
+        mask = np.zeros(len(self.keys), dtype=bool)
         for finding in self.findings:
             mask[finding.positions] = True
         return mask
@@ -100,43 +105,34 @@ class Ingested:
     # -- counts --------------------------------------------------------------------------
     def primary_reasons(self) -> dict[int, str]:
         """Rejected response position -> the reason it is tallied under."""
-        rank = {code: k for k, code in enumerate(REASON_ORDER)}
         best: dict[int, str] = {}
-        for finding in self.findings:
-            for position in finding.positions.tolist():
-                held = best.get(position)
-                if held is None or rank.get(finding.code, 99) < rank.get(held, 99):
-                    best[position] = finding.code
+        for finding in sorted(self.findings, key=lambda f: rank(f.code), reverse=True):
+            best.update(dict.fromkeys(finding.positions.tolist(), finding.code))
         return best
 
     def counts(self) -> dict[str, object]:
         """The reconciliation: rows and responses read, accepted and rejected, by reason."""
         primary = self.primary_reasons()
-        rows_rejected = int(self.rejected_mask[self.source_response].sum())
         rows_read = len(self.source_response)
-        by_reason: Counter[str] = Counter()
+        rows_rejected = int(self.rejected_mask[self.source_response].sum())
+        per_response = np.bincount(self.source_response, minlength=len(self.keys))
         rows_by_reason: Counter[str] = Counter()
-        per_response = np.bincount(self.source_response, minlength=len(self.pseudonyms))
         for position, code in primary.items():
-            by_reason[code] += 1
             rows_by_reason[code] += int(per_response[position])
-        every: Counter[str] = Counter()
+        having: dict[str, set[int]] = {}
         for finding in self.findings:
-            every[finding.code] += len(np.unique(finding.positions))
-        order = {code: k for k, code in enumerate(REASON_ORDER)}
-        out: dict[str, object] = {
+            having.setdefault(finding.code, set()).update(finding.positions.tolist())
+        return {
             "rows_read": rows_read, "rows_accepted": rows_read - rows_rejected,
             "rows_rejected": rows_rejected,
-            "rejected_by_reason": {c: rows_by_reason[c] for c in
-                                   sorted(rows_by_reason, key=lambda c: order.get(c, 99))},
-            "responses_read": len(self.pseudonyms),
+            "rejected_by_reason": {c: rows_by_reason[c] for c in sorted(rows_by_reason,
+                                                                        key=rank)},
+            "responses_read": len(self.keys),
             "responses_accepted": int((~self.rejected_mask).sum()),
             "responses_rejected": len(primary),
-            "responses_with_reason": {c: every[c] for c in
-                                      sorted(every, key=lambda c: order.get(c, 99))},
+            "responses_with_reason": {c: len(having[c]) for c in sorted(having, key=rank)},
             "blank_rows_skipped": self.export.blank_rows,
         }
-        return out
 
     # -- problems ------------------------------------------------------------------------
     def problems(self, severity: Severity = Severity.WARNING) -> list[Problem]:
@@ -174,7 +170,7 @@ class Ingested:
         out = []
         for position, (row, _, code, label, message) in sorted(first.items(),
                                                                 key=lambda e: e[1][:2]):
-            others = [c for c in dict.fromkeys(codes[position]) if c != code]
+            others = sorted((c for c in set(codes[position]) if c != code), key=rank)
             also = f"; also {', '.join(others)}" if others else ""
             out.append(Problem(code, f"{message}; {what}{also}", file=self.file, row=row,
                                column=label, severity=severity))
@@ -195,7 +191,8 @@ class _Responses:
     blank_id: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     blank_id_rows: np.ndarray | None = None
     texts: dict[str, tuple[SourceColumn, pa.ChunkedArray | pa.Array]] = field(default_factory=dict)
-    answers: dict[str, np.ndarray] = field(default_factory=dict)
+    answers: dict[str, np.ndarray] = field(default_factory=dict)       # long: codes per item
+    answer_columns: dict[str, SourceColumn] = field(default_factory=dict)  # wide: to map
     answer_texts: dict[str, pa.ChunkedArray | pa.Array] = field(default_factory=dict)
     answer_rows: dict[str, np.ndarray] | None = None  # long layout: the row of each answer
     findings: list[Finding] = field(default_factory=list)
@@ -205,18 +202,6 @@ def _join(columns: Sequence[pa.ChunkedArray | pa.Array]) -> pa.ChunkedArray | pa
     if len(columns) == 1:
         return columns[0]
     return pc.binary_join_element_wise(*columns, "\x1f")
-
-
-def _answer_codes(plan: Plan, questionnaire: Questionnaire, n: int) -> dict[str, np.ndarray]:
-    """Category codes per item column, mapped on every core (pyarrow releases the GIL)."""
-    present = [item.id for item in questionnaire.items if item.id in plan.items]
-    columns = [plan.items[ident].values for ident in present]
-    if n >= 50_000 and len(present) > 1:
-        with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-            codes = list(pool.map(plan.answers.codes, columns))
-    else:
-        codes = [plan.answers.codes(values) for values in columns]
-    return dict(zip(present, codes, strict=True))
 
 
 def _wide(export: Export, plan: Plan, questionnaire: Questionnaire) -> _Responses:
@@ -236,8 +221,8 @@ def _wide(export: Export, plan: Plan, questionnaire: Questionnaire) -> _Response
         out.texts[f"field:{name}"] = (column, column.values)
     for k, column in enumerate(plan.comments):
         out.texts[f"comment:{k}"] = (column, column.values)
-    out.answers = _answer_codes(plan, questionnaire, n)
-    out.answer_texts = {ident: plan.items[ident].values for ident in out.answers}
+    out.answer_columns = dict(plan.items)
+    out.answer_texts = {ident: column.values for ident, column in plan.items.items()}
     return out
 
 
@@ -344,6 +329,18 @@ def _by_text(values: pa.ChunkedArray | pa.Array, positions: np.ndarray,
     return [cache.setdefault(t, message(t)) for t in texts]
 
 
+def _map_item(values: pa.ChunkedArray | pa.Array | None, answers: ValueMap, out: np.ndarray,
+              asked: np.ndarray | None, audience: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Map one item's column into ``out``; (rows with no such answer, rows whose audience
+    is not asked the item). Runs on a worker thread: pyarrow and numpy let go of the GIL."""
+    codes = answers.codes(values, out) if values is not None else out
+    bad = np.flatnonzero(codes == UNMAPPED)
+    codes[bad] = 0  # an invalid answer counts as none
+    if asked is None:
+        return bad, bad[:0]
+    return bad, np.flatnonzero(~asked[audience + 1] & (codes > 0))
+
+
 def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework: Framework,
              salt: str, salt_source: str = "default", mapping: MappingFile | None = None
              ) -> Ingested:
@@ -354,93 +351,61 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
         Finding(f.code, resp.source_response[f.positions], f.messages, f.column,
                 export.rows[f.positions]) for f in export.findings]
     findings += resp.findings
-
-    # ids: blank ones cannot be told apart; later copies of an id are duplicates
-    pseudonyms, keys = pseudonymise(resp.identity, salt, export.source)
-    blank = resp.blank_id
-    if len(blank):
-        findings.append(Finding("missing-value", blank,
-                                f"{plan.identity[0].label} (the respondent id) is blank",
-                                resp.identity_column, resp.blank_id_rows))
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    earlier = first[inverse.reshape(-1)]
-    duplicate = np.flatnonzero((earlier != np.arange(n)) & ~np.isin(np.arange(n), blank))
-    if len(duplicate):
-        findings.append(Finding("duplicate-respondent", duplicate, [
-            f"the same respondent as row {resp.rows[earlier[i]]}" for i in duplicate],
-            resp.identity_column))
-
-    # audience and workforce group
     audience_ids = [a.id for a in framework.audiences]
-    if "audience" in resp.texts:
-        column, values = resp.texts["audience"]
-        audience = plan.audiences.codes(values)
-        bad = np.flatnonzero(audience == UNMAPPED)
-        if len(bad):
-            findings.append(Finding("unknown-audience", bad, _by_text(
-                values, bad, lambda t: f"{t!r} is not one of {', '.join(audience_ids)}"
-                f"{_nearest(t, [*audience_ids, *(a.name for a in framework.audiences)])}"),
-                column))
-        blank_aud = np.flatnonzero(audience == 0)
-        if len(blank_aud):
-            findings.append(Finding("missing-value", blank_aud, "audience is blank", column))
-    else:
-        audience = np.full(n, audience_ids.index(plan.audience_constant) + 1, dtype=np.int16)
-    group_ids = [g.id for g in framework.workforce_groups]
-    group = np.zeros(n, dtype=np.int16)
-    if "workforce_group" in resp.texts:
-        column, values = resp.texts["workforce_group"]
-        group = plan.workforce_groups.codes(values)
-        bad = np.flatnonzero(group == UNMAPPED)
-        if len(bad):
-            findings.append(Finding("unknown-workforce-group", bad, _by_text(
-                values, bad, lambda t: f"{t!r} is not one of {', '.join(group_ids)}"
-                f"{_nearest(t, [*group_ids, *(g.name for g in framework.workforce_groups)])}"),
-                column))
-    submitted = None
-    order = plan.date_order or "dmy"
-    if "submitted" in resp.texts:
-        column, values = resp.texts["submitted"]
-        submitted, bad_mask, order = parse_dates(values, plan.date_order)
-        bad = np.flatnonzero(bad_mask)
-        if len(bad):
-            findings.append(Finding("invalid-date", bad, _by_text(
-                values, bad, lambda t: f"{t.strip()!r} is not a date and time owcf can read "
-                "(ISO 8601 YYYY-MM-DD, day/month/year, or an Excel date)"), column))
+    audience, group = _audience_and_group(resp, plan, framework, findings)
 
-    # answers: unmapped, not routed to this audience, too few
-    answers: dict[str, np.ndarray] = {}
-    for item in questionnaire.items:
-        codes = resp.answers.get(item.id)
-        if codes is None:
-            answers[item.id] = np.zeros(n, dtype=np.int8)
+    # Answers go into one int8 block, items by rows, that becomes the answers frame
+    # without a copy. Big files map their item columns on worker threads while this
+    # thread pseudonymises ids and reads dates.
+    items = questionnaire.items
+    block = np.zeros((len(items), n), dtype=np.int8)
+    calls = []
+    for k, item in enumerate(items):
+        column = resp.answer_columns.get(item.id)
+        if item.id in resp.answers:
+            block[k] = resp.answers[item.id]
+        elif column is None:
             continue
-        if item.id in resp.answer_texts:
-            bad = np.flatnonzero(codes == UNMAPPED)
-            if len(bad):
-                findings.append(Finding("invalid-answer", bad, _by_text(
-                    resp.answer_texts[item.id], bad,
-                    lambda t: _answer_message(t, plan, questionnaire)), plan.items[item.id]))
-        codes = np.where(codes == UNMAPPED, 0, codes).astype(np.int8)
-        if item.audiences is not None:
-            allowed = np.array([audience_ids.index(a) + 1 for a in item.audiences
-                                if a in audience_ids], dtype=np.int16)
-            wrong = np.flatnonzero((codes > 0) & (audience > 0) & ~np.isin(audience, allowed))
-            if len(wrong):
-                column = plan.items.get(item.id) or export.first(Role.long_answer)
-                cell_rows = resp.answer_rows[item.id][wrong] if resp.answer_rows else None
-                findings.append(Finding("item-not-routed", wrong, [
-                    f"item {item.id!r} is asked of {', '.join(item.audiences)} only, but this "
-                    f"{audience_ids[audience[i] - 1]} respondent answered it" for i in wrong],
-                    column, cell_rows))
-        answers[item.id] = codes
-    findings += _minimum(answers, audience, questionnaire, framework)
+        # asked[audience code + 1]: codes -1 (unknown) and 0 (blank) count as asked, those
+        # rows are rejected for their audience anyway
+        asked = None if item.audiences is None else np.array(
+            [True, True, *(a in item.audiences for a in audience_ids)])
+        calls.append((k, item, (column.values if column else None, plan.answers, block[k],
+                                asked, audience)))
+    pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) \
+        if n >= 50_000 and len(calls) > 1 else None
+    try:
+        pending = [pool.submit(_map_item, *args) for _, _, args in calls] if pool else []
+        pseudonyms, keys = _ids(resp, plan, export, salt, findings)
+        submitted, order = _dates(resp, plan, findings)
+        mapped = [f.result() for f in pending] if pool else \
+            [_map_item(*args) for _, _, args in calls]
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    unasked = np.zeros(n, dtype=bool)  # answered an item their audience is not asked
+    for (_, item, _), (bad, wrong) in zip(calls, mapped, strict=True):
+        if len(bad):
+            findings.append(Finding("invalid-answer", bad, _by_text(
+                resp.answer_texts[item.id], bad,
+                lambda t: _answer_message(t, plan, questionnaire)), plan.items[item.id]))
+        if len(wrong):
+            unasked[wrong] = True
+            column = plan.items.get(item.id) or export.first(Role.long_answer)
+            cell_rows = resp.answer_rows[item.id][wrong] if resp.answer_rows else None
+            findings.append(Finding("item-not-routed", wrong, [
+                f"item {item.id!r} is asked of {', '.join(item.audiences or ())} only, but "
+                f"this {audience_ids[audience[i] - 1]} respondent answered it" for i in wrong],
+                column, cell_rows))
+    findings += _minimum(block, audience, unasked, questionnaire, framework)
 
     # the response set, every response included; rejected ones are masked out later
+    group_ids = [g.id for g in framework.workforce_groups]
     audience_text = np.array([None, *audience_ids], dtype=object)[np.maximum(audience, 0)]
     group_text = np.array([None, *group_ids], dtype=object)[np.maximum(group, 0)]
     # object columns with None for "not stated", as analysis expects (not pandas' NaN)
-    respondents = pd.DataFrame({"respondent_id": pd.Series(pseudonyms, dtype=object),
+    respondents = pd.DataFrame({"respondent_id": pseudonyms.to_pandas(),
                                 "audience": pd.Series(audience_text, dtype=object),
                                 "workforce_group": pd.Series(group_text, dtype=object)})
     if submitted is not None:
@@ -454,33 +419,116 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     if comment_cols:
         joined = comment_cols[0] if len(comment_cols) == 1 else pc.binary_join_element_wise(
             *[pc.utf8_trim_whitespace(c) for c in comment_cols], "\n\n")
-        comments = pd.Series(np.asarray(pc.utf8_trim(joined, "\n ").to_numpy(
-            zero_copy_only=False), dtype=object))
-    everyone = ResponseSet(respondents, pd.DataFrame(answers), questionnaire, export.file,
-                           comments)
+        comments = pc.utf8_trim(joined, "\n ").to_pandas()
+    answers = pd.DataFrame(block.T, columns=[i.id for i in items], copy=False)
+    everyone = ResponseSet(respondents, answers, questionnaire, export.file, comments)
     return Ingested(export, plan, everyone, findings, pseudonyms, keys, resp.rows,
                     resp.source_response, mapping, salt_source, order)
 
 
-def _minimum(answers: dict[str, np.ndarray], audience: np.ndarray,
+def _audience_and_group(resp: _Responses, plan: Plan, framework: Framework,
+                        findings: list[Finding]) -> tuple[np.ndarray, np.ndarray]:
+    """Audience and workforce group codes (1-based; 0 blank, -1 unknown), checked."""
+    n = resp.n
+    audience_ids = [a.id for a in framework.audiences]
+    if "audience" in resp.texts:
+        column, values = resp.texts["audience"]
+        audience = plan.audiences.codes(values).astype(np.int16)
+        bad = np.flatnonzero(audience == UNMAPPED)
+        if len(bad):
+            findings.append(Finding("unknown-audience", bad, _by_text(
+                values, bad, lambda t: f"{t!r} is not one of {', '.join(audience_ids)}"
+                f"{_nearest(t, [*audience_ids, *(a.name for a in framework.audiences)])}"),
+                column))
+        blank = np.flatnonzero(audience == 0)
+        if len(blank):
+            findings.append(Finding("missing-value", blank, "audience is blank", column))
+    else:
+        audience = np.full(n, audience_ids.index(plan.audience_constant) + 1, dtype=np.int16)
+    group_ids = [g.id for g in framework.workforce_groups]
+    group = np.zeros(n, dtype=np.int16)
+    if "workforce_group" in resp.texts:
+        column, values = resp.texts["workforce_group"]
+        group = plan.workforce_groups.codes(values).astype(np.int16)
+        bad = np.flatnonzero(group == UNMAPPED)
+        if len(bad):
+            findings.append(Finding("unknown-workforce-group", bad, _by_text(
+                values, bad, lambda t: f"{t!r} is not one of {', '.join(group_ids)}"
+                f"{_nearest(t, [*group_ids, *(g.name for g in framework.workforce_groups)])}"),
+                column))
+    return audience, group
+
+
+def _ids(resp: _Responses, plan: Plan, export: Export, salt: str,
+         findings: list[Finding]) -> tuple[pa.Array, np.ndarray]:
+    """Pseudonyms and duplicate keys; blank and repeated ids are findings."""
+    n = resp.n
+    pseudonyms, keys = pseudonymise(resp.identity, salt, export.source)
+    blank = resp.blank_id
+    if len(blank):
+        findings.append(Finding("missing-value", blank,
+                                f"{plan.identity[0].label} (the respondent id) is blank",
+                                resp.identity_column, resp.blank_id_rows))
+    # factorize numbers ids in order of first appearance: an id's first row is where the
+    # running highest number goes up
+    codes, _ = pd.factorize(keys)
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    earlier = first[codes]
+    not_blank = np.ones(n, dtype=bool)
+    not_blank[blank] = False
+    duplicate = np.flatnonzero((earlier != np.arange(n)) & not_blank)
+    if len(duplicate):
+        findings.append(Finding("duplicate-respondent", duplicate, [
+            f"the same respondent as row {resp.rows[earlier[i]]}" for i in duplicate],
+            resp.identity_column))
+    return pseudonyms, keys
+
+
+def _dates(resp: _Responses, plan: Plan, findings: list[Finding]
+           ) -> tuple[pd.Series | None, str]:
+    """Submission times, and the day/month order used; unreadable ones are findings."""
+    if "submitted" not in resp.texts:
+        return None, plan.date_order or "dmy"
+    column, values = resp.texts["submitted"]
+    submitted, bad_mask, order = parse_dates(values, plan.date_order)
+    bad = np.flatnonzero(bad_mask)
+    if len(bad):
+        findings.append(Finding("invalid-date", bad, _by_text(
+            values, bad, lambda t: f"{t.strip()!r} is not a date and time owcf can read "
+            "(ISO 8601 YYYY-MM-DD, day/month/year, or an Excel date)"), column))
+    return submitted, order
+
+
+def _minimum(block: np.ndarray, audience: np.ndarray, unasked: np.ndarray,
              questionnaire: Questionnaire, framework: Framework) -> list[Finding]:
     """no-answers and too-few-answers findings (see the module docstring)."""
-    n = len(audience)
     audience_ids = [a.id for a in framework.audiences]
-    total = np.zeros(n, dtype=np.int32)
-    meets = np.zeros(n, dtype=bool)
-    for dim in framework.dimensions:
-        items = questionnaire.items_for(dim.id)
-        if not items:
-            continue
-        asked = np.array([0] + [sum(i.asked_of(a) for i in items) for a in audience_ids])
-        needed = np.maximum(1, np.ceil(questionnaire.min_answered_fraction * asked - 1e-9))
-        count = np.zeros(n, dtype=np.int32)
-        for item in items:
-            count += answers[item.id] > 0
-        where = np.maximum(audience, 0)
-        meets |= (asked[where] > 0) & (count >= needed[where])
-        total += count
+    position = {item.id: k for k, item in enumerate(questionnaire.items)}
+    groups = [questionnaire.items_for(d.id) for d in framework.dimensions]
+    groups = [g for g in groups if g]
+    order = [position[i.id] for g in groups for i in g]
+    starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
+    # per dimension and audience: items asked, and answers needed (audience 0: unknown)
+    asked = np.array([[0] + [sum(i.asked_of(a) for i in g) for a in audience_ids]
+                      for g in groups])
+    needed = np.maximum(1, np.ceil(questionnaire.min_answered_fraction * asked - 1e-9))
+    total = np.zeros(len(audience), dtype=np.int16)
+    for row in block:  # item by item: small temporaries, not one the size of the block
+        total += row > 0  # invalid answers are already 0
+    where = np.maximum(audience, 0)
+    # A response that meets the minimum nowhere has at most needed - 1 answers in each
+    # dimension, so at most sum(needed - 1) in all: only those need counting by dimension
+    # (and those with answers they were not asked, which are not in that sum).
+    bound = np.array([0] + [int((needed[:, a] - 1)[asked[:, a] > 0].sum())
+                            for a in range(1, len(audience_ids) + 1)])
+    doubtful = np.flatnonzero((total <= bound[where]) | (unasked > 0))
+    meets = np.ones(len(audience), dtype=bool)
+    meets[doubtful] = False
+    if groups and len(doubtful):
+        answered = block[:, doubtful][order] > 0
+        counts = np.add.reduceat(answered, starts, axis=0, dtype=np.int16)
+        rows = where[doubtful]
+        meets[doubtful] = ((asked[:, rows] > 0) & (counts >= needed[:, rows])).any(axis=0)
     known = audience > 0
     none = np.flatnonzero(known & (total == 0))
     few = np.flatnonzero(known & (total > 0) & ~meets)

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,11 +64,21 @@ class Sheet:
         return f"{self.encoding}, {DELIMITER_NAMES.get(self.delimiter or ',', 'comma')}-separated"
 
 
+def _load(path: Path) -> bytes:
+    """The file's bytes. (Mapping a large file into memory instead was slower: each page
+    then faults in on first touch, which on a virtual machine costs more than a copy.)"""
+    return path.read_bytes()
+
+
+def _is_ascii(data: bytes) -> bool:
+    return data.isascii()
+
+
 def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
     """Read ``path`` as text cells; problems (missing, unreadable, empty) go to ``log``."""
     file = str(path)
     try:
-        data = path.read_bytes()
+        data = _load(path)
     except FileNotFoundError:
         log.add("file-not-found", "no such file", file=file)
         return None
@@ -77,39 +88,47 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
     except OSError as exc:
         log.add("file-unreadable", exc.strerror or str(exc), file=file)
         return None
-    digest = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    head = data[:_PREFIX]
+    if not head.strip() and not bytes(data).strip():
         log.add("no-responses", "the file is empty", file=file)
         return None
-    if data.startswith(_XLS_MAGIC):
+    if head.startswith(_XLS_MAGIC):
         log.add("file-unreadable", "this is an old Excel .xls workbook: save it as .xlsx or CSV "
                 "and ingest that", file=file)
         return None
-    if data.startswith(_XLSX_MAGIC):
-        return _read_xlsx(data, file, digest, log)
-    return _read_csv(data, file, digest, log)
+    # the SHA-256 for the provenance record, on another core while the file is parsed
+    # (hashlib lets go of the GIL for large buffers)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        if head.startswith(_XLSX_MAGIC):
+            sheet = _read_xlsx(bytes(data), file, log)
+        else:
+            sheet = _read_csv(data, file, log)
+        if sheet is not None:
+            sheet.sha256, sheet.size = digest.result(), len(data)
+    return sheet
 
 
 # -- CSV -------------------------------------------------------------------------------
 
-def _decode_start(data: bytes) -> tuple[str, str, int]:
-    """(codec, human name, bytes of byte-order mark) from the first bytes of a text file."""
-    if data.startswith(codecs.BOM_UTF8):
+def _decode_start(head: bytes, size: int) -> tuple[str, str, int]:
+    """(codec, human name, bytes of byte-order mark) from the first bytes of a text file
+    of ``size`` bytes."""
+    if head.startswith(codecs.BOM_UTF8):
         return "utf-8", "UTF-8 with BOM", 3
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "utf-32", "UTF-32 with BOM", 4
-    if data.startswith(codecs.BOM_UTF16_LE):
+    if head.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le", "UTF-16 with BOM", 2
-    if data.startswith(codecs.BOM_UTF16_BE):
+    if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be", "UTF-16 (big-endian) with BOM", 2
-    head = data[:_PREFIX]
     # UTF-16 without a BOM still shows as a zero byte beside every ASCII character
     if len(head) >= 4 and head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) == 0:
         return "utf-16-le", "UTF-16 (no BOM)", 0
     if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
         return "utf-16-be", "UTF-16 (big-endian, no BOM)", 0
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == len(data))
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == size)
     except UnicodeDecodeError:
         return "cp1252", "Windows-1252", 0
     return "utf-8", "UTF-8", 0
@@ -144,8 +163,8 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(data: bytes, file: str, digest: str, log: ProblemLog) -> Sheet | None:
-    codec, encoding, bom = _decode_start(data)
+def _read_csv(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
+    codec, encoding, bom = _decode_start(data[:_PREFIX], len(data))
     body = memoryview(data)[bom:]
     text: str | None = None
     if codec == "cp1252":
@@ -164,14 +183,16 @@ def _read_csv(data: bytes, file: str, digest: str, log: ProblemLog) -> Sheet | N
 
     columns = None
     if text is None:  # UTF-8 as it stands: hand pyarrow the file's bytes, no copy
-        columns = _parse_fast(pa.py_buffer(body), delimiter, width, data.find(b'"', bom) >= 0)
+        columns = _parse_fast(pa.py_buffer(body), delimiter, width, data.find(b'"', bom) >= 0,
+                              check_utf8=bool(bom) or not _is_ascii(data))
         if columns == "not-utf-8":
             text, encoding = _legacy_decode(bytes(body))
             columns = None
     if columns is None and text is not None:
-        columns = _parse_fast(pa.py_buffer(text.encode("utf-8")), delimiter, width, '"' in text)
+        encoded = text.encode("utf-8")
+        columns = _parse_fast(pa.py_buffer(encoded), delimiter, width, encoded.find(b'"') >= 0)
     if isinstance(columns, list):
-        return Sheet(file, "csv", encoding, delimiter, None, digest, len(data), columns)
+        return Sheet(file, "csv", encoding, delimiter, None, "", 0, columns)
     if text is None:
         text = bytes(body).decode("utf-8")
     try:
@@ -179,7 +200,7 @@ def _read_csv(data: bytes, file: str, digest: str, log: ProblemLog) -> Sheet | N
     except csv.Error as exc:
         log.add("file-unreadable", f"not readable as CSV: {exc}", file=file)
         return None
-    return _from_rows(rows, file, "csv", encoding, delimiter, None, digest, len(data))
+    return _from_rows(rows, file, "csv", encoding, delimiter, None)
 
 
 def _first_record_width(prefix: str, delimiter: str) -> int:
@@ -189,8 +210,8 @@ def _first_record_width(prefix: str, delimiter: str) -> int:
         return 0
 
 
-def _parse_fast(buffer: pa.Buffer, delimiter: str, width: int, quoted: bool
-                ) -> list[pa.ChunkedArray] | str | None:
+def _parse_fast(buffer: pa.Buffer, delimiter: str, width: int, quoted: bool,
+                check_utf8: bool = True) -> list[pa.ChunkedArray] | str | None:
     """All records as string columns via pyarrow; None if the rows are uneven (the slow
     path handles those), "not-utf-8" if the bytes are not UTF-8."""
     if width < 1:
@@ -201,8 +222,10 @@ def _parse_fast(buffer: pa.Buffer, delimiter: str, width: int, quoted: bool
     parse = pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True,
                                escape_char=False, ignore_empty_lines=False,
                                newlines_in_values=quoted)
+    # plain ASCII is valid UTF-8: pyarrow need not check every string again
     convert = pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False)
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                   check_utf8=check_utf8)
     try:
         table = pacsv.read_csv(pa.BufferReader(buffer), read_options=read, parse_options=parse,
                                convert_options=convert)
@@ -214,7 +237,7 @@ def _parse_fast(buffer: pa.Buffer, delimiter: str, width: int, quoted: bool
 
 
 def _from_rows(rows: list[list[str]], file: str, kind: str, encoding: str | None,
-               delimiter: str | None, sheet_name: str | None, digest: str, size: int) -> Sheet:
+               delimiter: str | None, sheet_name: str | None) -> Sheet:
     """Columns from a list of records; cells beyond the heading row's width are flagged."""
     width = max((len(r) for r in rows[:1]), default=0)
     if kind == "xlsx":  # a worksheet's used range: trailing empty columns and rows go
@@ -227,7 +250,7 @@ def _from_rows(rows: list[list[str]], file: str, kind: str, encoding: str | None
             row = row[:width]
         padded.append(row + [""] * (width - len(row)))
     columns = [pa.array([r[j] for r in padded], type=pa.string()) for j in range(width)]
-    return Sheet(file, kind, encoding, delimiter, sheet_name, digest, size, columns,
+    return Sheet(file, kind, encoding, delimiter, sheet_name, "", 0, columns,
                  np.array(extra, dtype=np.int64))
 
 
@@ -248,7 +271,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, file: str, digest: str, log: ProblemLog) -> Sheet | None:
+def _read_xlsx(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
     import zipfile
 
     from openpyxl import load_workbook
@@ -274,4 +297,4 @@ def _read_xlsx(data: bytes, file: str, digest: str, log: ProblemLog) -> Sheet | 
     while width and not any(len(r) >= width and r[width - 1].strip() for r in rows):
         width -= 1
     rows = [r[:width] + [""] * (width - len(r)) for r in rows]
-    return _from_rows(rows, file, "xlsx", None, None, name, digest, len(data))
+    return _from_rows(rows, file, "xlsx", None, None, name)

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from owcf import __version__
 from owcf.ingest.model import Role
-from owcf.ingest.reconcile import Ingested
+from owcf.ingest.reconcile import Ingested, rank
 from owcf.output import spreadsheet_safe
 
 PROVENANCE_SCHEMA = "1"
@@ -37,14 +37,26 @@ _NEEDS_QUOTES = r'[",\r\n]'
 
 
 def _cells(values: pa.ChunkedArray | pa.Array, untrusted: bool) -> pa.Array:
-    """CSV-ready text: neutralised if ``untrusted`` (free text), quoted where needed."""
+    """CSV-ready text: neutralised if ``untrusted`` (free text), quoted where needed.
+
+    Only free text is searched for quotes, commas and line breaks: ids, codes and times
+    are owcf's own and never hold them.
+    """
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    if untrusted:
-        values = pc.if_else(pc.match_substring_regex(values, _FORMULA),
-                            pc.binary_join_element_wise("'", values, ""), values)
+    if not untrusted:
+        return values
+    values = pc.if_else(pc.match_substring_regex(values, _FORMULA),
+                        pc.binary_join_element_wise("'", values, ""), values)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
     return pc.if_else(pc.match_substring_regex(values, _NEEDS_QUOTES), quoted, values)
+
+
+def _quoted(text: str) -> str:
+    """One cell as the csv module writes it (minimal quoting)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([text])
+    return buffer.getvalue()
 
 
 def csv_bytes(columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]]) -> bytes:
@@ -55,26 +67,24 @@ def csv_bytes(columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]]) -> by
     if not columns or not len(columns[0][1]):
         return BOM + head.getvalue().encode("utf-8")
     parts = [_cells(values, untrusted) for _, values, untrusted in columns]
+    if sum(pc.sum(pc.binary_length(p)).as_py() or 0 for p in parts) + 2 * len(parts) * \
+            len(parts[0]) >= 1 << 31:  # past 2 GiB, strings need 64-bit offsets
+        parts = [pc.cast(p, pa.large_string()) for p in parts]
+    parts[-1] = pc.binary_join_element_wise(parts[-1], pa.scalar("\n"), "")  # end each line
     lines = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, ",")
-    lines = pc.cast(pc.binary_join_element_wise(lines, pa.scalar("\n"), ""), pa.large_string())
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
     # the lines sit end to end in the array's data buffer: that buffer is the file body
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[
+    width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
+    offsets = np.frombuffer(lines.buffers()[1], dtype=width)[
         lines.offset:lines.offset + len(lines) + 1]
     body = memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
     return BOM + head.getvalue().encode("utf-8") + bytes(body)
 
 
-def _iso(stamps: np.ndarray) -> pa.Array:
-    text = np.datetime_as_string(stamps.astype("datetime64[s]"), unit="s")
-    return pa.array(np.where(text == "NaT", "", text).astype(object), pa.string())
-
-
 def _text(values: np.ndarray) -> pa.Array:
     """Text cells from an object array (None and NaN become blank)."""
-    import pandas as pd
-
-    blank = np.asarray(pd.isna(values), dtype=bool)
-    return pa.array(np.where(blank, "", values).astype(object), pa.string())
+    return pc.fill_null(pa.array(values, type=pa.string(), from_pandas=True), "")
 
 
 def responses_csv(result: Ingested) -> bytes:
@@ -82,15 +92,24 @@ def responses_csv(result: Ingested) -> bytes:
     rs = result.responses
     people = rs.respondents
     n = len(people)
+    kept = np.flatnonzero(~result.rejected_mask)
+    ids = result.pseudonyms if len(kept) == len(result.keys) else \
+        result.pseudonyms.take(pa.array(kept))
+    if "submitted" in people:  # Arrow writes "2009-01-23 13:06:57"; ISO 8601 wants the T
+        stamps = pa.array(people["submitted"].to_numpy().astype("datetime64[s]"))
+        submitted = pc.fill_null(pc.replace_substring(pc.cast(stamps, pa.string()), " ", "T",
+                                                      max_replacements=1), "")
+    else:
+        submitted = pa.array([""] * n, pa.string())
     columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]] = [
-        ("respondent_id", _text(people["respondent_id"].to_numpy(dtype=object)), False),
+        ("respondent_id", ids, False),
         ("audience", _text(people["audience"].to_numpy(dtype=object)), False),
         ("workforce_group", _text(people["workforce_group"].to_numpy(dtype=object)), False),
-        ("submitted", _iso(people["submitted"].to_numpy()) if "submitted" in people
-         else pa.array([""] * n, pa.string()), False)]
+        ("submitted", submitted, False)]
     for name in result.plan.fields:
         columns.append((name, _text(people[name].to_numpy(dtype=object)), True))
-    labels = pa.array(["", *rs.questionnaire.categories], pa.string())
+    # an answer is one of a handful of labels: quote those once, not a million cells
+    labels = pa.array(["", *(_quoted(c) for c in rs.questionnaire.categories)], pa.string())
     for item in rs.questionnaire.items:
         codes = pa.array(rs.answers[item.id].to_numpy(), pa.int8())
         columns.append((item.id, pc.cast(pa.DictionaryArray.from_arrays(codes, labels),
@@ -120,8 +139,8 @@ def rejects_csv(result: Ingested) -> bytes:
                      ["row", "respondent_id", "reasons", "details", *(c.label for c in kept)]])
     for k, position in enumerate(positions.tolist()):
         response = int(result.source_response[position])
-        found = reasons.get(response, [])
-        writer.writerow([int(result.export.rows[position]), result.pseudonyms[response],
+        found = sorted(reasons.get(response, []), key=lambda r: rank(r[0]))
+        writer.writerow([int(result.export.rows[position]), result.pseudonyms[response].as_py(),
                          "; ".join(dict.fromkeys(code for code, _ in found)),
                          spreadsheet_safe(" | ".join(message for _, message in found)),
                          *(spreadsheet_safe(col[k]) for col in cells)])
