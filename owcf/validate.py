@@ -19,8 +19,9 @@ from owcf.resources import default_framework_path, default_questionnaire_path
 from owcf.trust import SCHEMA as TRUST_SCHEMA
 from owcf.trust import TRUST_FILE, read_trust, resolve_reference
 
+MAPPING_SCHEMA = "owcf-mapping/1"  # owcf.ingest.mapping.SCHEMA, without importing pyarrow
 KINDS = {FRAMEWORK_SCHEMA: "framework", QUESTIONNAIRE_SCHEMA: "questionnaire",
-         TRUST_SCHEMA: "trust"}
+         TRUST_SCHEMA: "trust", MAPPING_SCHEMA: "mapping"}
 
 
 @dataclass
@@ -42,7 +43,8 @@ class ValidationReport:
 
 
 def kind_of(path: Path) -> str:
-    """'framework', 'questionnaire', 'trust', 'responses', 'workspace' or 'unknown'."""
+    """'framework', 'questionnaire', 'trust', 'mapping', 'responses', 'workspace' or
+    'unknown'."""
     if path.is_dir():
         return "workspace"
     if path.suffix.lower() in {".csv", ".tsv", ".txt", ".xlsx"}:
@@ -69,6 +71,7 @@ def _framework_for(ref: str | None, base: Path, given: Framework | None) -> Fram
 
 def validate_paths(paths: list[Path]) -> ValidationReport:
     """Validate the given files and workspace folders together."""
+    from owcf.ingest.mapping import read_mapping
     from owcf.responses import read_responses
 
     report = ValidationReport()
@@ -116,23 +119,34 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
                                salt=trust.pseudonym_salt)
                 report.files.append(str(entry.path))
     for path, kind in kinds:
+        if kind != "mapping" or not path.exists():
+            continue
+        against = responses_against or _defaults(log)
+        if against is not None:
+            read_mapping(path, against[0], against[1], (), log)
+            report.files.append(str(path))
+    for path, kind in kinds:
         if not path.exists() or kind not in {"responses", "unknown"}:
             continue
         if kind == "unknown":
-            log.add("unknown-file-kind", "expected a framework, questionnaire or trust YAML "
-                    "(with a 'schema:' line), a responses CSV or a workspace folder",
-                    file=str(path))
+            log.add("unknown-file-kind", "expected a framework, questionnaire, trust or "
+                    "mapping YAML (with a 'schema:' line), a responses file or a workspace "
+                    "folder", file=str(path))
             continue
+        responses_against = responses_against or _defaults(log)
         if responses_against is None:
-            default_fw = read_framework(default_framework_path(), log)
-            default_q = read_questionnaire(default_questionnaire_path(), log, default_fw)
-            if default_fw is None or default_q is None:
-                continue
-            responses_against = (default_q, default_fw)
+            continue
         read_responses(path, responses_against[0], responses_against[1], log, strict=True)
         report.files.append(str(path))
     report.problems = log.problems
     return report
+
+
+def _defaults(log: ProblemLog) -> tuple[Questionnaire, Framework] | None:
+    """owcf's bundled questionnaire and framework, for files given without any."""
+    framework = read_framework(default_framework_path(), log)
+    questionnaire = read_questionnaire(default_questionnaire_path(), log, framework)
+    return None if framework is None or questionnaire is None else (questionnaire, framework)
 
 
 def _peek(path: Path, key: str) -> str | None:

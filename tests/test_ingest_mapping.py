@@ -262,3 +262,20 @@ def test_suggest_mapping_never_overwrites_an_edited_file(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert f"{existing}: output-exists:" in result.stderr
     assert existing.read_text() == "# my edits\n"
+
+
+def test_validate_checks_a_mapping_file_against_the_questionnaire(tmp_path: Path) -> None:
+    _, _, fw, q = survey(tmp_path)
+    mapping = write(tmp_path / "m.yaml", """\
+        schema: owcf-mapping/1
+        columns:
+          Q1: audience
+          Q2: vison_1
+        answers:
+          Tend to agree: 3
+        """)
+    result = runner.invoke(app, ["validate", str(fw), str(q), str(mapping)])
+    assert result.exit_code == 1
+    assert f"{mapping}:4: unknown-item: column 'Q2' maps to 'vison_1'" in result.output
+    mapping.write_text(mapping.read_text().replace("vison_1", "v1"))
+    assert runner.invoke(app, ["validate", str(fw), str(q), str(mapping)]).exit_code == 0
