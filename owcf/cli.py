@@ -250,14 +250,13 @@ def _ingest(setup: _Setup, strict: bool) -> list[Any]:
     failed: list[Problem] = []
     severity = Severity.ERROR if strict else Severity.WARNING
     for result in results or []:
-        rejected = result.row_problems(severity)
-        shown = rejected[:LISTED]
-        if len(rejected) > LISTED:
-            shown.append(Problem("too-many-problems", f"{len(rejected) - LISTED} more rejected "
-                                 "rows not listed; owcf ingest writes every one, with all its "
-                                 "reasons, to a rejects file", file=result.file,
-                                 severity=severity))
-        if not State.quiet or (strict and rejected):
+        shown = result.row_problems(severity, limit=LISTED)
+        more = len(result.rejected) - len(shown)
+        if more > 0:
+            shown.append(Problem("too-many-problems", f"{more} more rejected rows not listed; "
+                                 "owcf ingest writes every one, with all its reasons, to a "
+                                 "rejects file", file=result.file, severity=severity))
+        if not State.quiet or (strict and shown):
             for line in summary(result):
                 _say(line)
         if strict:
@@ -431,13 +430,16 @@ def ingest(
     else:
         for path in written:
             print(path)
-    if strict:
-        rejected = [p for r in results for p in r.row_problems(Severity.ERROR)]
-        if rejected:
-            more = len(rejected) - LISTED
-            raise OwcfError(rejected[:LISTED] + ([Problem(
-                "too-many-problems", f"{more} more rejected rows not listed; see the rejects "
-                "files")] if more > 0 else []))
+    if strict and any(len(r.rejected) for r in results):
+        failed = []
+        for result in results:
+            shown = result.row_problems(Severity.ERROR, limit=LISTED)
+            failed += shown
+            if len(result.rejected) > len(shown):
+                failed.append(Problem("too-many-problems", f"{len(result.rejected) - len(shown)}"
+                                      " more rejected rows not listed; see the rejects file",
+                                      file=result.file))
+        raise OwcfError(failed)
 
 
 def _suggestions(setup: _Setup, stems: list[str], folder: Path) -> dict[str, bytes]:

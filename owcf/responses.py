@@ -10,17 +10,20 @@ in problems count the header as row 1, so the first respondent is row 2.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from owcf.errors import Problem, ProblemLog, Severity
+from owcf.errors import ProblemLog, Severity
 from owcf.framework import Framework
 from owcf.questionnaire import Questionnaire
+
+if TYPE_CHECKING:  # owcf.ingest imports this module: only the type is needed here
+    from owcf.ingest.reconcile import Ingested
 
 RESPONDENT_FIELDS = ("respondent_id", "audience", "workforce_group", "submitted", "comment")
 REQUIRED_FIELDS = ("respondent_id", "audience")
@@ -54,17 +57,14 @@ class ResponseSet:
         return cls(respondents, answers, questionnaire, "")
 
 
-def _add_limited(log: ProblemLog, problems: Sequence[Problem], file: str) -> None:
-    """Add ``problems`` to ``log``, at most :data:`MAX_LISTED` of each code; count the rest."""
-    counts: Counter[str] = Counter()
-    for problem in problems:
-        counts[problem.code] += 1
-        if counts[problem.code] <= MAX_LISTED:
-            log.problems.append(problem)
-    for code, count in sorted(counts.items()):
+def _add_limited(log: ProblemLog, result: Ingested, severity: Severity) -> None:
+    """Add an ingested file's row problems to ``log``: at most :data:`MAX_LISTED` of each
+    code, and a count of the rest."""
+    log.problems.extend(result.problems(severity, limit=MAX_LISTED))
+    for code, count in sorted(result.reason_totals().items()):
         if count > MAX_LISTED:
             log.add("too-many-problems", f"{count - MAX_LISTED} more {code} problems not listed",
-                    file=file, severity=problems[0].severity)
+                    file=result.file, severity=severity)
 
 
 def read_responses(path: Path, questionnaire: Questionnaire, framework: Framework,
@@ -84,8 +84,7 @@ def read_responses(path: Path, questionnaire: Questionnaire, framework: Framewor
                     fields=fields, salt=salt)
     if result is None:
         return None
-    _add_limited(log, result.problems(Severity.ERROR if strict else Severity.WARNING),
-                 result.file)
+    _add_limited(log, result, Severity.ERROR if strict else Severity.WARNING)
     if strict and len(result.rejected):
         return None
     return result.responses
@@ -105,8 +104,7 @@ def read_response_files(paths: list[Path], questionnaire: Questionnaire, framewo
     if results is None:
         return None
     for result in results:
-        _add_limited(log, result.problems(Severity.ERROR if strict else Severity.WARNING),
-                     result.file)
+        _add_limited(log, result, Severity.ERROR if strict else Severity.WARNING)
     if strict and any(len(r.rejected) for r in results):
         return None
     return combine(results, questionnaire)

@@ -15,9 +15,10 @@ A column maps, in this order of precedence, by:
 7. for audience and workforce group only, its values: a column whose answers are
    (almost all) audience or workforce group names is taken to be that column.
 
-Anything left is an error naming the closest items. Answers map the same way: exact
-text first (vectorised over the whole column), then normalised text, then letters and
-digits only (KoboToolbox's ``strongly_agree``), then the mapping's ``answers:``.
+Anything left is an error naming the closest items. Answers map the same way: the
+mapping's ``answers:`` first, then the questionnaire's values, labels and codes, by exact
+text (vectorised over the whole column), normalised text, or letters and digits only
+(KoboToolbox's ``strongly_agree``, "N/A").
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import pyarrow.compute as pc
 
 from owcf.errors import ProblemLog, closest
 from owcf.framework import Framework, Named
+from owcf.ingest import Source
 from owcf.ingest.model import Export, Role, SourceColumn
 from owcf.ingest.text import loose, nearest, normalise, shorten
 from owcf.questionnaire import Questionnaire
@@ -101,8 +103,6 @@ class MappingFile:
 def read_mapping(path: Path, questionnaire: Questionnaire, framework: Framework,
                  fields: Sequence[str], log: ProblemLog) -> MappingFile | None:
     """Load and check a mapping YAML against the questionnaire and framework."""
-    from owcf.ingest import Source
-
     file = str(path)
     root = check_schema(load_yaml(path, log), file, log, SCHEMA)
     if root is None:
@@ -205,7 +205,8 @@ class ValueMap:
     and letters-only tables. A million answers cost about as much as a column scan.
     """
 
-    def __init__(self, entries: Iterable[tuple[str, int]], overrides: Mapping[str, int] = {}):
+    def __init__(self, entries: Iterable[tuple[str, int]],
+                 overrides: Mapping[str, int] | None = None) -> None:
         exact: dict[str, int] = {"": BLANK}
         norm: dict[str, int] = {"": BLANK}
         rough: dict[str, set[int]] = {}
@@ -213,7 +214,7 @@ class ValueMap:
             exact.setdefault(text, code)
             norm.setdefault(normalise(text), code)
             rough.setdefault(loose(text), set()).add(code)
-        for text, code in overrides.items():  # the trust's mapping wins over the defaults
+        for text, code in (overrides or {}).items():  # the trust's mapping wins
             exact[text] = code
             norm[normalise(text)] = code
             rough[loose(text)] = {code}
@@ -229,10 +230,12 @@ class ValueMap:
         """The code of one cell text."""
         if text in self.exact:
             return self.exact[text]
+        if not text.strip():
+            return BLANK
         key = normalise(text)
-        if key in self.normalised:
+        if key in self.normalised and key:  # "?" is not blank, it is not an answer either
             return self.normalised[key]
-        return self.loose.get(loose(text), UNMAPPED) if key else BLANK
+        return self.loose.get(loose(text), UNMAPPED)
 
     def codes(self, values: pa.ChunkedArray | pa.Array, out: np.ndarray | None = None
               ) -> np.ndarray:
@@ -477,7 +480,7 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
                 continue  # the platform's id, overridden by a mapped one
             targets.setdefault(column.role.value, []).append(column)
     for target, columns in targets.items():
-        if len(columns) > 1:
+        if len({c.label.strip() for c in columns}) > 1:  # same heading twice: said above
             names = ", ".join(repr(c.label) for c in columns)
             log.add("ambiguous-column", f"columns {names} all map to {target!r}; map all but "
                     "one to 'ignore' in a mapping file", file=file, row=1,

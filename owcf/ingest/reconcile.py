@@ -99,80 +99,105 @@ class Ingested:
     def reject(self, finding: Finding) -> None:
         """Reject more responses (a duplicate found in another file)."""
         self.findings.append(finding)
-        for name in ("rejected_mask", "responses"):
+        for name in ("rejected_mask", "responses", "_primary"):
             self.__dict__.pop(name, None)
 
     # -- counts --------------------------------------------------------------------------
-    def primary_reasons(self) -> dict[int, str]:
-        """Rejected response position -> the reason it is tallied under."""
-        best: dict[int, str] = {}
-        for finding in sorted(self.findings, key=lambda f: rank(f.code), reverse=True):
-            best.update(dict.fromkeys(finding.positions.tolist(), finding.code))
+    @cached_property
+    def _primary(self) -> np.ndarray:
+        """Per response, the rank in REASON_ORDER of the reason it is tallied under
+        (past the end for accepted responses)."""
+        best = np.full(len(self.keys), len(REASON_ORDER) + 1, dtype=np.int16)
+        for finding in self.findings:
+            np.minimum.at(best, finding.positions, rank(finding.code))
         return best
 
     def counts(self) -> dict[str, object]:
         """The reconciliation: rows and responses read, accepted and rejected, by reason."""
-        primary = self.primary_reasons()
+        codes = [*REASON_ORDER, "other"]
         rows_read = len(self.source_response)
-        rows_rejected = int(self.rejected_mask[self.source_response].sum())
-        per_response = np.bincount(self.source_response, minlength=len(self.keys))
-        rows_by_reason: Counter[str] = Counter()
-        for position, code in primary.items():
-            rows_by_reason[code] += int(per_response[position])
-        having: dict[str, set[int]] = {}
+        row_rank = self._primary[self.source_response]
+        rejected_rows = row_rank <= len(REASON_ORDER)
+        rows_by_rank = np.bincount(row_rank[rejected_rows], minlength=len(codes))
+        having: dict[str, np.ndarray] = {}
         for finding in self.findings:
-            having.setdefault(finding.code, set()).update(finding.positions.tolist())
+            having[finding.code] = np.union1d(having.get(finding.code, finding.positions[:0]),
+                                              finding.positions)
         return {
-            "rows_read": rows_read, "rows_accepted": rows_read - rows_rejected,
-            "rows_rejected": rows_rejected,
-            "rejected_by_reason": {c: rows_by_reason[c] for c in sorted(rows_by_reason,
-                                                                        key=rank)},
+            "rows_read": rows_read,
+            "rows_accepted": rows_read - int(rejected_rows.sum()),
+            "rows_rejected": int(rejected_rows.sum()),
+            "rejected_by_reason": {code: int(count) for code, count in
+                                   zip(codes, rows_by_rank, strict=False) if count},
             "responses_read": len(self.keys),
             "responses_accepted": int((~self.rejected_mask).sum()),
-            "responses_rejected": len(primary),
+            "responses_rejected": int(self.rejected_mask.sum()),
             "responses_with_reason": {c: len(having[c]) for c in sorted(having, key=rank)},
             "blank_rows_skipped": self.export.blank_rows,
         }
 
     # -- problems ------------------------------------------------------------------------
-    def problems(self, severity: Severity = Severity.WARNING) -> list[Problem]:
-        """One problem per reason per rejected row, in file order."""
+    def _entries(self, finding: Finding, ks: np.ndarray
+                 ) -> list[tuple[int, int, str, str | None, str]]:
+        column = finding.column
+        rows = finding.cell_rows[ks] if finding.cell_rows is not None else \
+            self.response_rows[finding.positions[ks]]
+        return [(int(row), column.position if column else -1, finding.code,
+                 column.label if column else None, finding.message(int(k)))
+                for row, k in zip(rows.tolist(), ks.tolist(), strict=True)]
+
+    def problems(self, severity: Severity = Severity.WARNING,
+                 limit: int | None = None) -> list[Problem]:
+        """One problem per reason per rejected row, in file order; with ``limit``, the
+        first ``limit`` of each code (:meth:`reason_totals` says how many there are)."""
         entries = []
         for finding in self.findings:
-            column = finding.column
-            for k, position in enumerate(finding.positions.tolist()):
-                row = int(finding.cell_rows[k]) if finding.cell_rows is not None else \
-                    int(self.response_rows[position])
-                entries.append((row, column.position if column else -1, finding.code,
-                                column.label if column else None, finding.message(k)))
+            count = len(finding.positions)
+            entries += self._entries(finding, np.arange(count if limit is None else
+                                                        min(count, limit)))
         entries.sort(key=lambda e: e[:3])
+        if limit is not None:  # several findings may share a code: keep the first rows
+            seen: Counter[str] = Counter()
+            kept = []
+            for entry in entries:
+                seen[entry[2]] += 1
+                if seen[entry[2]] <= limit:
+                    kept.append(entry)
+            entries = kept
         return [Problem(code, message, file=self.file, row=row, column=label,
                         severity=severity) for row, _, code, label, message in entries]
 
-
-    def row_problems(self, severity: Severity = Severity.WARNING) -> list[Problem]:
-        """One problem per rejected response, in file order: the reason it is tallied
-        under, naming any others (for short listings; the rejects file has them all)."""
-        primary = self.primary_reasons()
-        codes: dict[int, list[str]] = {}
-        first: dict[int, tuple[int, int, str, str | None, str]] = {}
+    def reason_totals(self) -> Counter[str]:
+        """How many problems :meth:`problems` lists without a limit, by code."""
+        totals: Counter[str] = Counter()
         for finding in self.findings:
-            column = finding.column
-            for k, position in enumerate(finding.positions.tolist()):
-                codes.setdefault(position, []).append(finding.code)
-                if position in first or finding.code != primary[position]:
-                    continue
-                row = int(finding.cell_rows[k]) if finding.cell_rows is not None else \
-                    int(self.response_rows[position])
-                first[position] = (row, column.position if column else -1, finding.code,
-                                   column.label if column else None, finding.message(k))
+            totals[finding.code] += len(finding.positions)
+        return totals
+
+    def row_problems(self, severity: Severity = Severity.WARNING,
+                     limit: int | None = None) -> list[Problem]:
+        """One problem per rejected response, in file order (the first ``limit``): the
+        reason it is tallied under, naming any others. The rejects file has them all."""
+        rejected = self.rejected if limit is None else self.rejected[:limit]
+        primary = self._primary[rejected]
+        listed = {int(p): k for k, p in enumerate(rejected.tolist())}
+        first: dict[int, tuple[int, int, str, str | None, str]] = {}
+        others: dict[int, list[str]] = {}
+        for finding in self.findings:
+            hit = np.flatnonzero(np.isin(finding.positions, rejected))
+            for k in hit.tolist():
+                position = int(finding.positions[k])
+                if position in first or rank(finding.code) != primary[listed[position]]:
+                    others.setdefault(position, []).append(finding.code)
+                else:
+                    first[position] = self._entries(finding, np.array([k]))[0]
         what = "respondent rejected (all their rows)" if self.export.long else "row rejected"
         out = []
         for position, (row, _, code, label, message) in sorted(first.items(),
                                                                 key=lambda e: e[1][:2]):
-            others = sorted((c for c in set(codes[position]) if c != code), key=rank)
-            also = f"; also {', '.join(others)}" if others else ""
-            out.append(Problem(code, f"{message}; {what}{also}", file=self.file, row=row,
+            also = sorted(set(others.get(position, ())) - {code}, key=rank)
+            tail = f"; also {', '.join(also)}" if also else ""
+            out.append(Problem(code, f"{message}; {what}{tail}", file=self.file, row=row,
                                column=label, severity=severity))
         return out
 
@@ -248,9 +273,9 @@ def _long(export: Export, plan: Plan, questionnaire: Questionnaire) -> _Response
     findings = out.findings
     bad_item = np.flatnonzero(item_codes == UNMAPPED)
     if len(bad_item):
-        texts = item_col.values.take(pa.array(bad_item)).to_pylist()
-        findings.append(Finding("unknown-item", respondent[bad_item], [
-            f"{t!r} is not a questionnaire item{_nearest(t, items)}" for t in texts],
+        findings.append(Finding("unknown-item", respondent[bad_item], _by_text(
+            item_col.values, bad_item,
+            lambda t: f"{t!r} is not a questionnaire item{_nearest(t, items)}"),
             item_col, export.rows[bad_item]))
     blank_item = np.flatnonzero((item_codes == 0) & (answer_codes != 0))
     if len(blank_item):
@@ -278,10 +303,9 @@ def _long(export: Export, plan: Plan, questionnaire: Questionnaire) -> _Response
     bad = np.flatnonzero(answer_codes == UNMAPPED)
     out.answer_texts = {}
     if len(bad):
-        texts = answer_col.values.take(pa.array(bad)).to_pylist()
-        findings.append(Finding("invalid-answer", respondent[bad], [
-            _answer_message(t, plan, questionnaire) for t in texts], answer_col,
-            export.rows[bad]))
+        findings.append(Finding("invalid-answer", respondent[bad], _by_text(
+            answer_col.values, bad, lambda t: _answer_message(t, plan, questionnaire)),
+            answer_col, export.rows[bad]))
         for ident in items:
             out.answers[ident] = np.where(out.answers[ident] == UNMAPPED, 0, out.answers[ident])
 
@@ -323,10 +347,14 @@ def _answer_message(text: str, plan: Plan, questionnaire: Questionnaire) -> str:
 
 def _by_text(values: pa.ChunkedArray | pa.Array, positions: np.ndarray,
              message: Callable[[str], str]) -> list[str]:
-    """A message per position, computed once per distinct cell text."""
-    texts = values.take(pa.array(positions)).to_pylist()
+    """A message per position, computed once per distinct cell text (a million rows with
+    the same unknown answer cost one message)."""
+    texts = values.take(pa.array(positions, pa.int64())).to_pylist()
     cache: dict[str, str] = {}
-    return [cache.setdefault(t, message(t)) for t in texts]
+    for text in texts:
+        if text not in cache:
+            cache[text] = message(text)
+    return [cache[t] for t in texts]
 
 
 def _map_item(values: pa.ChunkedArray | pa.Array | None, answers: ValueMap, out: np.ndarray,

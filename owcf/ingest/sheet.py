@@ -64,21 +64,11 @@ class Sheet:
         return f"{self.encoding}, {DELIMITER_NAMES.get(self.delimiter or ',', 'comma')}-separated"
 
 
-def _load(path: Path) -> bytes:
-    """The file's bytes. (Mapping a large file into memory instead was slower: each page
-    then faults in on first touch, which on a virtual machine costs more than a copy.)"""
-    return path.read_bytes()
-
-
-def _is_ascii(data: bytes) -> bool:
-    return data.isascii()
-
-
 def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
     """Read ``path`` as text cells; problems (missing, unreadable, empty) go to ``log``."""
     file = str(path)
     try:
-        data = _load(path)
+        data = path.read_bytes()
     except FileNotFoundError:
         log.add("file-not-found", "no such file", file=file)
         return None
@@ -89,7 +79,7 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
         log.add("file-unreadable", exc.strerror or str(exc), file=file)
         return None
     head = data[:_PREFIX]
-    if not head.strip() and not bytes(data).strip():
+    if not head.strip() and not data.strip():
         log.add("no-responses", "the file is empty", file=file)
         return None
     if head.startswith(_XLS_MAGIC):
@@ -116,8 +106,10 @@ def _decode_start(head: bytes, size: int) -> tuple[str, str, int]:
     of ``size`` bytes."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8", "UTF-8 with BOM", 3
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32", "UTF-32 with BOM", 4
+    if head.startswith(codecs.BOM_UTF32_LE):  # before UTF-16: its BOM begins the same
+        return "utf-32-le", "UTF-32 with BOM", 4
+    if head.startswith(codecs.BOM_UTF32_BE):
+        return "utf-32-be", "UTF-32 (big-endian) with BOM", 4
     if head.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le", "UTF-16 with BOM", 2
     if head.startswith(codecs.BOM_UTF16_BE):
@@ -184,7 +176,7 @@ def _read_csv(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
     columns = None
     if text is None:  # UTF-8 as it stands: hand pyarrow the file's bytes, no copy
         columns = _parse_fast(pa.py_buffer(body), delimiter, width, data.find(b'"', bom) >= 0,
-                              check_utf8=bool(bom) or not _is_ascii(data))
+                              check_utf8=bool(bom) or not data.isascii())
         if columns == "not-utf-8":
             text, encoding = _legacy_decode(bytes(body))
             columns = None
@@ -275,10 +267,11 @@ def _read_xlsx(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
         log.add("file-unreadable", f"not a readable XLSX workbook ({exc})", file=file)
         return None
     try:
