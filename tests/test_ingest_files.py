@@ -4,6 +4,7 @@ leftovers, Excel dates, XLSX, and broken files, each read right or refused clear
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,7 @@ ENCODINGS = [
     pytest.param("utf-8-sig", ",", "UTF-8 with BOM", id="utf-8-bom"),
     pytest.param("utf-16", "\t", "UTF-16 with BOM", id="utf-16-excel-unicode-text"),
     pytest.param("cp1252", ";", "Windows-1252", id="windows-1252"),
+    pytest.param("utf-32", ",", "UTF-32 with BOM", id="utf-32"),
 ]
 
 
@@ -183,12 +185,23 @@ def test_xlsx_with_numbers_dates_and_trailing_blank_cells(tmp_path: Path,
 
 # -- broken files -------------------------------------------------------------------------
 
+def _zip_of(files: dict[str, str]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 BROKEN = [
     pytest.param(b"", "no-responses", id="empty"),
     pytest.param(b"\n\n  \n", "no-responses", id="only-blank-lines"),
     pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "file-unreadable",
                  id="old-xls"),
     pytest.param(b"PK\x03\x04not really a workbook", "file-unreadable", id="broken-xlsx"),
+    pytest.param(_zip_of({"word/document.xml": "<w/>"}), "file-unreadable", id="a-word-file"),
     pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "unknown-format", id="binary-junk"),
     pytest.param(b"respondent_id,audience,v1\n", "no-responses", id="headings-only"),
 ]

@@ -51,6 +51,8 @@ ROW_PROBLEMS = [
                  id="unmappable-answer"),
     pytest.param("r9,staff,health,,Agreed,1,3,,2,2,", ("invalid-answer", "v1"),
                  "did you mean 'Agree'", id="near-miss-answer"),
+    pytest.param("r9,staff,health,,?,1,3,,2,2,", ("invalid-answer", "v1"),
+                 "'?' is not an answer", id="question-mark-is-not-blank"),
     pytest.param("r1,staff,health,,4,1,3,,2,2,", ("duplicate-respondent", "respondent_id"),
                  "the same respondent as row 2", id="duplicate-respondent"),
     pytest.param(",staff,health,,4,1,3,,2,2,", ("missing-value", "respondent_id"),
