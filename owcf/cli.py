@@ -12,6 +12,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -189,13 +190,16 @@ def analyse(
         _print_table(result)
 
 
+@dataclass
 class _Setup:
     """What a command reads: framework, questionnaire, and the responses files."""
 
-    def __init__(self, framework: Any, questionnaire: Any, inputs: list[Any],
-                 sources: list[str], salt: str | None, trust: Any = None) -> None:
-        self.framework, self.questionnaire, self.inputs = framework, questionnaire, inputs
-        self.sources, self.salt, self.trust = sources, salt, trust
+    framework: Any
+    questionnaire: Any
+    inputs: list[Any]           # owcf.ingest.InputFile each
+    sources: list[str]          # how output names them
+    salt: str | None            # the trust's pseudonym_salt
+    trust: Any = None
 
 
 def _inputs(responses: list[Path], trust_name: str | None, framework_path: Path | None,
@@ -237,8 +241,9 @@ def _inputs(responses: list[Path], trust_name: str | None, framework_path: Path 
                   workspace)
 
 
-def _ingest(setup: _Setup, strict: bool) -> list[Any]:
-    """Ingest every file; show the reconciliation and rejected rows on stderr."""
+def _ingest(setup: _Setup, strict: bool, list_rejected: bool = True) -> list[Any]:
+    """Ingest every file; show the reconciliation and rejected rows on stderr. With
+    ``strict`` a rejected row is an error (exit 1, listed by the handler instead)."""
     from owcf.errors import ProblemLog
     from owcf.ingest.pipeline import ingest_files, summary
 
@@ -261,7 +266,7 @@ def _ingest(setup: _Setup, strict: bool) -> list[Any]:
                 _say(line)
         if strict:
             failed += shown
-        else:
+        elif list_rejected:
             _show(shown)
     if failed:
         raise OwcfError(failed)
@@ -396,7 +401,10 @@ def ingest(
 
     Example: owcf ingest export.csv --trust oxfordshire --source qualtrics
     """
+    import json
+
     from owcf.ingest.text import slug
+    from owcf.ingest.write import render
     from owcf.output import to_json
     from owcf.report import write_files
 
@@ -415,16 +423,13 @@ def ingest(
         for path in written:
             print(path)
         return
-    results = _ingest(setup, strict=False)
+    # --strict still writes every file (the rejects file says what to fix), then fails
+    results = _ingest(setup, strict=False, list_rejected=not strict)
     files: dict[str, bytes] = {}
-    from owcf.ingest.write import render
-
     for result, stem in zip(results, stems, strict=True):
         files |= render(result, stem)
     written = write_files(files, folder)
     if output is IngestFormat.json:
-        import json
-
         records = [json.loads(files[f"{stem}.provenance.json"]) for stem in stems]
         sys.stdout.write(to_json({"written": [str(p) for p in written], "ingested": records}))
     else:
