@@ -168,8 +168,8 @@ def analyse(
 ) -> None:
     """Score responses: n, mean position, 95% interval and answer counts per dimension and colour.
 
-    Platform exports are ingested on the fly: rejected rows are listed on stderr with the
-    reconciliation, and the analysis runs on the accepted ones.
+    Survey exports are ingested on the fly: rejected rows are listed on stderr
+    with the reconciliation, and the analysis runs on the accepted ones.
 
     Example: owcf analyse examples/oxfordshire/responses.csv --by audience --format json
     """
@@ -331,7 +331,7 @@ def report(
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
 
-    The trust's responses files may be survey platform exports: they are ingested on the
+    The trust's responses files may be survey exports: they are ingested on the
     fly, with the reconciliation on stderr.
 
     Example: owcf report --trust oxfordshire --out reports/oxfordshire
@@ -391,13 +391,13 @@ def ingest(
         "--format", "-f", help="text: the paths written; json: those and the provenance.")
     ] = IngestFormat.text,
 ) -> None:
-    """Normalise survey exports: responses, rejects and provenance files, and a reconciliation.
+    """Normalise survey exports into owcf's layout, accounting for every row.
 
-    Writes NAME.responses.csv (owcf's layout: what analyse and report read),
-    NAME.rejects.csv (every rejected row with its reasons) and NAME.provenance.json
-    (the export's SHA-256, detected layout and encoding, and the counts), and prints
-    their paths. The reconciliation (rows read = accepted + rejected, by reason) goes to
-    stderr. Names, emails, IP addresses and platform ids never reach any of them.
+    Writes NAME.responses.csv (what analyse and report read), NAME.rejects.csv
+    (every rejected row with its reasons) and NAME.provenance.json (the export's
+    SHA-256, layout, encoding and counts), and prints their paths. The
+    reconciliation, rows read = accepted + rejected by reason, goes to stderr.
+    Names, emails, IP addresses and platform ids reach none of them.
 
     Example: owcf ingest export.csv --trust oxfordshire --source qualtrics
     """
