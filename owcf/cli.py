@@ -200,6 +200,7 @@ class _Setup:
     sources: list[str]          # how output names them
     salt: str | None            # the trust's pseudonym_salt
     trust: Any = None
+    fields: tuple[str, ...] = ()  # extra respondent columns to keep, for breakdowns
 
 
 def _inputs(responses: list[Path], trust_name: str | None, framework_path: Path | None,
@@ -249,7 +250,7 @@ def _ingest(setup: _Setup, strict: bool, list_rejected: bool = True) -> list[Any
 
     log = ProblemLog()
     results = ingest_files(setup.inputs, setup.questionnaire, setup.framework, log,
-                           salt=setup.salt)
+                           fields=setup.fields, salt=setup.salt)
     log.raise_if_errors()
     _show(log.warnings)
     failed: list[Problem] = []

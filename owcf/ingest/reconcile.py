@@ -235,9 +235,10 @@ def _wide(export: Export, plan: Plan, questionnaire: Questionnaire) -> _Response
         _join([c.values for c in export.columns])
     out = _Responses(n, export.rows, np.arange(n), identity,
                      plan.identity[0] if plan.identity else None)
-    if plan.identity:
-        out.blank_id = np.flatnonzero(pc.equal(pc.utf8_trim_whitespace(
-            plan.identity[0].values), "").to_numpy(zero_copy_only=False))
+    if plan.identity:  # empty, or only spaces (checked without copying a string)
+        ids = plan.identity[0].values
+        blank = pc.or_(pc.equal(pc.binary_length(ids), 0), pc.utf8_is_space(ids))
+        out.blank_id = np.flatnonzero(blank.to_numpy(zero_copy_only=False))
     for role, column in (("audience", plan.audience), ("workforce_group", plan.workforce_group),
                          ("submitted", plan.submitted)):
         if column is not None:
