@@ -501,6 +501,8 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
 
 
 def describe_missing(missing: Sequence[str]) -> str:
-    """'3 items (a, b, c)' for a warning, listing at most eight."""
+    """'3 questionnaire items (a, b, c) have' for a warning, listing at most eight."""
     shown = ", ".join(missing[:8]) + (", ..." if len(missing) > 8 else "")
-    return f"{len(missing)} questionnaire item{'s' if len(missing) != 1 else ''} ({shown})"
+    if len(missing) == 1:
+        return f"questionnaire item {shown} has"
+    return f"{len(missing)} questionnaire items ({shown}) have"

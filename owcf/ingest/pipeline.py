@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from owcf.errors import Problem, ProblemLog, Severity
+from owcf.errors import ProblemLog
 from owcf.framework import Framework
 from owcf.ingest import InputFile, Source
 from owcf.ingest.detect import read_export
@@ -55,8 +55,8 @@ def ingest(path: Path, questionnaire: Questionnaire, framework: Framework, log: 
     if plan is None or len(log.errors) > before:
         return None
     if plan.missing_items:
-        log.warn("missing-column", f"{describe_missing(plan.missing_items)} have no column; they "
-                 "count as unanswered by everyone", file=export.file, row=1)
+        log.warn("missing-column", f"{describe_missing(plan.missing_items)} no column; "
+                 "unanswered by everyone", file=export.file, row=1)
     for name in fields:
         if name not in plan.fields:
             log.warn("missing-column", f"breakdown field {name!r} has no column; every "
@@ -129,14 +129,3 @@ def summary(result: Ingested) -> list[str]:
     if export.blank_rows:
         second += f"; {export.blank_rows} blank row{'s' if export.blank_rows != 1 else ''} skipped"
     return [first, second]
-
-
-def listed(problems: Sequence[Problem], limit: int) -> tuple[list[Problem], int]:
-    """The first ``limit`` problems and how many more there are."""
-    return list(problems[:limit]), max(0, len(problems) - limit)
-
-
-def rejection_problems(results: Sequence[Ingested], strict: bool) -> list[Problem]:
-    """Every reason for every rejected row, as errors when ``strict``."""
-    severity = Severity.ERROR if strict else Severity.WARNING
-    return [p for r in results for p in r.problems(severity)]
