@@ -1,35 +1,36 @@
-"""Scoring and summary statistics: where the trust stands on each dimension and colour.
+"""Scoring and summary statistics: where the trust stands on each colour, dimension and item.
 
-Method (also in README, "How owcf scores"):
+The method for every figure is in docs/methods.md and is named in the JSON output
+(``method``). In short:
 
-* An answer on the questionnaire's agreement scale is placed on the framework's position
-  scale by a straight line from the scale's lowest to highest value (1-5 on 1-5 is the
-  identity). Reverse-scored items are flipped first. Blank, "don't know" and
-  "not applicable" are counted, never scored.
-* A respondent's dimension score is the mean of the dimension's items they answered,
-  provided they answered at least ``ceil(min_answered_fraction * k)`` (and at least one)
-  of the ``k`` items asked of their audience. Otherwise they have no score there.
-* A respondent's colour score is the mean of their dimension scores in that colour, on the
-  same rule applied to the colour's dimensions that their audience is asked about.
-* For each group: ``n`` respondents with a score, their mean, standard deviation
-  (n - 1 denominator) and a 95% Student-t interval ``mean ± t(0.975, n-1)·sd/√n``,
-  clipped to the scale. Answer counts are item answers: each scale value, each
-  non-answer code, and ``blank`` (asked but not answered).
-* Disclosure control: with fewer than ``min_cell`` respondents a group's figures are
-  withheld (JSON ``null``, listed under ``suppressed``), and so is any answer count from
-  1 to ``min_cell - 1``.
+* Answers are placed on the framework's position scale (reverse items flipped first);
+  blank, "don't know" and "not applicable" are counted, never scored.
+* A respondent's dimension score is the mean of the items they answered there, if they
+  answered at least ``ceil(min_answered_fraction * k)`` of the ``k`` items their audience
+  is asked; a colour score is the mean of their dimension scores on the same rule.
+* Per group and figure: weighted mean, weighted SD, and a 95% Student-t interval from the
+  linearised (sandwich) standard error with Kish's effective sample size; with every
+  weight equal these are the usual mean, SD and ``t(n-1)·sd/√n`` interval.
+* Weights: ``respondents`` (each counts once), ``audiences`` (each audience counts equally
+  within a group) or ``population`` (post-stratified to the trust's population sizes).
+* Disclosure control (:mod:`owcf.disclosure`): nothing resting on fewer respondents than
+  the threshold is published, and secondary suppression stops recovery by subtraction.
+
+Everything is computed from per-(group, stratum) sums made with ``np.bincount``, so the
+cost grows with respondents once, not with the number of groups or weighting schemes.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from owcf.disclosure import REASONS, CellTable
 from owcf.errors import OwcfError, Problem
 from owcf.framework import Framework
 from owcf.questionnaire import Questionnaire
@@ -37,13 +38,47 @@ from owcf.responses import ResponseSet
 
 SCHEMA_VERSION = "1"
 GROUPINGS = ("audience", "workforce_group")
+WEIGHTINGS = ("respondents", "audiences", "population")
 DEFAULT_MIN_CELL = 5
-STAT_FIELDS = ("n", "mean", "sd", "ci_low", "ci_high")
+ALPHA_FLAG = 0.7
+STAT_FIELDS = ("n", "n_eff", "mean", "sd", "se", "ci_low", "ci_high")
+
+METHOD = {
+    "position": "answers placed linearly on the framework scale; reverse items flipped first; "
+                "don't know, not applicable and blank are counted, never scored",
+    "dimension_score": "per respondent: mean of answered items, if at least "
+                       "ceil(min_answered_fraction x items asked of their audience) answered",
+    "colour_score": "per respondent: mean of their dimension scores in the colour, same rule",
+    "item_score": "per respondent: the position of their answer",
+    "n": "respondents with a score (unweighted)",
+    "mean": "weighted mean sum(w x) / sum(w)",
+    "sd": "weighted standard deviation sqrt(sum(w (x-m)^2) / sum(w) * n/(n-1))",
+    "ci": "95% Student-t interval m +/- t(0.975, n_eff-1) * se, "
+          "se^2 = sum(w^2 (x-m)^2) / sum(w)^2 * n/(n-1) (linearisation), "
+          "n_eff = sum(w)^2 / sum(w^2) (Kish); clipped to the scale",
+    "counts": "answers per category; blank = asked but not answered; dimension and colour "
+              "counts add up their items' answers",
+    "weights_respondents": "w = 1",
+    "weights_audiences": "w = 1 / (respondents of the same audience scored on the figure in "
+                         "the group): each audience counts equally",
+    "weights_population": "w = N_s / n_s: population size of the respondent's stratum over the "
+                          "respondents of that stratum scored on the figure in the group "
+                          "(post-stratification)",
+    "suppression": "figures resting on fewer respondents than the threshold are withheld "
+                   "(primary); then, wherever figures add up, a lone withheld figure is "
+                   "protected by withholding the smallest other non-zero one (secondary)",
+    "threshold": "min_cell, or the higher threshold of any audience with respondents in the group",
+    "reliability": "Cronbach's alpha on respondents who answered every item of the dimension "
+                   "(unweighted); flagged below 0.7",
+    "perception_gaps": "difference of audience means, Welch-style interval with "
+                       "se = sqrt(se_a^2 + se_b^2); flagged when the two 95% intervals do "
+                       "not overlap",
+}
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """Figures for one dimension or colour within one group of respondents."""
+    """Figures for one colour, dimension or item within one group of respondents."""
 
     id: str
     name: str
@@ -54,17 +89,25 @@ class Estimate:
     ci_high: float | None
     counts: dict[str, int | None]
     colour: str | None = None
-    suppressed: tuple[str, ...] = ()
-    reason: str | None = None
+    dimension: str | None = None
+    n_eff: float | None = None
+    se: float | None = None
+    suppressed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str | None:
+        return next(iter(self.suppressed.values()), None)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.colour is not None:
             out["colour"] = self.colour
-        out |= {"n": self.n, "mean": self.mean, "sd": self.sd, "ci_low": self.ci_low,
-                "ci_high": self.ci_high, "counts": dict(self.counts)}
-        out["suppressed"] = ({"reason": self.reason, "fields": list(self.suppressed)}
-                             if self.suppressed else None)
+        if self.dimension is not None:
+            out["dimension"] = self.dimension
+        out |= {"n": self.n, "n_eff": self.n_eff, "mean": self.mean, "sd": self.sd,
+                "se": self.se, "ci_low": self.ci_low, "ci_high": self.ci_high,
+                "counts": dict(self.counts),
+                "suppressed": dict(self.suppressed) or None}
         return out
 
 
@@ -74,8 +117,11 @@ class GroupResult:
 
     by: dict[str, str | None]
     respondents: int | None
-    dimensions: tuple[Estimate, ...]
+    threshold: int
     colours: tuple[Estimate, ...]
+    dimensions: tuple[Estimate, ...]
+    items: tuple[Estimate, ...]
+    suppressed: dict[str, str] = field(default_factory=dict)
 
     def dimension(self, dimension_id: str) -> Estimate:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -83,10 +129,57 @@ class GroupResult:
     def colour(self, colour_id: str) -> Estimate:
         return next(c for c in self.colours if c.id == colour_id)
 
+    def item(self, item_id: str) -> Estimate:
+        return next(i for i in self.items if i.id == item_id)
+
     def to_dict(self) -> dict[str, Any]:
         return {"by": dict(self.by), "respondents": self.respondents,
+                "threshold": self.threshold, "suppressed": dict(self.suppressed) or None,
+                "colours": [c.to_dict() for c in self.colours],
                 "dimensions": [d.to_dict() for d in self.dimensions],
-                "colours": [c.to_dict() for c in self.colours]}
+                "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Internal consistency of one dimension's items."""
+
+    dimension: str
+    items: tuple[str, ...]
+    n: int | None
+    alpha: float | None
+    alpha_if_deleted: dict[str, float | None]
+    flagged: bool
+    suppressed: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dimension": self.dimension, "items": list(self.items), "n": self.n,
+                "alpha": self.alpha, "alpha_if_item_deleted": dict(self.alpha_if_deleted),
+                "flagged": self.flagged, "suppressed": dict(self.suppressed) or None}
+
+
+@dataclass(frozen=True)
+class PerceptionGap:
+    """How far two audiences' views of one colour or dimension differ (a minus b)."""
+
+    scope: str
+    id: str
+    audience_a: str
+    audience_b: str
+    mean_a: float | None
+    mean_b: float | None
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    flagged: bool
+    suppressed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scope": self.scope, "id": self.id, "audience_a": self.audience_a,
+                "audience_b": self.audience_b, "mean_a": self.mean_a, "mean_b": self.mean_b,
+                "difference": self.difference, "ci_low": self.ci_low, "ci_high": self.ci_high,
+                "flagged": self.flagged,
+                "suppressed": "fewer-than-min-cell" if self.suppressed else None}
 
 
 @dataclass(frozen=True)
@@ -101,8 +194,12 @@ class Analysis:
     sources: tuple[str, ...]
     respondents: int
     by: tuple[str, ...]
+    weights: str
     min_cell: int
+    min_cell_by_audience: dict[str, int]
     groups: tuple[GroupResult, ...]
+    reliability: tuple[Reliability, ...] = ()
+    perception_gaps: tuple[PerceptionGap, ...] = ()
     method: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -119,24 +216,18 @@ class Analysis:
             "sources": list(self.sources),
             "respondents": self.respondents,
             "by": list(self.by),
-            "disclosure": {"min_cell": self.min_cell},
+            "weights": self.weights,
+            "disclosure": {"min_cell": self.min_cell,
+                           "min_cell_by_audience": dict(self.min_cell_by_audience),
+                           "reasons": {"fewer-than-min-cell": "rests on fewer respondents "
+                                       "than the group's threshold",
+                                       "secondary": "withheld so that another withheld "
+                                       "figure cannot be worked out by subtraction"}},
             "method": dict(self.method),
             "groups": [g.to_dict() for g in self.groups],
+            "reliability": [r.to_dict() for r in self.reliability],
+            "perception_gaps": [p.to_dict() for p in self.perception_gaps],
         }
-
-
-METHOD = {
-    "position": "answers placed linearly on the framework scale; reverse items flipped first",
-    "dimension_score": "per respondent: mean of answered items, if at least "
-                       "ceil(min_answered_fraction x items asked of their audience) answered",
-    "colour_score": "per respondent: mean of their dimension scores in the colour, same rule",
-    "mean": "unweighted mean of respondent scores",
-    "sd": "sample standard deviation (n - 1)",
-    "ci": "95% Student-t interval, clipped to the scale",
-    "counts": "item answers per category; blank = asked but not answered",
-    "suppression": "figures from fewer than min_cell respondents, and counts from 1 to "
-                   "min_cell - 1, are withheld",
-}
 
 
 # -- scoring ---------------------------------------------------------------------------
@@ -155,12 +246,18 @@ def _positions(questionnaire: Questionnaire, framework: Framework, reverse: bool
 def _audience_codes(responses: ResponseSet, framework: Framework) -> np.ndarray:
     cats = pd.Categorical(responses.respondents["audience"],
                           categories=[a.id for a in framework.audiences])
-    return np.asarray(cats.codes)
+    return np.asarray(cats.codes, dtype=np.int64)
 
 
 def _needed(asked: np.ndarray, fraction: float) -> np.ndarray:
     # the small epsilon keeps 0.5 * 2 from rounding up to 2 through float error
     return np.maximum(1, np.ceil(fraction * asked - 1e-9))
+
+
+def _asked_mask(item_audiences: tuple[str, ...] | None, audience_ids: np.ndarray) -> np.ndarray:
+    if item_audiences is None:
+        return np.ones(len(audience_ids), dtype=bool)
+    return np.isin(audience_ids, list(item_audiences))
 
 
 def respondent_scores(responses: ResponseSet, framework: Framework
@@ -169,31 +266,31 @@ def respondent_scores(responses: ResponseSet, framework: Framework
     q = responses.questionnaire
     audience = _audience_codes(responses, framework)
     n_aud = len(framework.audiences)
+    lookup = np.where(audience < 0, n_aud, audience)
     table = {False: _positions(q, framework, False), True: _positions(q, framework, True)}
     dims: dict[str, np.ndarray] = {}
-    dims_asked: dict[str, np.ndarray] = {}  # per audience code: items asked
+    dims_asked: dict[str, np.ndarray] = {}
     for dim in framework.dimensions:
         items = q.items_for(dim.id)
         asked_by_aud = np.array([sum(i.asked_of(a.id) for i in items)
                                  for a in framework.audiences] + [0], dtype=float)
-        asked = asked_by_aud[np.where(audience < 0, n_aud, audience)]
         dims_asked[dim.id] = asked_by_aud
         if not items:
             dims[dim.id] = np.full(len(responses), np.nan)
             continue
+        asked = asked_by_aud[lookup]
         sub = np.column_stack([table[i.reverse][responses.answers[i.id].to_numpy()] for i in items])
         answered = np.sum(~np.isnan(sub), axis=1)
-        total = np.nansum(sub, axis=1)
         ok = (asked > 0) & (answered >= _needed(asked, q.min_answered_fraction))
-        dims[dim.id] = np.where(ok, total / np.maximum(answered, 1), np.nan)
+        dims[dim.id] = np.where(ok, np.nansum(sub, axis=1) / np.maximum(answered, 1), np.nan)
     dim_scores = pd.DataFrame(dims, index=responses.respondents.index)
 
     colours: dict[str, np.ndarray] = {}
     for colour in framework.colours:
         ids = [d.id for d in colour.dimensions]
-        avail_by_aud = np.array([sum(dims_asked[d][a] > 0 for d in ids) for a in range(n_aud)] + [0],
-                                dtype=float)
-        avail = avail_by_aud[np.where(audience < 0, n_aud, audience)]
+        avail_by_aud = np.array([sum(dims_asked[d][a] > 0 for d in ids) for a in range(n_aud)]
+                                + [0], dtype=float)
+        avail = avail_by_aud[lookup]
         sub = dim_scores[ids].to_numpy()
         have = np.sum(~np.isnan(sub), axis=1)
         ok = (avail > 0) & (have >= _needed(avail, q.min_answered_fraction))
@@ -201,23 +298,29 @@ def respondent_scores(responses: ResponseSet, framework: Framework
     return dim_scores, pd.DataFrame(colours, index=responses.respondents.index)
 
 
-# -- summaries -------------------------------------------------------------------------
+# -- groups and strata -------------------------------------------------------------------
 
-def _group_codes(responses: ResponseSet, framework: Framework, by: Sequence[str]
-                 ) -> tuple[np.ndarray, list[dict[str, str | None]]]:
+def _category_order(column: str, values: pd.Series, framework: Framework) -> list[str]:
+    if column == "audience":
+        return [a.id for a in framework.audiences]
+    if column == "workforce_group":
+        return [g.id for g in framework.workforce_groups]
+    return sorted(str(v) for v in values.dropna().unique())
+
+
+def group_codes(responses: ResponseSet, framework: Framework, by: Sequence[str]
+                ) -> tuple[np.ndarray, list[dict[str, str | None]]]:
     """A group number per respondent, and each group's key, in framework order.
 
     Each column's values become codes in framework order ("not stated" last); the codes
     are combined into one mixed-radix number per respondent, so np.unique both finds the
     groups present and sorts them.
     """
-    orders = {"audience": [a.id for a in framework.audiences],
-              "workforce_group": [g.id for g in framework.workforce_groups]}
     combined = np.zeros(len(responses), dtype=np.int64)
     levels: list[list[str]] = []
     for column in by:
         values = responses.respondents[column]
-        order = orders.get(column) or sorted(str(v) for v in values.dropna().unique())
+        order = _category_order(column, values, framework)
         codes = np.asarray(pd.Categorical(values, categories=order).codes, dtype=np.int64)
         codes = np.where(codes < 0, len(order), codes)
         combined = combined * (len(order) + 1) + codes
@@ -230,110 +333,421 @@ def _group_codes(responses: ResponseSet, framework: Framework, by: Sequence[str]
             value, code = divmod(value, len(order) + 1)
             key[column] = order[code] if code < len(order) else None
         keys.append({column: key[column] for column in by})
-    return group.reshape(-1), keys
+    return group.reshape(-1).astype(np.int64), keys
 
 
-def _stats(scores: pd.DataFrame, group: np.ndarray, n_groups: int, lo: float, hi: float
-           ) -> dict[str, np.ndarray]:
-    """n, mean, sd and 95% t-interval per group (rows) and score column (columns)."""
-    # scipy.special, not scipy.stats: the same quantile for a fraction of the import time
-    from scipy.special import stdtrit
+def _strata(responses: ResponseSet, framework: Framework, weights: str,
+            population: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Stratum per respondent and the size of each stratum, for the weighting scheme."""
+    n = len(responses)
+    if weights == "respondents":
+        return np.zeros(n, dtype=np.int64), np.ones(1)
+    if weights == "audiences":
+        codes = _audience_codes(responses, framework)
+        return codes, np.ones(len(framework.audiences))
+    if population is None:
+        raise OwcfError([Problem("missing-field", "--weights population needs population sizes: "
+                                 "add 'population: {by: ..., sizes: {...}}' to the trust YAML")])
+    column = population.by
+    if column not in responses.respondents.columns:
+        raise OwcfError([Problem("missing-column", f"population weighting is by {column!r}, "
+                                 "which the responses do not have", column=column)])
+    keys = list(population.sizes)
+    values = responses.respondents[column].astype(object).where(
+        responses.respondents[column].notna(), "not_stated")
+    codes = np.asarray(pd.Categorical(values, categories=keys).codes, dtype=np.int64)
+    missing = sorted(set(values[codes < 0].astype(str)))
+    if missing:
+        raise OwcfError([Problem("missing-field", f"population sizes have no entry for {column} "
+                                 f"{', '.join(repr(m) for m in missing)} "
+                                 f"({int(np.sum(codes < 0))} respondents)", column=column)])
+    return codes, np.array([population.sizes[k] for k in keys], dtype=float)
 
-    grouped = scores.groupby(group)
-    n = grouped.count().reindex(range(n_groups), fill_value=0).to_numpy()
-    mean = grouped.mean().reindex(range(n_groups)).to_numpy()
-    sd = grouped.std(ddof=1).reindex(range(n_groups)).to_numpy()
+
+# -- sums and statistics ---------------------------------------------------------------
+
+@dataclass
+class _Sums:
+    """Per (group, stratum, unit): respondents, sum and sum of squares of scores."""
+
+    s0: np.ndarray
+    s1: np.ndarray
+    s2: np.ndarray
+
+
+def _continuous_sums(scores: np.ndarray, key: np.ndarray, shape: tuple[int, int]) -> _Sums:
+    size = shape[0] * shape[1]
+    units = scores.shape[1]
+    s0 = np.zeros((size, units))
+    s1 = np.zeros((size, units))
+    s2 = np.zeros((size, units))
+    for u in range(units):
+        x = scores[:, u]
+        ok = ~np.isnan(x)
+        k, v = key[ok], x[ok]
+        s0[:, u] = np.bincount(k, minlength=size)
+        s1[:, u] = np.bincount(k, weights=v, minlength=size)
+        s2[:, u] = np.bincount(k, weights=v * v, minlength=size)
+    return _Sums(*(a.reshape(*shape, units) for a in (s0, s1, s2)))
+
+
+def _statistics(sums: _Sums, sizes: np.ndarray, lo: float, hi: float) -> dict[str, np.ndarray]:
+    """Weighted n, mean, sd, interval per (group, unit) from per-stratum sums."""
+    from scipy.special import stdtrit  # scipy.special: the t quantile without scipy.stats' import cost
+
+    s0, s1, s2 = sums.s0, sums.s1, sums.s2
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = stdtrit(np.maximum(n - 1, 1), 0.975) * sd / np.sqrt(n)
-    half = np.where(n >= 2, half, np.nan)
-    return {"n": n, "mean": mean, "sd": sd,
-            "ci_low": np.clip(mean - half, lo, hi), "ci_high": np.clip(mean + half, lo, hi)}
+        f = np.where(s0 > 0, sizes[None, :, None] / s0, 0.0)  # weight of each respondent
+        n = s0.sum(axis=1)
+        sw = (f * s0).sum(axis=1)
+        sw2 = (f * f * s0).sum(axis=1)
+        swx = (f * s1).sum(axis=1)
+        swx2 = (f * s2).sum(axis=1)
+        sw2x = (f * f * s1).sum(axis=1)
+        sw2x2 = (f * f * s2).sum(axis=1)
+        mean = swx / sw
+        correction = n / (n - 1)
+        var = np.maximum(swx2 - mean * swx, 0) / sw * correction
+        se2 = np.maximum(sw2x2 - 2 * mean * sw2x + mean * mean * sw2, 0) / (sw * sw) * correction
+        n_eff = sw * sw / sw2
+        half = stdtrit(np.maximum(n_eff - 1, 1), 0.975) * np.sqrt(se2)
+    several = n >= 2
+    mean = np.where(n > 0, mean, np.nan)
+    return {"n": n, "n_eff": np.where(n > 0, n_eff, np.nan), "mean": mean,
+            "sd": np.where(several, np.sqrt(var), np.nan),
+            "ci_low": np.where(several, np.clip(mean - half, lo, hi), np.nan),
+            "ci_high": np.where(several, np.clip(mean + half, lo, hi), np.nan),
+            "se": np.where(several, np.sqrt(se2), np.nan)}
 
 
-def _answer_counts(responses: ResponseSet, framework: Framework, group: np.ndarray,
-                   n_groups: int) -> dict[str, np.ndarray]:
-    """Per dimension: (groups x categories+1) item-answer counts; last column is blank."""
-    q = responses.questionnaire
-    n_cat = len(q.categories)
-    audience = responses.respondents["audience"].to_numpy()
-    out: dict[str, np.ndarray] = {}
-    for dim in framework.dimensions:
-        counts = np.zeros((n_groups, n_cat + 1), dtype=np.int64)
-        for item in q.items_for(dim.id):
-            cats = responses.answers[item.id].to_numpy().astype(np.int64)
-            asked = np.ones(len(cats), bool) if item.audiences is None else np.isin(
-                audience, item.audiences)
-            # category 0 (blank) only counts where the item was asked
-            keep = asked | (cats > 0)
-            flat = np.bincount(group[keep] * (n_cat + 1) + cats[keep],
-                               minlength=n_groups * (n_cat + 1)).reshape(n_groups, n_cat + 1)
-            counts += np.roll(flat, -1, axis=1)  # blank moves from first to last column
-        out[dim.id] = counts
-    return out
+@dataclass
+class _Level:
+    """One level of figures (colour, dimension or item) for every group."""
+
+    units: list[tuple[str, str, str | None, str | None]]  # id, name, colour, dimension
+    stats: dict[str, np.ndarray]          # each (G, U)
+    counts: np.ndarray                    # (G, U, C+1)
+    contributors: np.ndarray              # (G, U, C+1): respondents behind each count
 
 
-def _float(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+def _thresholds(audience_ids: np.ndarray, group: np.ndarray, n_groups: int, min_cell: int,
+                by_audience: Mapping[str, int]) -> np.ndarray:
+    """The threshold of each group: the highest of any audience present in it."""
+    thr = np.full(n_groups, min_cell, dtype=float)
+    for audience, value in by_audience.items():
+        present = np.bincount(group[audience_ids == audience], minlength=n_groups) > 0
+        thr = np.where(present, np.maximum(thr, value), thr)
+    return thr
 
 
-def _estimate(ident: str, name: str, colour: str | None, stats: dict[str, np.ndarray], g: int,
-              j: int, counts: np.ndarray, labels: Sequence[str], min_cell: int) -> Estimate:
-    n = int(stats["n"][g, j])
-    values = {k: _float(stats[k][g, j]) for k in ("mean", "sd", "ci_low", "ci_high")}
-    count_map: dict[str, int | None] = {lab: int(c) for lab, c in zip(labels, counts, strict=True)}
-    suppressed: list[str] = []
-    if 0 < n < min_cell:
-        suppressed += list(STAT_FIELDS)
-        values = dict.fromkeys(values)
-        n_out: int | None = None
-    else:
-        n_out = n
-    for lab, c in list(count_map.items()):
-        if c is not None and 0 < c < min_cell:
-            count_map[lab] = None
-            suppressed.append(f"counts.{lab}")
-    return Estimate(ident, name, n_out, values["mean"], values["sd"], values["ci_low"],
-                    values["ci_high"], count_map, colour, tuple(suppressed),
-                    f"fewer than {min_cell}" if suppressed else None)
+# -- the analysis ------------------------------------------------------------------------
 
-
-def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = (),
-            min_cell: int = DEFAULT_MIN_CELL, sources: Sequence[str] | None = None) -> Analysis:
-    """Score every respondent and summarise each dimension and colour, overall and by group."""
+def _check_options(responses: ResponseSet, by: tuple[str, ...], weights: str, min_cell: int) -> None:
     for column in by:
         if column not in responses.respondents.columns:
             raise OwcfError([Problem("missing-column", f"cannot break down by {column!r}: "
                                      "the responses have no such column", column=column)])
+    if len(set(by)) != len(by):
+        raise OwcfError([Problem("invalid-value", f"--by names a column twice: {', '.join(by)}")])
+    if weights not in WEIGHTINGS:
+        raise OwcfError([Problem("invalid-value", f"weights must be one of {', '.join(WEIGHTINGS)}")])
     if min_cell < 1:
         raise OwcfError([Problem("value-out-of-range", f"min_cell must be at least 1, got {min_cell}")])
+
+
+def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = (),
+            min_cell: int = DEFAULT_MIN_CELL, sources: Sequence[str] | None = None, *,
+            weights: str = "respondents", population: Any = None,
+            min_cell_by_audience: Mapping[str, int] | None = None) -> Analysis:
+    """Score every respondent and summarise each colour, dimension and item, overall and
+    by group, with weighting, reliability, perception gaps and disclosure control."""
+    by = tuple(by)
+    _check_options(responses, by, weights, min_cell)
+    thresholds = {a: max(v, min_cell) for a, v in (min_cell_by_audience or {}).items()}
+    q = responses.questionnaire
+    groups, thr_all = _run(responses, framework, by, weights, population, min_cell, thresholds,
+                           detail=True)
+    if by == ("audience",):
+        audience_groups = groups
+    else:  # the gaps need audience figures protected exactly as an audience breakdown's
+        audience_groups, _ = _run(responses, framework, ("audience",), weights, population,
+                                  min_cell, thresholds, detail=False)
+    return Analysis(framework.id, q.id, (framework.scale.minimum, framework.scale.maximum),
+                    q.categories, tuple(na.code for na in q.non_answers),
+                    tuple(sources if sources is not None else [responses.source]),
+                    len(responses), by, weights, min_cell, thresholds, tuple(groups),
+                    reliability_table(responses, framework, int(thr_all)),
+                    _gaps_from_groups(audience_groups, framework), dict(METHOD))
+
+
+def _run(responses: ResponseSet, framework: Framework, by: tuple[str, ...], weights: str,
+         population: Any, min_cell: int, by_audience: Mapping[str, int], detail: bool
+         ) -> tuple[list[GroupResult], float]:
+    """Figures for everyone and each group; ``detail`` adds items and answer counts."""
     q = responses.questionnaire
     lo, hi = framework.scale.minimum, framework.scale.maximum
-    dim_scores, colour_scores = respondent_scores(responses, framework)
-    labels = [*q.categories, "blank"]
-
-    groupings: list[tuple[np.ndarray, list[dict[str, str | None]]]] = [
-        (np.zeros(len(responses), dtype=np.int64), [{}])]
+    n = len(responses)
+    audience_ids = responses.respondents["audience"].to_numpy().astype(object)
+    stratum, sizes = _strata(responses, framework, weights, population)
+    n_strata = len(sizes)
+    n_cat = len(q.categories) + 1
     if by:
-        groupings.append(_group_codes(responses, framework, by))
+        crossed, crossed_keys = group_codes(responses, framework, by)
+    else:
+        crossed, crossed_keys = np.zeros(0, dtype=np.int64), []
+    keys: list[dict[str, str | None]] = [{}, *crossed_keys]
+    n_groups = len(keys)
+    everyone = np.zeros(n, dtype=np.int64)
 
-    groups: list[GroupResult] = []
-    for group, keys in groupings:
-        n_groups = len(keys)
-        dstats = _stats(dim_scores, group, n_groups, lo, hi)
-        cstats = _stats(colour_scores, group, n_groups, lo, hi)
-        dcounts = _answer_counts(responses, framework, group, n_groups)
-        sizes = np.bincount(group, minlength=n_groups)
-        for g, key in enumerate(keys):
-            dims = tuple(
-                _estimate(d.id, d.name, d.colour, dstats, g, j, dcounts[d.id][g], labels, min_cell)
-                for j, d in enumerate(framework.dimensions))
-            cols = tuple(
-                _estimate(c.id, c.name, None, cstats, g, j,
-                          sum(dcounts[d.id][g] for d in c.dimensions), labels, min_cell)
-                for j, c in enumerate(framework.colours))
-            size = int(sizes[g])
-            groups.append(GroupResult(key, size if size == 0 or size >= min_cell else None, dims, cols))
-    return Analysis(framework.id, q.id, (lo, hi), q.categories,
-                    tuple(na.code for na in q.non_answers),
-                    tuple(sources if sources is not None else [responses.source]),
-                    len(responses), tuple(by), min_cell, tuple(groups), dict(METHOD))
+    def per_group(compute: Any) -> np.ndarray:
+        """Stack a per-grouping computation: everyone first, then the crossed groups."""
+        first = compute(everyone, 1)
+        return np.concatenate([first, compute(crossed, n_groups - 1)]) if by else first
+
+    def level_stats(scores: np.ndarray) -> dict[str, np.ndarray]:
+        def sums(group: np.ndarray, k: int) -> np.ndarray:
+            got = _continuous_sums(scores, group * n_strata + stratum, (k, n_strata))
+            return np.stack([got.s0, got.s1, got.s2], axis=1)  # (k, 3, S, U)
+        stacked = per_group(sums)
+        return _statistics(_Sums(stacked[:, 0], stacked[:, 1], stacked[:, 2]), sizes, lo, hi)
+
+    dim_scores, colour_scores = respondent_scores(responses, framework)
+    group_sizes = per_group(lambda g, k: np.bincount(g, minlength=k)).astype(float)
+    thr = per_group(lambda g, k: _thresholds(audience_ids, g, k, min_cell, by_audience))
+    n_dims, n_colours = len(framework.dimensions), len(framework.colours)
+    levels: dict[str, _Level] = {
+        "colour": _Level([(c.id, c.name, None, None) for c in framework.colours],
+                         level_stats(colour_scores.to_numpy()),
+                         np.zeros((n_groups, n_colours, n_cat)), np.zeros((n_groups, n_colours, n_cat))),
+        "dimension": _Level([(d.id, d.name, d.colour, None) for d in framework.dimensions],
+                            level_stats(dim_scores.to_numpy()),
+                            np.zeros((n_groups, n_dims, n_cat)), np.zeros((n_groups, n_dims, n_cat))),
+    }
+    if detail:
+        item_stats, item_counts = _item_figures(responses, framework, stratum, sizes, audience_ids,
+                                                per_group, lo, hi)
+        levels["item"] = _Level([(i.id, i.text, framework.dimension(i.dimension).colour, i.dimension)
+                                 for i in q.items], item_stats, item_counts, item_counts)
+        index = {i.id: u for u, i in enumerate(q.items)}
+        for name, units in (("dimension", [[i.id for i in q.items_for(d.id)]
+                                           for d in framework.dimensions]),
+                            ("colour", [[i.id for d in c.dimensions for i in q.items_for(d.id)]
+                                        for c in framework.colours])):
+            level = levels[name]
+            for u, item_ids in enumerate(units):
+                level.counts[:, u, :] = item_counts[:, [index[i] for i in item_ids], :].sum(axis=1)
+                bits = _category_bits(responses, item_ids, audience_ids, n_cat)
+                level.contributors[:, u, :] = per_group(
+                    lambda g, k, b=bits: _bits_by_group(b, g, k, n_cat))
+
+    # -- disclosure control over every figure at once -------------------------------
+    table = CellTable()
+    size_cells = table.add(group_sizes, group_sizes, thr)
+    n_cells = {name: table.add(lv.stats["n"], lv.stats["n"], thr[:, None])
+               for name, lv in levels.items()}
+    count_cells = {name: table.add(lv.counts, lv.contributors, thr[:, None, None])
+                   for name, lv in levels.items()} if detail else {}
+    if by:
+        table.link(size_cells[1:].tolist(), int(size_cells[0]))
+        for name in levels:
+            table.link_axis(n_cells[name][1:], axis=0, totals=n_cells[name][0])
+    if detail:
+        _link_counts(table, count_cells, framework, q, by_groups=bool(by))
+    state = table.solve()
+
+    labels = [*q.categories, "blank"]
+    groups = []
+    for g, key in enumerate(keys):
+        built = {name: tuple(_estimate(lv, g, u, state, n_cells[name], count_cells.get(name), labels)
+                             for u in range(len(lv.units))) for name, lv in levels.items()}
+        hidden = int(state[size_cells[g]])
+        groups.append(GroupResult(key, None if hidden else int(group_sizes[g]), int(thr[g]),
+                                  built["colour"], built["dimension"], built.get("item", ()),
+                                  {"respondents": REASONS[hidden]} if hidden else {}))
+    return groups, float(thr[0])
+
+
+def _link_counts(table: CellTable, cells: Mapping[str, np.ndarray], framework: Framework,
+                 q: Questionnaire, by_groups: bool) -> None:
+    """Answer counts add up along a row, across groups, and from items to colours."""
+    for name in cells:
+        table.link_axis(cells[name], axis=2)  # a row adds up to a known total
+        if by_groups:
+            table.link_axis(cells[name][1:], axis=0, totals=cells[name][0])
+    dim_index = {d.id: j for j, d in enumerate(framework.dimensions)}
+    item_index = {i.id: u for u, i in enumerate(q.items)}
+    n_groups, _, n_cat = cells["item"].shape
+    for g in range(n_groups):
+        for c in range(n_cat):
+            for d in framework.dimensions:
+                members = [cells["item"][g, item_index[i.id], c] for i in q.items_for(d.id)]
+                table.link(members, int(cells["dimension"][g, dim_index[d.id], c]))
+            for k, colour in enumerate(framework.colours):
+                members = [cells["dimension"][g, dim_index[d.id], c] for d in colour.dimensions]
+                table.link(members, int(cells["colour"][g, k, c]))
+
+
+def _item_figures(responses: ResponseSet, framework: Framework, stratum: np.ndarray,
+                  sizes: np.ndarray, audience_ids: np.ndarray, per_group: Any, lo: float,
+                  hi: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Item statistics and answer counts from per-(group, stratum, category) counts.
+
+    Every answer to an item is one of a few categories, so counts per category give the
+    sums for the mean and variance without a float per respondent.
+    """
+    q = responses.questionnaire
+    n_cat = len(q.categories) + 1  # + blank, stored last
+    n_strata = len(sizes)
+    slots = []
+    for item in q.items:
+        cats = responses.answers[item.id].to_numpy().astype(np.int64)
+        keep = _asked_mask(item.audiences, audience_ids) | (cats > 0)
+        slots.append((np.where(cats == 0, n_cat - 1, cats - 1), keep))
+
+    def counts(group: np.ndarray, k: int) -> np.ndarray:
+        key = group * n_strata + stratum
+        out = np.zeros((k * n_strata, len(q.items), n_cat))
+        for u, (slot, keep) in enumerate(slots):
+            out[:, u, :] = np.bincount(key[keep] * n_cat + slot[keep],
+                                       minlength=k * n_strata * n_cat).reshape(-1, n_cat)
+        return out.reshape(k, n_strata, len(q.items), n_cat)
+
+    by_stratum = per_group(counts)  # (G, S, U, C)
+    positions = np.stack([np.concatenate([_positions(q, framework, i.reverse)[1:], [np.nan]])
+                          for i in q.items]) if q.items else np.zeros((0, n_cat))
+    scored = ~np.isnan(positions)
+    p = np.where(scored, positions, 0.0)
+    c = np.where(scored, by_stratum, 0.0)
+    sums = _Sums(c.sum(axis=-1), (c * p).sum(axis=-1), (c * p * p).sum(axis=-1))
+    return _statistics(sums, sizes, lo, hi), by_stratum.sum(axis=1)
+
+
+def _category_bits(responses: ResponseSet, item_ids: Sequence[str], audience_ids: np.ndarray,
+                   n_cat: int) -> np.ndarray:
+    """Per respondent, a bit for each category they gave on any of ``item_ids``."""
+    by_id = {i.id: i for i in responses.questionnaire.items}
+    bits = np.zeros(len(responses), dtype=np.int64)
+    for ident in item_ids:
+        cats = responses.answers[ident].to_numpy().astype(np.int64)
+        slot = np.where(cats == 0, n_cat - 1, cats - 1)
+        asked = _asked_mask(by_id[ident].audiences, audience_ids) | (cats > 0)
+        bits |= np.where(asked, np.left_shift(1, slot), 0)
+    return bits
+
+
+def _bits_by_group(bits: np.ndarray, group: np.ndarray, n_groups: int, n_cat: int) -> np.ndarray:
+    """Respondents per group with each category bit set: who stands behind each count."""
+    out = np.zeros((n_groups, n_cat))
+    for c in range(n_cat):
+        has = (bits >> c) & 1 == 1
+        out[:, c] = np.bincount(group[has], minlength=n_groups)
+    return out
+
+
+def _float(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+def _estimate(level: _Level, g: int, u: int, state: np.ndarray, n_cells: np.ndarray,
+              count_cells: np.ndarray | None, labels: Sequence[str]) -> Estimate:
+    ident, name, colour, dimension = level.units[u]
+    stats = level.stats
+    suppressed: dict[str, str] = {}
+    hidden = int(state[n_cells[g, u]])
+    values: dict[str, Any] = {k: _float(stats[k][g, u]) for k in ("n_eff", "mean", "sd",
+                                                                  "ci_low", "ci_high", "se")}
+    n: int | None = int(stats["n"][g, u])
+    if hidden:
+        n = None
+        values = dict.fromkeys(values)
+        suppressed |= dict.fromkeys(STAT_FIELDS, REASONS[hidden])
+    counts: dict[str, int | None] = {}
+    for c, label in enumerate(labels if count_cells is not None else ()):
+        cell_state = int(state[count_cells[g, u, c]])
+        if cell_state:
+            counts[label] = None
+            suppressed[f"counts.{label}"] = REASONS[cell_state]
+        else:
+            counts[label] = int(level.counts[g, u, c])
+    return Estimate(ident, name, n, values["mean"], values["sd"], values["ci_low"],
+                    values["ci_high"], counts, colour, dimension, values["n_eff"], values["se"],
+                    suppressed)
+
+
+# -- reliability ---------------------------------------------------------------------------
+
+def cronbach_alpha(matrix: np.ndarray) -> float:
+    """Cronbach's alpha of complete rows of ``matrix`` (respondents x items)."""
+    k = matrix.shape[1]
+    item_var = matrix.var(axis=0, ddof=1).sum()
+    total_var = matrix.sum(axis=1).var(ddof=1)
+    return float(k / (k - 1) * (1 - item_var / total_var)) if total_var > 0 else math.nan
+
+
+def reliability_table(responses: ResponseSet, framework: Framework, threshold: int
+                      ) -> tuple[Reliability, ...]:
+    """Alpha and alpha-if-item-deleted per dimension with two or more items."""
+    q = responses.questionnaire
+    out = []
+    for dim in framework.dimensions:
+        items = q.items_for(dim.id)
+        if len(items) < 2:
+            continue
+        matrix = np.column_stack([_positions(q, framework, i.reverse)[
+            responses.answers[i.id].to_numpy()] for i in items]) if len(responses) else \
+            np.zeros((0, len(items)))
+        complete = matrix[~np.isnan(matrix).any(axis=1)]
+        count = len(complete)
+        ids = tuple(i.id for i in items)
+        if count < max(threshold, 3):
+            suppressed = {"alpha": REASONS[1]} if count else {}
+            out.append(Reliability(dim.id, ids, None if count else 0, None,
+                                   dict.fromkeys(ids), False, suppressed))
+            continue
+        alpha = _float(cronbach_alpha(complete))
+        deleted: dict[str, float | None] = {}
+        for j, ident in enumerate(ids):
+            rest = np.delete(complete, j, axis=1)
+            deleted[ident] = _float(cronbach_alpha(rest)) if rest.shape[1] >= 2 else None
+        out.append(Reliability(dim.id, ids, count, alpha, deleted,
+                               alpha is not None and alpha < ALPHA_FLAG))
+    return tuple(out)
+
+
+# -- perception gaps -----------------------------------------------------------------------
+
+def _gaps_from_groups(groups: Sequence[GroupResult], framework: Framework
+                      ) -> tuple[PerceptionGap, ...]:
+    """Every pair of audiences, on every colour and dimension."""
+    from scipy.special import stdtrit
+
+    per_audience = {g.by["audience"]: g for g in groups[1:] if list(g.by) == ["audience"]}
+    order = [a.id for a in framework.audiences if a.id in per_audience]
+    out = []
+    for scope in ("colour", "dimension"):
+        units = framework.colours if scope == "colour" else framework.dimensions
+        for unit in units:
+            for i, a in enumerate(order):
+                for b in order[i + 1:]:
+                    ea = _pick(per_audience[a], scope, unit.id)
+                    eb = _pick(per_audience[b], scope, unit.id)
+                    if ea.se is None or eb.se is None or ea.ci_low is None or eb.ci_low is None:
+                        out.append(PerceptionGap(scope, unit.id, a, b, ea.mean, eb.mean, None,
+                                                 None, None, False,
+                                                 bool(ea.suppressed or eb.suppressed)))
+                        continue
+                    se_a, se_b = ea.se, eb.se
+                    se = math.hypot(se_a, se_b)
+                    # Welch-Satterthwaite degrees of freedom on the effective sample sizes
+                    df_a, df_b = (ea.n_eff or 2) - 1, (eb.n_eff or 2) - 1
+                    df = se**4 / (se_a**4 / max(df_a, 1) + se_b**4 / max(df_b, 1)) if se > 0 else 1
+                    diff = ea.mean - eb.mean
+                    half = float(stdtrit(max(df, 1), 0.975)) * se
+                    apart = ea.ci_low > eb.ci_high or eb.ci_low > ea.ci_high
+                    out.append(PerceptionGap(scope, unit.id, a, b, ea.mean, eb.mean, diff,
+                                             diff - half, diff + half, apart))
+    return tuple(out)
+
+
+def _pick(group: GroupResult, scope: str, ident: str) -> Estimate:
+    return group.colour(ident) if scope == "colour" else group.dimension(ident)

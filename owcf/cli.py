@@ -112,15 +112,21 @@ class ReportFormat(StrEnum):
     both = "both"
 
 
-class Grouping(StrEnum):
-    audience = "audience"
-    workforce_group = "workforce_group"
+class Weighting(StrEnum):
+    respondents = "respondents"
+    audiences = "audiences"
+    population = "population"
 
 
 TrustOption = Annotated[str | None, typer.Option(
     "--trust", "-t", metavar="NAME",
     help="Trust workspace name, found as NAME/trust.yaml in $OWCF_TRUST_PATH, ./trusts, "
          "./examples, then owcf's bundled examples.")]
+
+
+MinCellOption = Annotated[int | None, typer.Option(
+    min=1, help="Withhold figures resting on fewer respondents than this (default: the "
+    "trust's disclosure.min_cell, else 5).")]
 
 
 def _usage(message: str) -> typer.Exit:
@@ -142,107 +148,67 @@ def analyse(
     questionnaire: Annotated[Path | None, typer.Option(
         help="Questionnaire YAML (default: the trust's, else owcf's bundled questionnaire).")
     ] = None,
-    by: Annotated[list[Grouping] | None, typer.Option(
-        "--by", help="Break down by this respondent field; repeat to cross fields.")] = None,
-    min_cell: Annotated[int, typer.Option(
-        min=1, help="Withhold figures from fewer respondents than this.")] = 5,
+    by: Annotated[list[str] | None, typer.Option(
+        "--by", metavar="FIELD", help="Break down by audience, workforce_group or a breakdown "
+        "the trust declares; repeat to cross fields.")] = None,
+    weights: Annotated[Weighting, typer.Option(
+        help="respondents: each counts once; audiences: each audience counts equally; "
+             "population: post-stratified to the trust's population sizes.")
+    ] = Weighting.respondents,
+    min_cell: MinCellOption = None,
+    items: Annotated[bool, typer.Option("--items", help="Show items in the table too.")] = False,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = DataFormat.table,
 ) -> None:
-    """Score responses: n, mean position, 95% interval and answer counts per dimension and colour.
+    """Score responses: n, mean position, 95% interval and answer counts per colour,
+    dimension and item, with reliability and perception gaps.
 
-    Example: owcf analyse examples/oxfordshire/responses.csv --by audience --format json
+    Example: owcf analyse --trust oxfordshire --by audience --by workforce_group --format json
     """
-    from owcf.analysis import analyse as run_analysis
     from owcf.output import analysis_rows, to_csv, to_json
 
     if not responses and trust is None:
         raise _usage("give a responses CSV or --trust NAME")
-    fw, q, paths, sources = _inputs(responses or [], trust, framework, questionnaire)
-    result = run_analysis(_read(paths, q, fw), fw, [g.value for g in by or []], min_cell, sources)
+    inputs = _gather(responses or [], trust, framework, questionnaire)
+    result = _analyse(inputs, by or [], weights, min_cell)
     if output is DataFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
     elif output is DataFormat.csv:
         sys.stdout.write(to_csv(analysis_rows(result)))
     else:
-        _print_table(result)
+        from owcf.tables import print_analysis
+
+        print_analysis(result, sys.stdout, items=items)
 
 
-def _inputs(responses: list[Path], trust_name: str | None, framework_path: Path | None,
-            questionnaire_path: Path | None) -> tuple[Any, Any, list[Path], list[str]]:
-    """Framework, questionnaire and response files for a command, all checked in one pass."""
+def _gather(responses: list[Path], trust: str | None, framework: Path | None = None,
+            questionnaire: Path | None = None, require_responses: bool = True) -> Any:
+    from owcf.inputs import gather
+
+    inputs, warnings = gather(responses, trust, framework, questionnaire, require_responses)
+    _show(warnings)
+    return inputs
+
+
+def _analyse(inputs: Any, by: list[str], weights: Weighting, min_cell: int | None) -> Any:
+    """Read the responses and run the analysis with the trust's disclosure settings."""
+    from owcf.analysis import analyse as run_analysis
     from owcf.errors import ProblemLog
-    from owcf.framework import read_framework
-    from owcf.questionnaire import read_questionnaire
-    from owcf.resources import default_framework_path, default_questionnaire_path
-    from owcf.trust import load_trust
 
+    unknown = [b for b in by if b not in inputs.breakdowns]
+    if unknown:
+        raise _usage(f"cannot break down by {', '.join(unknown)}: choose from "
+                     f"{', '.join(inputs.breakdowns)} (a trust declares more under 'breakdowns:')")
     log = ProblemLog()
-    fw = q = None
-    paths, sources = list(responses), [str(p) for p in responses]
-    if trust_name is not None:
-        trust = load_trust(trust_name)
-        fw, q = trust.framework, trust.questionnaire
-        if not paths and not trust.responses:
-            raise OwcfError([Problem("no-responses", "the trust names no responses files: list "
-                                     "them under 'responses:' or give a CSV",
-                                     file=str(trust.directory / "trust.yaml"))])
-        if not paths:
-            paths = list(trust.responses)
-            sources = [os.path.relpath(p, trust.directory) for p in paths]
-    if framework_path is not None or fw is None:
-        fw = read_framework(framework_path or default_framework_path(), log)
-    if questionnaire_path is not None or q is None:
-        q = read_questionnaire(questionnaire_path or default_questionnaire_path(), log, fw)
+    responses = inputs.read(log)
     log.raise_if_errors()
     _show(log.warnings)
-    return fw, q, paths, sources
-
-
-def _read(paths: list[Path], questionnaire: Any, framework: Any) -> Any:
-    from owcf.errors import ProblemLog
-    from owcf.responses import read_response_files
-
-    log = ProblemLog()
-    responses = read_response_files(paths, questionnaire, framework, log)
-    log.raise_if_errors()
-    _show(log.warnings)
-    return responses
-
-
-def _print_table(result: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120,
-                      highlight=False)
-    for group in result.groups:
-        title = ", ".join(f"{k}: {v or 'not stated'}" for k, v in group.by.items()) or "Everyone"
-        size = group.respondents if group.respondents is not None else f"<{result.min_cell}"
-        table = Table(title=f"{title} ({size} respondents)", title_justify="left")
-        headings = ["Colour / dimension", "n", "Mean", "95% CI", "SD", *result.non_answers, "Blank"]
-        for heading in headings:
-            table.add_column(heading, justify="left" if heading.startswith("Colour") else "right")
-        for colour in group.colours:
-            dims = [d for d in group.dimensions if d.colour == colour.id]
-            for est, label in [(colour, f"[bold]{colour.name}[/bold]")] + [
-                    (d, f"  {d.name}") for d in dims]:
-                table.add_row(label, *_cells(est, result))
-        console.print(table)
-
-
-def _cells(est: Any, result: Any) -> list[str]:
-    def num(x: float | None) -> str:
-        return "–" if x is None else f"{x:.2f}"
-
-    def cnt(label: str) -> str:
-        value = est.counts.get(label)
-        return f"<{result.min_cell}" if value is None else str(value)
-
-    n = f"<{result.min_cell}" if est.n is None and est.suppressed else str(est.n or 0)
-    ci = "–" if est.ci_low is None else f"{est.ci_low:.2f}–{est.ci_high:.2f}"
-    return [n, num(est.mean), ci, num(est.sd), *(cnt(c) for c in result.non_answers),
-            cnt("blank")]
+    disclosure = inputs.disclosure
+    return run_analysis(responses, inputs.framework, by,
+                        min_cell if min_cell is not None else disclosure.min_cell,
+                        inputs.sources, weights=weights.value,
+                        population=inputs.trust.population if inputs.trust else None,
+                        min_cell_by_audience=disclosure.by_audience)
 
 
 # -- report ----------------------------------------------------------------------------
@@ -255,29 +221,23 @@ def report(
         "--out", "-o", help="Folder for the report (default: ./reports/TRUST).")] = None,
     output: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Which report files to write.")] = ReportFormat.both,
-    min_cell: Annotated[int, typer.Option(
-        min=1, help="Withhold figures from fewer respondents than this.")] = 5,
+    min_cell: MinCellOption = None,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
 
     Example: owcf report --trust oxfordshire --out reports/oxfordshire
     """
-    from owcf.analysis import analyse as run_analysis
     from owcf.report import render_report, write_files
-    from owcf.responses import ResponseSet
-    from owcf.trust import load_trust
 
     if trust is None:
         raise _usage("--trust NAME is required")
-    workspace = load_trust(trust)
-    if workspace.responses:
-        responses = _read(list(workspace.responses), workspace.questionnaire, workspace.framework)
-    else:
+    inputs = _gather([], trust, require_responses=False)
+    if not inputs.paths:
         _show([Problem("no-responses", "the trust names no responses files yet; the report "
-                       "shows no current position", file=str(workspace.directory / "trust.yaml"),
+                       "shows no current position", file=str(inputs.trust.directory / "trust.yaml"),
                        severity=Severity.WARNING)])
-        responses = ResponseSet.empty(workspace.questionnaire)
-    result = run_analysis(responses, workspace.framework, ["audience"], min_cell)
+    result = _analyse(inputs, ["audience"], Weighting.respondents, min_cell)
+    workspace = inputs.trust
     formats = ("html", "md") if output is ReportFormat.both else (output.value,)
     files = render_report(workspace, result, formats)
     for path in write_files(files, out or Path("reports") / workspace.id):

@@ -20,20 +20,25 @@ def spreadsheet_safe(value: object) -> object:
 
 
 def analysis_rows(analysis: Analysis) -> list[dict[str, Any]]:
-    """One row per group and colour or dimension, colours before their dimensions."""
+    """One row per group and colour, dimension or item: each colour, then its dimensions,
+    each followed by its items. Withheld figures are empty, their reasons in ``suppressed``."""
     rows = []
     labels = [*analysis.categories, "blank"]
     for group in analysis.groups:
         key = {column: group.by.get(column) for column in analysis.by}
-        dims = {c.id: [d for d in group.dimensions if d.colour == c.id] for c in group.colours}
         for colour in group.colours:
-            for scope, est in [("colour", colour)] + [("dimension", d) for d in dims[colour.id]]:
+            entries = [("colour", colour)]
+            for dim in (d for d in group.dimensions if d.colour == colour.id):
+                entries.append(("dimension", dim))
+                entries += [("item", i) for i in group.items if i.dimension == dim.id]
+            for scope, est in entries:
                 row: dict[str, Any] = dict(key)
                 row |= {"scope": scope, "id": est.id, "name": est.name,
-                        "colour": est.colour or est.id, "n": est.n, "mean": est.mean,
-                        "sd": est.sd, "ci_low": est.ci_low, "ci_high": est.ci_high}
-                row |= {f"count_{lab}": est.counts[lab] for lab in labels}
-                row["suppressed"] = ";".join(est.suppressed)
+                        "colour": est.colour or est.id, "dimension": est.dimension or "",
+                        "n": est.n, "n_eff": est.n_eff, "mean": est.mean, "sd": est.sd,
+                        "se": est.se, "ci_low": est.ci_low, "ci_high": est.ci_high}
+                row |= {f"count_{lab}": est.counts.get(lab) for lab in labels}
+                row["suppressed"] = ";".join(f"{k}={v}" for k, v in est.suppressed.items())
                 rows.append(row)
     return rows
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +101,11 @@ def _lookup(series: pd.Series, table: dict[str, object]) -> tuple[np.ndarray, np
 
 
 def read_responses(path: Path, questionnaire: Questionnaire, framework: Framework,
-                   log: ProblemLog) -> ResponseSet | None:
-    """Read and check one responses CSV; every problem goes to ``log``."""
+                   log: ProblemLog, fields: Sequence[str] = ()) -> ResponseSet | None:
+    """Read and check one responses CSV; every problem goes to ``log``.
+
+    ``fields`` names extra respondent columns to keep as text (a trust's breakdowns).
+    """
     file = str(path)
     problems = _Limited(log, file)
     try:
@@ -142,7 +146,7 @@ def read_responses(path: Path, questionnaire: Questionnaire, framework: Framewor
     ignored: list[str] = []
     for column in frame.columns:
         folded = column.strip().casefold()
-        if column in items or column in RESPONDENT_FIELDS:
+        if column in items or column in RESPONDENT_FIELDS or column in fields:
             continue
         if folded in PERSONAL_DATA:
             problems.add("personal-data-column", "personal data; this column is ignored and "
@@ -163,7 +167,14 @@ def read_responses(path: Path, questionnaire: Questionnaire, framework: Framewor
         problems.close()
         return None
 
+    for name in fields:
+        if name not in frame.columns:
+            problems.add("missing-column", f"breakdown column {name!r} is absent; everyone "
+                         "counts as not stated", row=1, column=name, warning=True)
     respondents = _check_respondents(frame, rows, framework, problems)
+    for name in fields:
+        values = frame[name].str.strip() if name in frame.columns else pd.Series("", index=frame.index)
+        respondents[name] = values.where(values != "", None).astype(object)
     answers = _check_answers(frame, rows, questionnaire, respondents["audience"], problems)
     problems.close()
     if any(p.severity is Severity.ERROR and p.file == file for p in log.problems):
@@ -241,12 +252,12 @@ def _check_answers(frame: pd.DataFrame, rows: np.ndarray, questionnaire: Questio
 
 
 def read_response_files(paths: list[Path], questionnaire: Questionnaire, framework: Framework,
-                        log: ProblemLog) -> ResponseSet | None:
+                        log: ProblemLog, fields: Sequence[str] = ()) -> ResponseSet | None:
     """Read several responses files as one set; a respondent id may appear only once."""
     if not paths:
         log.add("no-responses", "no responses files to read")
         return None
-    sets = [read_responses(path, questionnaire, framework, log) for path in paths]
+    sets = [read_responses(path, questionnaire, framework, log, fields) for path in paths]
     if any(s is None for s in sets):
         return None
     if len(sets) == 1:

@@ -77,8 +77,11 @@ def test_analyse_csv_has_a_row_per_group_and_scope(runner: CliRunner) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {"workforce_group", "scope", "id", "n", "mean", "ci_low", "ci_high", "count_DK",
             "count_NA", "count_blank"} <= set(rows[0])
-    everyone = [r for r in rows if r["workforce_group"] == ""][:37]
-    assert len([r for r in everyone if r["scope"] == "colour"]) == 7
+    everyone = rows[:7 + 30 + 75]
+    assert [sum(r["scope"] == s for r in everyone) for s in ("colour", "dimension", "item")] == [
+        7, 30, 75]
+    assert rows[0]["scope"] == "colour" and rows[1]["scope"] == "dimension"
+    assert rows[2]["scope"] == "item" and rows[2]["dimension"] == rows[1]["id"]
 
 
 def test_analyse_table_goes_to_stdout(runner: CliRunner) -> None:

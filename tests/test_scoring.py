@@ -110,7 +110,7 @@ def test_small_groups_are_withheld(tiny: Path) -> None:
     vision = leaders.dimension("vision")
     assert leaders.respondents is None
     assert (vision.n, vision.mean, vision.ci_low) == (None, None, None)
-    assert "mean" in vision.suppressed and vision.reason == "fewer than 3"
+    assert vision.suppressed["mean"] == "fewer-than-min-cell"
     # counts of 1 or 2 are withheld; true zeros stay zero
     assert vision.counts["4"] is None and vision.counts["DK"] == 0
     overall = result.overall.dimension("vision")
