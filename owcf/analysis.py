@@ -59,11 +59,11 @@ METHOD = {
     "counts": "answers per category; blank = asked but not answered; dimension and colour "
               "counts add up their items' answers",
     "weights_respondents": "w = 1",
-    "weights_audiences": "w = 1 / (respondents of the same audience scored on the figure in "
-                         "the group): each audience counts equally",
-    "weights_population": "w = N_s / n_s: population size of the respondent's stratum over the "
-                          "respondents of that stratum scored on the figure in the group "
-                          "(post-stratification)",
+    "weights_audiences": "w = (n / A) / n_a: each of the A audiences present among the n "
+                         "respondents scored on the figure in the group carries an equal share",
+    "weights_population": "w = (N_s / N) * n / n_s: the n respondents in strata with a "
+                          "population size N_s (N their total) are post-stratified to those "
+                          "sizes; respondents with no stratum (not stated) keep w = 1",
     "suppression": "figures resting on fewer respondents than the threshold are withheld "
                    "(primary); then, wherever figures add up, a lone withheld figure is "
                    "protected by withholding the smallest other non-zero one (secondary)",
@@ -341,7 +341,7 @@ def _strata(responses: ResponseSet, framework: Framework, weights: str,
     """Stratum per respondent and the size of each stratum, for the weighting scheme."""
     n = len(responses)
     if weights == "respondents":
-        return np.zeros(n, dtype=np.int64), np.ones(1)
+        return np.zeros(n, dtype=np.int64), np.array([np.nan])
     if weights == "audiences":
         codes = _audience_codes(responses, framework)
         return codes, np.ones(len(framework.audiences))
@@ -356,12 +356,14 @@ def _strata(responses: ResponseSet, framework: Framework, weights: str,
     values = responses.respondents[column].astype(object).where(
         responses.respondents[column].notna(), "not_stated")
     codes = np.asarray(pd.Categorical(values, categories=keys).codes, dtype=np.int64)
-    missing = sorted(set(values[codes < 0].astype(str)))
+    unsized = codes < 0
+    missing = sorted(set(values[unsized & (values != "not_stated")].astype(str)))
     if missing:
         raise OwcfError([Problem("missing-field", f"population sizes have no entry for {column} "
-                                 f"{', '.join(repr(m) for m in missing)} "
-                                 f"({int(np.sum(codes < 0))} respondents)", column=column)])
-    return codes, np.array([population.sizes[k] for k in keys], dtype=float)
+                                 f"{', '.join(repr(m) for m in missing)}", column=column)])
+    # respondents with no stratum (e.g. children, outside the workforce census) keep weight 1
+    codes = np.where(unsized, len(keys), codes)
+    return codes, np.array([population.sizes[k] for k in keys] + [np.nan], dtype=float)
 
 
 # -- sums and statistics ---------------------------------------------------------------
@@ -396,8 +398,15 @@ def _statistics(sums: _Sums, sizes: np.ndarray, lo: float, hi: float) -> dict[st
     from scipy.special import stdtrit  # scipy.special: the t quantile without scipy.stats' import cost
 
     s0, s1, s2 = sums.s0, sums.s1, sums.s2
+    present = s0 > 0
+    sized = ~np.isnan(sizes)[None, :, None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        f = np.where(s0 > 0, sizes[None, :, None] / s0, 0.0)  # weight of each respondent
+        # sized strata share their respondents' total weight in proportion to their sizes;
+        # a stratum without a size (NaN) keeps weight 1 per respondent
+        size = np.where(present & sized, np.nan_to_num(sizes)[None, :, None], 0.0)
+        share = size / size.sum(axis=1, keepdims=True)
+        n_sized = np.where(sized, s0, 0.0).sum(axis=1, keepdims=True)
+        f = np.where(present, np.where(sized, share * n_sized / s0, 1.0), 0.0)
         n = s0.sum(axis=1)
         sw = (f * s0).sum(axis=1)
         sw2 = (f * f * s0).sum(axis=1)

@@ -211,6 +211,41 @@ def _analyse(inputs: Any, by: list[str], weights: Weighting, min_cell: int | Non
                         min_cell_by_audience=disclosure.by_audience)
 
 
+# -- gaps ------------------------------------------------------------------------------
+
+@app.command()
+@handled
+def gaps(
+    trust: TrustOption = None,
+    weights: Annotated[Weighting, typer.Option(
+        help="How respondents are weighted in the questionnaire's part of the position.")
+    ] = Weighting.respondents,
+    min_cell: MinCellOption = None,
+    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = DataFormat.table,
+) -> None:
+    """Current position (questionnaire and other evidence) against target for every
+    dimension and colour, ranked by priority.
+
+    Example: owcf gaps --trust oxfordshire --format json
+    """
+    from owcf.gaps import positions
+    from owcf.output import gap_rows, to_csv, to_json
+
+    if trust is None:
+        raise _usage("--trust NAME is required")
+    inputs = _gather([], trust, require_responses=False)
+    result = positions(_analyse(inputs, [], weights, min_cell), inputs.trust)
+    if output is DataFormat.json:
+        sys.stdout.write(to_json(result.to_dict()))
+    elif output is DataFormat.csv:
+        sys.stdout.write(to_csv(gap_rows(result)))
+    else:
+        from owcf.tables import print_gaps
+
+        print_gaps(result, sys.stdout)
+
+
 # -- report ----------------------------------------------------------------------------
 
 @app.command()

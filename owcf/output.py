@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from owcf.analysis import Analysis
+from owcf.gaps import GapReport
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,6 +41,20 @@ def analysis_rows(analysis: Analysis) -> list[dict[str, Any]]:
                 row |= {f"count_{lab}": est.counts.get(lab) for lab in labels}
                 row["suppressed"] = ";".join(f"{k}={v}" for k, v in est.suppressed.items())
                 rows.append(row)
+    return rows
+
+
+def gap_rows(report: GapReport) -> list[dict[str, Any]]:
+    """One row per dimension, then per colour, in framework order."""
+    rows = []
+    for p in (*report.dimensions, *report.colours):
+        d = p.to_dict()
+        q = d.pop("questionnaire") or {}
+        sources = d.pop("sources")
+        d["questionnaire_mean"] = q.get("mean")
+        d["questionnaire_n"] = q.get("n")
+        d["evidence"] = ";".join(f"{s['id']}={s['value']:g}" for s in sources)
+        rows.append(d)
     return rows
 
 

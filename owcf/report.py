@@ -14,28 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from owcf.analysis import Analysis, Estimate
+from owcf.analysis import Analysis
 from owcf.charts import radar_svg
 from owcf.framework import Framework
+from owcf.gaps import GapReport, Position, positions
 from owcf.templating import fmt_date, render
-from owcf.trust import PlannedTest, Trust
+from owcf.trust import TEST_KINDS, PlannedTest, Trust
 
 FORMATS = ("html", "md")
-
-
-@dataclass(frozen=True)
-class DimensionRow:
-    id: str
-    name: str
-    description: str
-    current: Estimate
-    target: float | None
-
-    @property
-    def gap(self) -> float | None:
-        if self.target is None or self.current.mean is None:
-            return None
-        return self.target - self.current.mean
 
 
 @dataclass(frozen=True)
@@ -44,8 +30,8 @@ class ColourSection:
     name: str
     theme: str
     description: str
-    overall: Estimate
-    rows: tuple[DimensionRow, ...]
+    overall: Position
+    rows: tuple[Position, ...]
     chart_file: str
     chart_svg: str
     summary: str
@@ -64,17 +50,17 @@ def _colour_names(test: PlannedTest, framework: Framework) -> str:
     return ", ".join(framework.colour(c).name for c in test.colours)
 
 
-def _summary(name: str, rows: Iterable[DimensionRow], framework: Framework) -> str:
+def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
     """One or two plain sentences saying what the chart shows (its text alternative)."""
-    scored = [r for r in rows if r.current.mean is not None]
+    scored = [r for r in rows if r.current is not None]
     if not scored:
         return f"No dimension of {name} has a current position yet."
-    strongest = max(scored, key=lambda r: (r.current.mean, r.id))
-    weakest = min(scored, key=lambda r: (r.current.mean, r.id))
+    strongest = max(scored, key=lambda r: (r.current, r.id))
+    weakest = min(scored, key=lambda r: (r.current, r.id))
     text = (f"{name}: the strongest dimension is {strongest.name} at "
-            f"{strongest.current.mean:.2f} ({framework.scale.label_for(strongest.current.mean)})"
-            f" and the weakest is {weakest.name} at {weakest.current.mean:.2f} "
-            f"({framework.scale.label_for(weakest.current.mean)}).")
+            f"{strongest.current:.2f} ({framework.scale.label_for(strongest.current)})"
+            f" and the weakest is {weakest.name} at {weakest.current:.2f} "
+            f"({framework.scale.label_for(weakest.current)}).")
     gapped = [r for r in scored if r.gap is not None]
     if gapped:
         widest = max(gapped, key=lambda r: (r.gap, r.id))
@@ -83,24 +69,25 @@ def _summary(name: str, rows: Iterable[DimensionRow], framework: Framework) -> s
                      f"{widest.gap:.2f} below the target of {widest.target:g}.")
         else:
             text += " Every dimension is at or above its target."
+    disagree = [r.name for r in scored if r.agree is False]
+    if disagree:
+        text += f" The sources of evidence disagree on {', '.join(disagree)}."
     return text
 
 
-def build_sections(trust: Trust, analysis: Analysis) -> list[ColourSection]:
-    """Per colour: the figures, the written summary and the spider diagram."""
+def build_sections(trust: Trust, gaps: GapReport) -> list[ColourSection]:
+    """Per colour: the positions, the written summary and the spider diagram."""
     framework = trust.framework
-    overall = analysis.overall
     scale = [(lv.value, lv.label) for lv in framework.scale.levels]
     sections = []
     for colour in framework.colours:
-        rows = tuple(DimensionRow(d.id, d.name, d.description, overall.dimension(d.id),
-                                  trust.targets.get(d.id)) for d in colour.dimensions)
+        rows = tuple(gaps.dimension(d.id) for d in colour.dimensions)
         summary = _summary(colour.name, rows, framework)
         svg = radar_svg(f"owcf-{colour.id}", [r.name for r in rows],
-                        [r.current.mean for r in rows], [r.target for r in rows], scale,
+                        [r.current for r in rows], [r.target for r in rows], scale,
                         colour.hex, f"Spider diagram for {colour.name}. {summary}")
         sections.append(ColourSection(colour.id, colour.name, colour.theme, colour.description,
-                                      overall.colour(colour.id), rows,
+                                      gaps.colour(colour.id), rows,
                                       f"charts/{colour.id}.svg", svg, summary))
     return sections
 
@@ -115,12 +102,15 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
                   ) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder."""
     framework = trust.framework
-    sections = build_sections(trust, analysis)
+    gaps = positions(analysis, trust)
+    sections = build_sections(trust, gaps)
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
               "participants": _participants(t, framework)} for t in trust.tests]
     context = {
         "trust": trust, "framework": framework, "analysis": analysis, "sections": sections,
         "tests": tests, "audiences": _audience_counts(analysis, framework),
+        "evidence": [{"record": e, "kind": TEST_KINDS[e.kind]} for e in trust.evidence],
+        "kinds": TEST_KINDS,
         "statuses": {"planned": "Planned", "in_progress": "In progress", "done": "Done",
                      "cancelled": "Cancelled"},
     }

@@ -152,8 +152,12 @@ def read_responses(path: Path, questionnaire: Questionnaire, framework: Framewor
             problems.add("personal-data-column", "personal data; this column is ignored and "
                          "never output", row=1, column=column, warning=True)
         else:
+            hint = closest(column, [*items, *RESPONDENT_FIELDS])
+            # a near-miss of an item id is most likely a typo that would lose that item's
+            # answers, so it stops the read; anything else is reported and left out
             problems.add("unknown-column", "not a questionnaire item nor a respondent field"
-                         f"{closest(column, [*items, *RESPONDENT_FIELDS])}", row=1, column=column)
+                         + (hint or "; ignored (declare it under 'breakdowns:' to use it)"),
+                         row=1, column=column, warning=not hint)
         ignored.append(column)
     for required in REQUIRED_FIELDS:
         if required not in frame.columns:

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from owcf.analysis import Analysis, Estimate, GroupResult
+from owcf.gaps import GapReport
 
 SECONDARY_MARK = "·"
 
@@ -72,3 +73,27 @@ def print_analysis(analysis: Analysis, stream: IO[str], items: bool = False) -> 
         console.print(table)
     console.print(f"weights: {analysis.weights}. <N: fewer than N respondents; "
                   f"{SECONDARY_MARK}: withheld so another withheld figure cannot be worked out.")
+
+
+def print_gaps(report: GapReport, stream: IO[str]) -> None:
+    """Dimensions by priority, then colours, with where each current position comes from."""
+    console = _console(stream)
+
+    def num(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    for scope, title in (("dimension", "Dimensions by priority"), ("colour", "Colours by priority")):
+        table = Table(title=title, title_justify="left")
+        for heading in ("Rank", "Name", "Current", "Band", "Target", "Gap", "Priority",
+                        "Sources agree"):
+            table.add_column(heading, justify="left" if heading in ("Name", "Sources agree")
+                             else "right")
+        ranked = report.ranked(scope)
+        unranked = [p for p in (report.dimensions if scope == "dimension" else report.colours)
+                    if p.rank is None]
+        for p in [*ranked, *unranked]:
+            band = "–" if p.low is None else f"{p.low:.2f}–{p.high:.2f}"
+            agree = "–" if p.agree is None else ("yes" if p.agree else f"no (spread {p.spread:.2f})")
+            table.add_row(str(p.rank or "–"), p.name, num(p.current), band, num(p.target),
+                          num(p.gap), num(p.priority), agree)
+        console.print(table)

@@ -111,7 +111,7 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         responses_against = responses_against or (trust.questionnaire, trust.framework)
         for rpath in trust.responses:
             if rpath.is_file():
-                read_responses(rpath, trust.questionnaire, trust.framework, log)
+                read_responses(rpath, trust.questionnaire, trust.framework, log, trust.breakdowns)
                 report.files.append(str(rpath))
     for path, kind in kinds:
         if not path.exists() or kind not in {"responses", "unknown"}:

@@ -149,7 +149,8 @@ def test_labels_and_codes_are_read_case_insensitively(tiny: Path) -> None:
 def test_bundled_example_leaders_rate_higher_than_frontline_staff() -> None:
     trust = load_trust("oxfordshire")
     log = ProblemLog()
-    responses = read_responses(trust.responses[0], trust.questionnaire, trust.framework, log)
+    responses = read_responses(trust.responses[0], trust.questionnaire, trust.framework, log,
+                               fields=trust.breakdowns)
     result = analyse(responses, trust.framework, by=["audience"])
     by = {g.by["audience"]: g for g in result.groups[1:]}
     assert by["workforce"].respondents + by["leaders_managers"].respondents >= 300
