@@ -355,7 +355,7 @@ def _strata(responses: ResponseSet, framework: Framework, weights: str,
     keys = list(population.sizes)
     values = responses.respondents[column].astype(object).where(
         responses.respondents[column].notna(), "not_stated")
-    codes = np.asarray(pd.Categorical(values, categories=keys).codes, dtype=np.int64)
+    codes = values.map({k: i for i, k in enumerate(keys)}).fillna(-1).to_numpy(dtype=np.int64)
     unsized = codes < 0
     missing = sorted(set(values[unsized & (values != "not_stated")].astype(str)))
     if missing:
