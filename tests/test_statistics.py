@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -124,9 +125,9 @@ def test_population_weights_post_stratify_to_the_census(model) -> None:
     n = 7
     weights = [(0.75 * n / 4) if i in (0, 1, 4, 6) else (0.25 * n / 3) for i in range(7)]
     m, sd, low, high, n_eff = t_interval(SCORES, weights)
-    assert (est.ci_low, est.ci_high, est.n_eff) == (pytest.approx(low, abs=TOL),
-                                                   pytest.approx(high, abs=TOL),
-                                                   pytest.approx(n_eff, abs=TOL))
+    assert (est.mean, est.sd, est.ci_low, est.ci_high, est.n_eff) == (
+        pytest.approx(m, abs=TOL), pytest.approx(sd, abs=TOL), pytest.approx(low, abs=TOL),
+        pytest.approx(high, abs=TOL), pytest.approx(n_eff, abs=TOL))
     # vision: the young person (not stated) keeps weight 1 beside the re-weighted staff
     vision = result.overall.dimension("vision")
     assert vision.n == 1 and vision.mean == pytest.approx(4.0)
@@ -164,8 +165,10 @@ def test_reliability_uses_complete_cases_and_flags_low_alpha(model) -> None:
 
 def test_perception_gap_uses_welch_and_flags_separated_intervals(model) -> None:
     framework, questionnaire = model
-    rows = ([("staff", "health", {"p1": 1, "p2": 2})] * 3 + [("staff", "health", {"p1": 2, "p2": 1})] * 3
-            + [("leaders", "health", {"p1": 4, "p2": 4})] * 2 + [("leaders", "schools", {"p1": 3, "p2": 4})] * 2)
+    rows = ([("staff", "health", {"p1": 1, "p2": 2})] * 3
+            + [("staff", "health", {"p1": 2, "p2": 1})] * 3
+            + [("leaders", "health", {"p1": 4, "p2": 4})] * 2
+            + [("leaders", "schools", {"p1": 3, "p2": 4})] * 2)
     result = analyse(build(questionnaire, rows), framework, min_cell=1)
     gap = next(g for g in result.perception_gaps if g.id == "planning"
                and (g.audience_a, g.audience_b) == ("staff", "leaders"))
@@ -180,13 +183,12 @@ def test_perception_gap_uses_welch_and_flags_separated_intervals(model) -> None:
     assert gap.flagged
 
 
-def test_triangulated_position_gap_and_priority(model, tmp_path: Path, tiny: Path) -> None:
+def test_triangulated_position_gap_and_priority(tiny: Path) -> None:
     trust = load_trust(tiny)
     framework, questionnaire = trust.framework, trust.questionnaire
     result = analyse(build(questionnaire, PLANNING), framework, min_cell=1)
     q = result.overall.dimension("planning")
     workshop = Evidence("w", "analysis_workshop", None, "", "", "", {"planning": 1.5}, 2.0)
-    from dataclasses import replace
     trust = replace(trust, evidence=(workshop,), triangulation=Triangulation(1.0, 1.0))
     report = positions(result, trust)
     p = report.dimension("planning")
