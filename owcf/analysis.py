@@ -35,6 +35,7 @@ from owcf.errors import OwcfError, Problem
 from owcf.framework import Framework
 from owcf.questionnaire import Questionnaire
 from owcf.responses import ResponseSet
+from owcf.tally import Sums, Tally, cronbach_alpha_weighted, tally
 
 SCHEMA_VERSION = "1"
 GROUPINGS = ("audience", "workforce_group")
@@ -230,75 +231,34 @@ class Analysis:
         }
 
 
-# -- scoring ---------------------------------------------------------------------------
+# -- respondent scores and groups ----------------------------------------------------------
 
-def _positions(questionnaire: Questionnaire, framework: Framework, reverse: bool) -> np.ndarray:
-    """Category index -> framework position (NaN for blank and non-answers)."""
-    values = np.array([o.value for o in questionnaire.answer_scale], dtype=float)
-    lo, hi = values[0], values[-1]
-    if reverse:
-        values = lo + hi - values
-    f_lo, f_hi = framework.scale.minimum, framework.scale.maximum
-    scored = f_lo + (values - lo) * (f_hi - f_lo) / (hi - lo)
-    return np.concatenate([[np.nan], scored, np.full(len(questionnaire.non_answers), np.nan)])
+def codes_for(values: pd.Series, order: Sequence[str], missing: int = -1) -> np.ndarray:
+    """Position of each value in ``order`` (``missing`` where absent or not stated).
+
+    Factorising first means only the few distinct values are looked up.
+    """
+    found, uniques = pd.factorize(values, use_na_sentinel=True)
+    index = {v: i for i, v in enumerate(order)}
+    table = np.array([index.get(u, missing) for u in uniques] + [missing], dtype=np.int64)
+    return table[found]
 
 
 def _audience_codes(responses: ResponseSet, framework: Framework) -> np.ndarray:
-    cats = pd.Categorical(responses.respondents["audience"],
-                          categories=[a.id for a in framework.audiences])
-    return np.asarray(cats.codes, dtype=np.int64)
-
-
-def _needed(asked: np.ndarray, fraction: float) -> np.ndarray:
-    # the small epsilon keeps 0.5 * 2 from rounding up to 2 through float error
-    return np.maximum(1, np.ceil(fraction * asked - 1e-9))
-
-
-def _asked_mask(item_audiences: tuple[str, ...] | None, audience_ids: np.ndarray) -> np.ndarray:
-    if item_audiences is None:
-        return np.ones(len(audience_ids), dtype=bool)
-    return np.isin(audience_ids, list(item_audiences))
+    return codes_for(responses.respondents["audience"], [a.id for a in framework.audiences])
 
 
 def respondent_scores(responses: ResponseSet, framework: Framework
                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-respondent dimension scores and colour scores (NaN where not scored)."""
-    q = responses.questionnaire
     audience = _audience_codes(responses, framework)
     n_aud = len(framework.audiences)
-    lookup = np.where(audience < 0, n_aud, audience)
-    table = {False: _positions(q, framework, False), True: _positions(q, framework, True)}
-    dims: dict[str, np.ndarray] = {}
-    dims_asked: dict[str, np.ndarray] = {}
-    for dim in framework.dimensions:
-        items = q.items_for(dim.id)
-        asked_by_aud = np.array([sum(i.asked_of(a.id) for i in items)
-                                 for a in framework.audiences] + [0], dtype=float)
-        dims_asked[dim.id] = asked_by_aud
-        if not items:
-            dims[dim.id] = np.full(len(responses), np.nan)
-            continue
-        asked = asked_by_aud[lookup]
-        sub = np.column_stack([table[i.reverse][responses.answers[i.id].to_numpy()] for i in items])
-        answered = np.sum(~np.isnan(sub), axis=1)
-        ok = (asked > 0) & (answered >= _needed(asked, q.min_answered_fraction))
-        dims[dim.id] = np.where(ok, np.nansum(sub, axis=1) / np.maximum(answered, 1), np.nan)
-    dim_scores = pd.DataFrame(dims, index=responses.respondents.index)
+    _, dims, colours = tally(responses, framework, np.clip(audience, 0, n_aud - 1), n_aud,
+                             np.arange(n_aud), audience)
+    index = responses.respondents.index
+    dims = {k: np.full(len(index), np.nan) if v is None else v for k, v in dims.items()}
+    return pd.DataFrame(dims, index=index), pd.DataFrame(colours, index=index)
 
-    colours: dict[str, np.ndarray] = {}
-    for colour in framework.colours:
-        ids = [d.id for d in colour.dimensions]
-        avail_by_aud = np.array([sum(dims_asked[d][a] > 0 for d in ids) for a in range(n_aud)]
-                                + [0], dtype=float)
-        avail = avail_by_aud[lookup]
-        sub = dim_scores[ids].to_numpy()
-        have = np.sum(~np.isnan(sub), axis=1)
-        ok = (avail > 0) & (have >= _needed(avail, q.min_answered_fraction))
-        colours[colour.id] = np.where(ok, np.nansum(sub, axis=1) / np.maximum(have, 1), np.nan)
-    return dim_scores, pd.DataFrame(colours, index=responses.respondents.index)
-
-
-# -- groups and strata -------------------------------------------------------------------
 
 def _category_order(column: str, values: pd.Series, framework: Framework) -> list[str]:
     if column == "audience":
@@ -313,19 +273,21 @@ def group_codes(responses: ResponseSet, framework: Framework, by: Sequence[str]
     """A group number per respondent, and each group's key, in framework order.
 
     Each column's values become codes in framework order ("not stated" last); the codes
-    are combined into one mixed-radix number per respondent, so np.unique both finds the
-    groups present and sorts them.
+    are combined into one mixed-radix number per respondent, and the numbers present are
+    found with a bincount over that (small) space, so no sort of the respondents is needed.
     """
     combined = np.zeros(len(responses), dtype=np.int64)
     levels: list[list[str]] = []
     for column in by:
         values = responses.respondents[column]
         order = _category_order(column, values, framework)
-        codes = np.asarray(pd.Categorical(values, categories=order).codes, dtype=np.int64)
-        codes = np.where(codes < 0, len(order), codes)
+        codes = codes_for(values, order, missing=len(order))
         combined = combined * (len(order) + 1) + codes
         levels.append(order)
-    present, group = np.unique(combined, return_inverse=True)
+    space = math.prod(len(order) + 1 for order in levels)
+    present = np.flatnonzero(np.bincount(combined, minlength=space))
+    lookup = np.full(space, -1, dtype=np.int64)
+    lookup[present] = np.arange(len(present))
     keys = []
     for value in present.tolist():
         key: dict[str, str | None] = {}
@@ -333,7 +295,7 @@ def group_codes(responses: ResponseSet, framework: Framework, by: Sequence[str]
             value, code = divmod(value, len(order) + 1)
             key[column] = order[code] if code < len(order) else None
         keys.append({column: key[column] for column in by})
-    return group.reshape(-1).astype(np.int64), keys
+    return lookup[combined], keys
 
 
 def _strata(responses: ResponseSet, framework: Framework, weights: str,
@@ -355,7 +317,7 @@ def _strata(responses: ResponseSet, framework: Framework, weights: str,
     keys = list(population.sizes)
     values = responses.respondents[column].astype(object).where(
         responses.respondents[column].notna(), "not_stated")
-    codes = values.map({k: i for i, k in enumerate(keys)}).fillna(-1).to_numpy(dtype=np.int64)
+    codes = codes_for(values, keys)
     unsized = codes < 0
     missing = sorted(set(values[unsized & (values != "not_stated")].astype(str)))
     if missing:
@@ -366,34 +328,7 @@ def _strata(responses: ResponseSet, framework: Framework, weights: str,
     return codes, np.array([population.sizes[k] for k in keys] + [np.nan], dtype=float)
 
 
-# -- sums and statistics ---------------------------------------------------------------
-
-@dataclass
-class _Sums:
-    """Per (group, stratum, unit): respondents, sum and sum of squares of scores."""
-
-    s0: np.ndarray
-    s1: np.ndarray
-    s2: np.ndarray
-
-
-def _continuous_sums(scores: np.ndarray, key: np.ndarray, shape: tuple[int, int]) -> _Sums:
-    size = shape[0] * shape[1]
-    units = scores.shape[1]
-    s0 = np.zeros((size, units))
-    s1 = np.zeros((size, units))
-    s2 = np.zeros((size, units))
-    for u in range(units):
-        x = scores[:, u]
-        ok = ~np.isnan(x)
-        k, v = key[ok], x[ok]
-        s0[:, u] = np.bincount(k, minlength=size)
-        s1[:, u] = np.bincount(k, weights=v, minlength=size)
-        s2[:, u] = np.bincount(k, weights=v * v, minlength=size)
-    return _Sums(*(a.reshape(*shape, units) for a in (s0, s1, s2)))
-
-
-def _statistics(sums: _Sums, sizes: np.ndarray, lo: float, hi: float) -> dict[str, np.ndarray]:
+def _statistics(sums: Sums, sizes: np.ndarray, lo: float, hi: float) -> dict[str, np.ndarray]:
     """Weighted n, mean, sd, interval per (group, unit) from per-stratum sums."""
     from scipy.special import stdtrit  # scipy.special: the t quantile without scipy.stats' import cost
 
@@ -439,16 +374,6 @@ class _Level:
     contributors: np.ndarray              # (G, U, C+1): respondents behind each count
 
 
-def _thresholds(audience_ids: np.ndarray, group: np.ndarray, n_groups: int, min_cell: int,
-                by_audience: Mapping[str, int]) -> np.ndarray:
-    """The threshold of each group: the highest of any audience present in it."""
-    thr = np.full(n_groups, min_cell, dtype=float)
-    for audience, value in by_audience.items():
-        present = np.bincount(group[audience_ids == audience], minlength=n_groups) > 0
-        thr = np.where(present, np.maximum(thr, value), thr)
-    return thr
-
-
 # -- the analysis ------------------------------------------------------------------------
 
 def _check_options(responses: ResponseSet, by: tuple[str, ...], weights: str, min_cell: int) -> None:
@@ -474,80 +399,91 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
     _check_options(responses, by, weights, min_cell)
     thresholds = {a: max(v, min_cell) for a, v in (min_cell_by_audience or {}).items()}
     q = responses.questionnaire
-    groups, thr_all = _run(responses, framework, by, weights, population, min_cell, thresholds,
-                           detail=True)
+    n_aud = len(framework.audiences)
+    audience = _audience_codes(responses, framework)
+    stratum, sizes = _strata(responses, framework, weights, population)
+    n_strata = len(sizes)
+    if by:
+        crossed, keys = group_codes(responses, framework, by)
+    else:
+        crossed, keys = np.zeros(len(responses), dtype=np.int64), [{}]
+    n_groups = len(keys)
+    # a cell is one (group, audience, stratum); every figure is a sum over cells
+    cell = (crossed * n_aud + np.clip(audience, 0, n_aud - 1)) * n_strata + stratum
+    n_cells = n_groups * n_aud * n_strata
+    cell_audience = (np.arange(n_cells) // n_strata) % n_aud
+    counted, _, _ = tally(responses, framework, cell, n_cells, cell_audience, audience)
+    shape = (n_groups, n_aud, n_strata)
+
+    groups = _figures(counted, shape, framework, q, keys if by else [], sizes, min_cell,
+                      thresholds, detail=True)
     if by == ("audience",):
         audience_groups = groups
     else:  # the gaps need audience figures protected exactly as an audience breakdown's
-        audience_groups, _ = _run(responses, framework, ("audience",), weights, population,
-                                  min_cell, thresholds, detail=False)
+        present = counted.sizes.reshape(shape).sum(axis=(0, 2)) > 0
+        audience_keys = [{"audience": a.id} for a, p in zip(framework.audiences, present,
+                                                             strict=True) if p]
+        audience_groups = _figures(counted, shape, framework, q, audience_keys, sizes, min_cell,
+                                   thresholds, detail=False, audience_groups=True)
     return Analysis(framework.id, q.id, (framework.scale.minimum, framework.scale.maximum),
                     q.categories, tuple(na.code for na in q.non_answers),
                     tuple(sources if sources is not None else [responses.source]),
                     len(responses), by, weights, min_cell, thresholds, tuple(groups),
-                    reliability_table(responses, framework, int(thr_all)),
+                    _reliability(counted, framework, q, groups[0].threshold),
                     _gaps_from_groups(audience_groups, framework), dict(METHOD))
 
 
-def _run(responses: ResponseSet, framework: Framework, by: tuple[str, ...], weights: str,
-         population: Any, min_cell: int, by_audience: Mapping[str, int], detail: bool
-         ) -> tuple[list[GroupResult], float]:
-    """Figures for everyone and each group; ``detail`` adds items and answer counts."""
-    q = responses.questionnaire
+def _figures(counted: Tally, shape: tuple[int, int, int], framework: Framework,
+             q: Questionnaire, keys: list[dict[str, str | None]], sizes: np.ndarray,
+             min_cell: int, audience_thresholds: Mapping[str, int], detail: bool,
+             audience_groups: bool = False) -> list[GroupResult]:
+    """Everyone, then each group in ``keys``, with disclosure control applied.
+
+    ``keys`` are the crossed ``--by`` groups, or the audiences when ``audience_groups``.
+    """
+    n_groups, n_aud, n_strata = shape
     lo, hi = framework.scale.minimum, framework.scale.maximum
-    n = len(responses)
-    audience_ids = responses.respondents["audience"].to_numpy().astype(object)
-    stratum, sizes = _strata(responses, framework, weights, population)
-    n_strata = len(sizes)
-    n_cat = len(q.categories) + 1
-    if by:
-        crossed, crossed_keys = group_codes(responses, framework, by)
-    else:
-        crossed, crossed_keys = np.zeros(0, dtype=np.int64), []
-    keys: list[dict[str, str | None]] = [{}, *crossed_keys]
-    n_groups = len(keys)
-    everyone = np.zeros(n, dtype=np.int64)
+    audience_index = {a.id: i for i, a in enumerate(framework.audiences)}
 
-    def per_group(compute: Any) -> np.ndarray:
-        """Stack a per-grouping computation: everyone first, then the crossed groups."""
-        first = compute(everyone, 1)
-        return np.concatenate([first, compute(crossed, n_groups - 1)]) if by else first
+    def grouped(x: np.ndarray) -> np.ndarray:
+        """(cells, ...) -> (everyone + groups, strata, ...)"""
+        cells = x.reshape(n_groups, n_aud, n_strata, *x.shape[1:])
+        everyone = cells.sum(axis=(0, 1))[None]
+        if not keys:
+            return everyone
+        if audience_groups:
+            per = cells.sum(axis=0)[[audience_index[k["audience"]] for k in keys]]
+        else:
+            per = cells.sum(axis=1)
+        return np.concatenate([everyone, per])
 
-    def level_stats(scores: np.ndarray) -> dict[str, np.ndarray]:
-        def sums(group: np.ndarray, k: int) -> np.ndarray:
-            got = _continuous_sums(scores, group * n_strata + stratum, (k, n_strata))
-            return np.stack([got.s0, got.s1, got.s2], axis=1)  # (k, 3, S, U)
-        stacked = per_group(sums)
-        return _statistics(_Sums(stacked[:, 0], stacked[:, 1], stacked[:, 2]), sizes, lo, hi)
+    def totals(x: np.ndarray) -> np.ndarray:
+        return grouped(x).sum(axis=1)
 
-    dim_scores, colour_scores = respondent_scores(responses, framework)
-    group_sizes = per_group(lambda g, k: np.bincount(g, minlength=k)).astype(float)
-    thr = per_group(lambda g, k: _thresholds(audience_ids, g, k, min_cell, by_audience))
-    n_dims, n_colours = len(framework.dimensions), len(framework.colours)
+    def stats(sums: Sums) -> dict[str, np.ndarray]:
+        return _statistics(Sums(grouped(sums.s0), grouped(sums.s1), grouped(sums.s2)),
+                           sizes, lo, hi)
+
+    # respondents of each audience in each group, for the audience thresholds
+    cell_audience = (np.arange(counted.sizes.size) // n_strata) % n_aud
+    present = totals(counted.sizes[:, None] * np.eye(n_aud)[cell_audience])
+    thr = np.full(len(present), float(min_cell))
+    for audience, value in audience_thresholds.items():
+        if audience in audience_index:
+            thr = np.where(present[:, audience_index[audience]] > 0, np.maximum(thr, value), thr)
+    group_sizes = totals(counted.sizes)
     levels: dict[str, _Level] = {
         "colour": _Level([(c.id, c.name, None, None) for c in framework.colours],
-                         level_stats(colour_scores.to_numpy()),
-                         np.zeros((n_groups, n_colours, n_cat)), np.zeros((n_groups, n_colours, n_cat))),
+                         stats(counted.colour), totals(counted.colour_counts),
+                         totals(counted.colour_contrib)),
         "dimension": _Level([(d.id, d.name, d.colour, None) for d in framework.dimensions],
-                            level_stats(dim_scores.to_numpy()),
-                            np.zeros((n_groups, n_dims, n_cat)), np.zeros((n_groups, n_dims, n_cat))),
+                            stats(counted.dim), totals(counted.dim_counts),
+                            totals(counted.dim_contrib)),
     }
     if detail:
-        item_stats, item_counts = _item_figures(responses, framework, stratum, sizes, audience_ids,
-                                                per_group, lo, hi)
-        levels["item"] = _Level([(i.id, i.text, framework.dimension(i.dimension).colour, i.dimension)
-                                 for i in q.items], item_stats, item_counts, item_counts)
-        index = {i.id: u for u, i in enumerate(q.items)}
-        for name, units in (("dimension", [[i.id for i in q.items_for(d.id)]
-                                           for d in framework.dimensions]),
-                            ("colour", [[i.id for d in c.dimensions for i in q.items_for(d.id)]
-                                        for c in framework.colours])):
-            level = levels[name]
-            for u, item_ids in enumerate(units):
-                level.counts[:, u, :] = item_counts[:, [index[i] for i in item_ids], :].sum(axis=1)
-                bits = _category_bits(responses, item_ids, audience_ids, n_cat)
-                level.contributors[:, u, :] = per_group(
-                    lambda g, k, b=bits: _bits_by_group(b, g, k, n_cat))
+        counts = totals(counted.item_counts)
+        levels["item"] = _Level([(i.id, i.text, framework.dimension(i.dimension).colour,
+                                  i.dimension) for i in q.items], stats(counted.item), counts, counts)
 
     # -- disclosure control over every figure at once -------------------------------
     table = CellTable()
@@ -556,24 +492,24 @@ def _run(responses: ResponseSet, framework: Framework, by: tuple[str, ...], weig
                for name, lv in levels.items()}
     count_cells = {name: table.add(lv.counts, lv.contributors, thr[:, None, None])
                    for name, lv in levels.items()} if detail else {}
-    if by:
+    if keys:
         table.link(size_cells[1:].tolist(), int(size_cells[0]))
         for name in levels:
             table.link_axis(n_cells[name][1:], axis=0, totals=n_cells[name][0])
     if detail:
-        _link_counts(table, count_cells, framework, q, by_groups=bool(by))
+        _link_counts(table, count_cells, framework, q, by_groups=bool(keys))
     state = table.solve()
 
     labels = [*q.categories, "blank"]
-    groups = []
-    for g, key in enumerate(keys):
+    out = []
+    for g, key in enumerate([{}, *keys]):
         built = {name: tuple(_estimate(lv, g, u, state, n_cells[name], count_cells.get(name), labels)
                              for u in range(len(lv.units))) for name, lv in levels.items()}
         hidden = int(state[size_cells[g]])
-        groups.append(GroupResult(key, None if hidden else int(group_sizes[g]), int(thr[g]),
-                                  built["colour"], built["dimension"], built.get("item", ()),
-                                  {"respondents": REASONS[hidden]} if hidden else {}))
-    return groups, float(thr[0])
+        out.append(GroupResult(key, None if hidden else int(group_sizes[g]), int(thr[g]),
+                               built["colour"], built["dimension"], built.get("item", ()),
+                               {"respondents": REASONS[hidden]} if hidden else {}))
+    return out
 
 
 def _link_counts(table: CellTable, cells: Mapping[str, np.ndarray], framework: Framework,
@@ -594,63 +530,6 @@ def _link_counts(table: CellTable, cells: Mapping[str, np.ndarray], framework: F
             for k, colour in enumerate(framework.colours):
                 members = [cells["dimension"][g, dim_index[d.id], c] for d in colour.dimensions]
                 table.link(members, int(cells["colour"][g, k, c]))
-
-
-def _item_figures(responses: ResponseSet, framework: Framework, stratum: np.ndarray,
-                  sizes: np.ndarray, audience_ids: np.ndarray, per_group: Any, lo: float,
-                  hi: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Item statistics and answer counts from per-(group, stratum, category) counts.
-
-    Every answer to an item is one of a few categories, so counts per category give the
-    sums for the mean and variance without a float per respondent.
-    """
-    q = responses.questionnaire
-    n_cat = len(q.categories) + 1  # + blank, stored last
-    n_strata = len(sizes)
-    slots = []
-    for item in q.items:
-        cats = responses.answers[item.id].to_numpy().astype(np.int64)
-        keep = _asked_mask(item.audiences, audience_ids) | (cats > 0)
-        slots.append((np.where(cats == 0, n_cat - 1, cats - 1), keep))
-
-    def counts(group: np.ndarray, k: int) -> np.ndarray:
-        key = group * n_strata + stratum
-        out = np.zeros((k * n_strata, len(q.items), n_cat))
-        for u, (slot, keep) in enumerate(slots):
-            out[:, u, :] = np.bincount(key[keep] * n_cat + slot[keep],
-                                       minlength=k * n_strata * n_cat).reshape(-1, n_cat)
-        return out.reshape(k, n_strata, len(q.items), n_cat)
-
-    by_stratum = per_group(counts)  # (G, S, U, C)
-    positions = np.stack([np.concatenate([_positions(q, framework, i.reverse)[1:], [np.nan]])
-                          for i in q.items]) if q.items else np.zeros((0, n_cat))
-    scored = ~np.isnan(positions)
-    p = np.where(scored, positions, 0.0)
-    c = np.where(scored, by_stratum, 0.0)
-    sums = _Sums(c.sum(axis=-1), (c * p).sum(axis=-1), (c * p * p).sum(axis=-1))
-    return _statistics(sums, sizes, lo, hi), by_stratum.sum(axis=1)
-
-
-def _category_bits(responses: ResponseSet, item_ids: Sequence[str], audience_ids: np.ndarray,
-                   n_cat: int) -> np.ndarray:
-    """Per respondent, a bit for each category they gave on any of ``item_ids``."""
-    by_id = {i.id: i for i in responses.questionnaire.items}
-    bits = np.zeros(len(responses), dtype=np.int64)
-    for ident in item_ids:
-        cats = responses.answers[ident].to_numpy().astype(np.int64)
-        slot = np.where(cats == 0, n_cat - 1, cats - 1)
-        asked = _asked_mask(by_id[ident].audiences, audience_ids) | (cats > 0)
-        bits |= np.where(asked, np.left_shift(1, slot), 0)
-    return bits
-
-
-def _bits_by_group(bits: np.ndarray, group: np.ndarray, n_groups: int, n_cat: int) -> np.ndarray:
-    """Respondents per group with each category bit set: who stands behind each count."""
-    out = np.zeros((n_groups, n_cat))
-    for c in range(n_cat):
-        has = (bits >> c) & 1 == 1
-        out[:, c] = np.bincount(group[has], minlength=n_groups)
-    return out
 
 
 def _float(x: float) -> float | None:
@@ -693,33 +572,29 @@ def cronbach_alpha(matrix: np.ndarray) -> float:
     return float(k / (k - 1) * (1 - item_var / total_var)) if total_var > 0 else math.nan
 
 
-def reliability_table(responses: ResponseSet, framework: Framework, threshold: int
-                      ) -> tuple[Reliability, ...]:
+def _reliability(counted: Tally, framework: Framework, q: Questionnaire, threshold: int
+                 ) -> tuple[Reliability, ...]:
     """Alpha and alpha-if-item-deleted per dimension with two or more items."""
-    q = responses.questionnaire
     out = []
-    for dim in framework.dimensions:
+    for dim, (freq, values) in zip(framework.dimensions, counted.complete, strict=True):
         items = q.items_for(dim.id)
         if len(items) < 2:
             continue
-        matrix = np.column_stack([_positions(q, framework, i.reverse)[
-            responses.answers[i.id].to_numpy()] for i in items]) if len(responses) else \
-            np.zeros((0, len(items)))
-        complete = matrix[~np.isnan(matrix).any(axis=1)]
-        count = len(complete)
         ids = tuple(i.id for i in items)
+        alpha, count = cronbach_alpha_weighted(freq, values)
         if count < max(threshold, 3):
             suppressed = {"alpha": REASONS[1]} if count else {}
             out.append(Reliability(dim.id, ids, None if count else 0, None,
                                    dict.fromkeys(ids), False, suppressed))
             continue
-        alpha = _float(cronbach_alpha(complete))
         deleted: dict[str, float | None] = {}
         for j, ident in enumerate(ids):
-            rest = np.delete(complete, j, axis=1)
-            deleted[ident] = _float(cronbach_alpha(rest)) if rest.shape[1] >= 2 else None
-        out.append(Reliability(dim.id, ids, count, alpha, deleted,
-                               alpha is not None and alpha < ALPHA_FLAG))
+            rest = np.delete(values, j, axis=1)
+            deleted[ident] = (_float(cronbach_alpha_weighted(freq, rest)[0])
+                              if rest.shape[1] >= 2 else None)
+        value = _float(alpha)
+        out.append(Reliability(dim.id, ids, count, value, deleted,
+                               value is not None and value < ALPHA_FLAG))
     return tuple(out)
 
 
