@@ -246,37 +246,131 @@ def gaps(
         print_gaps(result, sys.stdout)
 
 
+# -- actions ---------------------------------------------------------------------------
+
+@app.command()
+@handled
+def actions(
+    trust: TrustOption = None,
+    overdue: Annotated[bool, typer.Option(
+        "--overdue", help="List only open actions past their due date; exit 1 if there are any "
+        "(for CI).")] = False,
+    today: Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="The date to judge due dates against (default: today).")
+    ] = None,
+    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = DataFormat.table,
+) -> None:
+    """List the trust's actions with owner, due date, status and the dimensions they address.
+
+    Example: owcf actions --trust oxfordshire --overdue --today 2009-10-01
+    """
+    import datetime as dt
+
+    from owcf.output import action_rows, to_csv, to_json
+    from owcf.trust import load_trust
+
+    if trust is None:
+        raise _usage("--trust NAME is required")
+    try:
+        when = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        raise _usage(f"--today {today!r} is not a date (YYYY-MM-DD)") from None
+    workspace = load_trust(trust)
+    rows = action_rows(workspace, when, only_overdue=overdue)
+    if output is DataFormat.json:
+        sys.stdout.write(to_json({"trust": workspace.id, "today": when.isoformat(),
+                                  "overdue": sum(bool(r["overdue"]) for r in rows),
+                                  "actions": rows}))
+    elif output is DataFormat.csv:
+        sys.stdout.write(to_csv(rows))
+    else:
+        from owcf.tables import print_actions
+
+        print_actions(rows, sys.stdout, when.isoformat())
+    late = sum(bool(r["overdue"]) for r in rows)
+    if overdue and late:
+        _say(f"{late} open action{'s' if late != 1 else ''} past due on {when.isoformat()}")
+        raise typer.Exit(EXIT_INVALID)
+
+
 # -- report ----------------------------------------------------------------------------
 
 @app.command()
 @handled
 def report(
     trust: TrustOption = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="Every trust workspace on the search path, in parallel; reports go to "
+        "OUT/TRUST.")] = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Folder for the report (default: ./reports/TRUST).")] = None,
+        "--out", "-o", help="Folder for the report (default: ./reports/TRUST; with --all, "
+        "the parent folder, default ./reports).")] = None,
     output: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Which report files to write.")] = ReportFormat.both,
     min_cell: MinCellOption = None,
+    include_comments: Annotated[bool, typer.Option(
+        "--include-comments", help="Quote free-text comments (emails and phone numbers "
+        "removed; none from audiences too small to publish).")] = False,
+    jobs: Annotated[int | None, typer.Option(
+        min=1, help="Worker processes for --all (default: every core).")] = None,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
 
     Example: owcf report --trust oxfordshire --out reports/oxfordshire
     """
-    from owcf.report import render_report, write_files
+    from owcf.report import generate
 
-    if trust is None:
-        raise _usage("--trust NAME is required")
-    inputs = _gather([], trust, require_responses=False)
-    if not inputs.paths:
-        _show([Problem("no-responses", "the trust names no responses files yet; the report "
-                       "shows no current position", file=str(inputs.trust.directory / "trust.yaml"),
-                       severity=Severity.WARNING)])
-    result = _analyse(inputs, ["audience"], Weighting.respondents, min_cell)
-    workspace = inputs.trust
     formats = ("html", "md") if output is ReportFormat.both else (output.value,)
-    files = render_report(workspace, result, formats)
-    for path in write_files(files, out or Path("reports") / workspace.id):
+    if every:
+        if trust is not None:
+            raise _usage("give --trust NAME or --all, not both")
+        _report_all(out or Path("reports"), formats, min_cell, include_comments, jobs)
+        return
+    if trust is None:
+        raise _usage("--trust NAME (or --all) is required")
+    written, warnings = generate(trust, out, formats, min_cell, include_comments)
+    _show(warnings)
+    for path in written:
         print(path)
+
+
+def _report_all(out: Path, formats: tuple[str, ...], min_cell: int | None,
+                include_comments: bool, jobs: int | None) -> None:
+    """Every workspace's report across worker processes, with a progress bar on stderr."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from owcf.report import generate_one
+    from owcf.trust import list_workspaces
+
+    names = list_workspaces()
+    if not names:
+        raise OwcfError([Problem("file-not-found", "no trust workspaces on the search path")])
+    work = [(name, out / name, formats, min_cell, include_comments) for name in names]
+    outcomes = {}
+    progress = Progress("[progress.description]{task.description}", BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=Console(file=sys.stderr), disable=State.quiet)
+    with progress, ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
+        task = progress.add_task("reports", total=len(work))
+        futures = [pool.submit(generate_one, job) for job in work]
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[outcome.trust] = outcome
+            progress.advance(task)
+    failed = 0
+    for name in names:  # report in a stable order, whatever order the workers finished in
+        outcome = outcomes[name]
+        _show(list(outcome.problems))
+        failed += not outcome.ok
+        for path in outcome.written:
+            print(path)
+    _say(f"{len(names) - failed} of {len(names)} reports written")
+    if failed:
+        raise typer.Exit(EXIT_INVALID)
 
 
 # -- validate --------------------------------------------------------------------------

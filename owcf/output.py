@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
 
 from owcf.analysis import Analysis
 from owcf.gaps import GapReport
+from owcf.trust import Trust
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,14 +60,36 @@ def gap_rows(report: GapReport) -> list[dict[str, Any]]:
     return rows
 
 
+def action_rows(trust: Trust, today: dt.date, only_overdue: bool = False) -> list[dict[str, Any]]:
+    """The trust's actions as rows, each marked overdue or not as of ``today``."""
+    rows = []
+    for action in trust.actions:
+        late = action.overdue(today)
+        if only_overdue and not late:
+            continue
+        rows.append({"id": action.number, "text": action.text, "owner": action.owner,
+                     "due": action.due.isoformat() if action.due else None,
+                     "status": action.status, "overdue": late,
+                     "dimensions": list(action.dimensions), "progress": action.progress})
+    return rows
+
+
 def to_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: ("" if v is None else spreadsheet_safe(v)) for k, v in row.items()})
+            writer.writerow({k: _cell(v) for k, v in row.items()})
     return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return spreadsheet_safe(";".join(str(v) for v in value))
+    return spreadsheet_safe(value)
 
 
 def to_json(data: object) -> str:

@@ -7,17 +7,22 @@ its figures as a table); planned actions; actions.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from owcf.analysis import Analysis
+from owcf.analysis import Analysis, PerceptionGap, Reliability
 from owcf.charts import radar_svg
+from owcf.errors import OwcfError, Problem, ProblemLog, Severity
 from owcf.framework import Framework
 from owcf.gaps import GapReport, Position, positions
+from owcf.responses import ResponseSet
+from owcf.support import suggest
 from owcf.templating import fmt_date, render
 from owcf.trust import TEST_KINDS, PlannedTest, Trust
 
@@ -98,12 +103,108 @@ def _audience_counts(analysis: Analysis, framework: Framework) -> list[tuple[str
              g.respondents) for g in by_audience]
 
 
-def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FORMATS
-                  ) -> dict[str, bytes]:
-    """All report files in memory, keyed by path relative to the output folder."""
+@dataclass(frozen=True)
+class BoardSummary:
+    """What a board asks for first."""
+
+    strongest: tuple[Position, ...]
+    weakest: tuple[Position, ...]
+    largest_gaps: tuple[Position, ...]
+    disagreements: tuple[PerceptionGap, ...]
+    unreliable: tuple[Reliability, ...]
+
+
+def board_summary(gaps: GapReport, analysis: Analysis, size: int = 3) -> BoardSummary:
+    """Strongest and weakest dimensions, largest gaps, and where audiences disagree."""
+    scored = sorted((p for p in gaps.dimensions if p.current is not None),
+                    key=lambda p: (-(p.current or 0), p.id))
+    disagree = sorted((g for g in analysis.perception_gaps
+                       if g.flagged and g.scope == "dimension" and g.difference is not None),
+                      key=lambda g: (-abs(g.difference or 0), g.id, g.audience_a, g.audience_b))
+    return BoardSummary(tuple(scored[:size]), tuple(reversed(scored[-size:])) if scored else (),
+                        tuple(gaps.ranked()[:5]), tuple(disagree[:5]),
+                        tuple(r for r in analysis.reliability if r.flagged))
+
+
+@dataclass(frozen=True)
+class Comment:
+    audience: str
+    text: str
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# UK numbers: +44 or 0, then 9 or 10 more digits with spaces, dots, dashes or brackets between
+_PHONE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?0)(?:[\s().-]*\d){9,10}")
+
+
+def redact(text: str) -> str:
+    """Free text with email addresses and phone numbers taken out."""
+    return _PHONE.sub("[phone number removed]", _EMAIL.sub("[email removed]", text))
+
+
+def select_comments(responses: ResponseSet, analysis: Analysis, framework: Framework,
+                    per_audience: int = 10) -> tuple[list[Comment], int]:
+    """Redacted comments from audiences large enough to publish, and how many there were.
+
+    Comments from an audience whose figures are withheld are left out: a handful of quotes
+    can identify their authors as surely as a small count can.
+    """
+    if responses.comments is None:
+        return [], 0
+    texts = responses.comments.fillna("").astype(str).str.strip()
+    audiences = responses.respondents["audience"]
+    shown = {g.by["audience"] for g in analysis.groups
+             if list(g.by) == ["audience"] and g.respondents is not None}
+    out: list[Comment] = []
+    for audience in framework.audiences:
+        if audience.id in shown:
+            chosen = texts[(audiences == audience.id) & (texts != "")].head(per_audience)
+            out += [Comment(audience.name, redact(t)) for t in chosen]
+    return out, int((texts != "").sum())
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """The appendix: who answered, what was withheld and why, and reliability."""
+
+    by_audience: tuple[tuple[str, int | None], ...]
+    by_group: tuple[tuple[str, int | None], ...]
+    withheld: dict[str, int]
+    reliability: tuple[Reliability, ...]
+
+
+def data_quality(analysis: Analysis, by_group: Analysis | None, framework: Framework
+                 ) -> DataQuality:
+    """Responses by audience and workforce group, and counts of withheld figures by reason."""
+    groups: list[tuple[str, int | None]] = []
+    if by_group is not None:
+        for g in by_group.groups[1:]:
+            key = g.by.get("workforce_group")
+            groups.append((framework.workforce_group(key).name if key else "Not stated",
+                           g.respondents))
+    withheld: dict[str, int] = {}
+    for result in (r for r in (analysis, by_group) if r is not None):
+        for g in result.groups:
+            for est in (*g.colours, *g.dimensions, *g.items):
+                for reason in est.suppressed.values():
+                    withheld[reason] = withheld.get(reason, 0) + 1
+    return DataQuality(tuple(_audience_counts(analysis, framework)), tuple(groups),
+                       dict(sorted(withheld.items())), analysis.reliability)
+
+
+def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FORMATS, *,
+                  by_group: Analysis | None = None,
+                  comments: tuple[list[Comment], int] | None = None,
+                  produced: dt.date | None = None) -> dict[str, bytes]:
+    """All report files in memory, keyed by path relative to the output folder.
+
+    ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
+    """
     framework = trust.framework
     gaps = positions(analysis, trust)
     sections = build_sections(trust, gaps)
+    ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
+    support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
               "participants": _participants(t, framework)} for t in trust.tests]
     context = {
@@ -113,6 +214,15 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
         "kinds": TEST_KINDS,
         "statuses": {"planned": "Planned", "in_progress": "In progress", "done": "Done",
                      "cancelled": "Cancelled"},
+        "summary": board_summary(gaps, analysis), "support": support,
+        "catalogue": trust.catalogue, "quality": data_quality(analysis, by_group, framework),
+        "comments": comments[0] if comments else None,
+        "comment_total": comments[1] if comments else 0,
+        "produced": fmt_date(produced) if produced else None,
+        "audience_names": {a.id: a.name for a in framework.audiences},
+        "dimension_names": {d.id: d.name for d in framework.dimensions},
+        "reasons": {"fewer-than-min-cell": "rests on fewer respondents than the threshold",
+                    "secondary": "withheld so that another withheld figure cannot be worked out"},
     }
     files: dict[str, bytes] = {}
     formats = set(formats)
@@ -149,3 +259,71 @@ def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def produced_date() -> dt.date | None:
+    """The report date from SOURCE_DATE_EPOCH, if set; reports carry no clock time otherwise."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] = FORMATS,
+             min_cell: int | None = None, include_comments: bool = False
+             ) -> tuple[list[Path], list[Problem]]:
+    """Read a trust workspace, analyse it, and write its report. Returns the paths written
+    and any warnings; raises OwcfError (writing nothing) if the inputs are invalid."""
+    from owcf.analysis import analyse
+    from owcf.inputs import gather
+
+    inputs, warnings = gather(trust=trust, require_responses=False)
+    workspace = inputs.trust
+    assert workspace is not None
+    log = ProblemLog()
+    responses = inputs.read(log)
+    log.raise_if_errors()
+    warnings = [*warnings, *log.warnings]
+    if not inputs.paths:
+        warnings.append(Problem("no-responses", "the trust names no responses files yet; the "
+                                "report shows no current position",
+                                file=str(workspace.directory / "trust.yaml"),
+                                severity=Severity.WARNING))
+    assert responses is not None
+    threshold = min_cell if min_cell is not None else workspace.disclosure.min_cell
+    options = {"min_cell_by_audience": workspace.disclosure.by_audience}
+    by_audience = analyse(responses, inputs.framework, ["audience"], threshold, inputs.sources,
+                          **options)
+    by_group = analyse(responses, inputs.framework, ["workforce_group"], threshold,
+                       inputs.sources, **options)
+    comments = (select_comments(responses, by_audience, inputs.framework)
+                if include_comments else None)
+    files = render_report(workspace, by_audience, formats, by_group=by_group, comments=comments,
+                          produced=produced_date())
+    return write_files(files, out or Path("reports") / workspace.id), warnings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One trust's report in a batch: what was written, or why not."""
+
+    trust: str
+    written: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def generate_one(job: tuple[str, Path, tuple[str, ...], int | None, bool]) -> Outcome:
+    """``generate`` for a worker process: failures come back as problems, never raised."""
+    name, out, formats, min_cell, include_comments = job
+    try:
+        written, warnings = generate(name, out, formats, min_cell, include_comments)
+    except OwcfError as exc:
+        return Outcome(name, (), tuple(exc.problems))
+    return Outcome(name, tuple(written), tuple(warnings))

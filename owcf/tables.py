@@ -97,3 +97,18 @@ def print_gaps(report: GapReport, stream: IO[str]) -> None:
             table.add_row(str(p.rank or "–"), p.name, num(p.current), band, num(p.target),
                           num(p.gap), num(p.priority), agree)
         console.print(table)
+
+
+def print_actions(rows: list[dict[str, object]], stream: IO[str], today: str) -> None:
+    """The action plan, overdue actions marked."""
+    console = _console(stream)
+    table = Table(title=f"Actions (as of {today})", title_justify="left")
+    for heading in ("No.", "Action", "Owner", "Due", "Status", "Dimensions"):
+        table.add_column(heading, justify="right" if heading == "No." else "left")
+    for row in rows:
+        status = str(row["status"]).replace("_", " ")
+        if row["overdue"]:
+            status += " [bold]OVERDUE[/bold]"
+        table.add_row(str(row["id"]), str(row["text"]), str(row["owner"] or "–"),
+                      str(row["due"] or "–"), status, ", ".join(row["dimensions"]))  # type: ignore[arg-type]
+    console.print(table)

@@ -17,6 +17,7 @@ from owcf.errors import OwcfError, Problem, ProblemLog, closest
 from owcf.framework import Framework, read_framework
 from owcf.questionnaire import Questionnaire, check_coverage, read_questionnaire, tailor
 from owcf.resources import data_dir
+from owcf.support import Catalogue, read_catalogue
 from owcf.yamlio import Node, Section, check_schema, load_yaml
 
 SCHEMA = "owcf-trust/1"
@@ -34,6 +35,7 @@ TEST_KINDS = {
     "analysis_workshop": "Analysis workshop",
 }
 ACTION_STATUSES = ("planned", "in_progress", "done", "cancelled")
+OPEN_STATUSES = ("planned", "in_progress")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,35 @@ class Action:
     due: dt.date | None
     status: str
     progress: str = ""
+    owner: str = ""
+    dimensions: tuple[str, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def overdue(self, today: dt.date) -> bool:
+        """Still open after its due date."""
+        return self.open and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True)
+class SupportRequest:
+    """Support the trust asks for that is not in the catalogue."""
+
+    title: str
+    partner: str
+    dimensions: tuple[str, ...]
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SupportChoices:
+    """Which catalogue the trust draws on, the offers it accepts, and its own requests."""
+
+    catalogue: str = "owcf-support"
+    accepted: tuple[str, ...] = ()
+    own: tuple[SupportRequest, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,6 +159,8 @@ class Trust:
     disclosure: Disclosure = Disclosure()
     evidence: tuple[Evidence, ...] = ()
     triangulation: Triangulation = Triangulation()
+    support: SupportChoices = SupportChoices()
+    catalogue: Catalogue | None = None
 
 
 def search_path() -> list[Path]:
@@ -160,6 +193,18 @@ def find_workspace(name: str) -> Path:
                              f"{name}/{TRUST_FILE} in {where}){closest(name, known)}")])
 
 
+def list_workspaces() -> list[str]:
+    """Every trust name found on the search path (the first folder holding a name wins)."""
+    names: list[str] = []
+    for base in search_path():
+        if base.is_dir():
+            for path in sorted(base.glob(f"*/{TRUST_FILE}")):
+                name = path.parent.name
+                if TRUST_NAME.match(name) and name not in names:
+                    names.append(name)
+    return names
+
+
 def resolve_reference(value: str, base_dir: Path, suffix: str = ".yaml") -> Path:
     """A YAML reference: a path if it looks like one, else a bundled file by name."""
     if value.endswith((".yaml", ".yml")) or "/" in value:
@@ -181,7 +226,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     top.check_keys({"schema", "id", "name", "framework", "questionnaire", "responses",
                     "introduction", "governance", "plan", "targets", "planned_actions",
                     "actions", "closing", "breakdowns", "population", "disclosure",
-                    "evidence", "triangulation"})
+                    "evidence", "triangulation", "support"})
     ident, name = top.slug("id"), top.text("name")
 
     framework = _load_framework(top, directory, log)
@@ -197,7 +242,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
                       if t is not None)
     targets = _read_targets(top, framework)
     actions_intro, focus_areas = _read_planned_actions(top)
-    actions = _read_actions(top)
+    actions = _read_actions(top, framework)
     responses = []
     for rel, line in top.text_list("responses"):
         rpath = (directory / rel).resolve()
@@ -210,6 +255,8 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     disclosure = _read_disclosure(top, framework)
     evidence = _read_evidence(top, framework, tests)
     triangulation = _read_triangulation(top)
+    support = _read_support(top, framework)
+    catalogue = _load_catalogue(top, directory, support, framework)
     if not (ident and name and framework and questionnaire):
         return None
     return Trust(ident, name, directory, framework, questionnaire,
@@ -217,7 +264,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
                  top.text("governance", required=False) or "", plan_intro, tests, targets,
                  actions_intro, focus_areas, actions, tuple(responses),
                  top.text("closing", required=False) or "", breakdowns, population,
-                 disclosure, evidence, triangulation)
+                 disclosure, evidence, triangulation, support, catalogue)
 
 
 def load_trust(name_or_dir: str | Path) -> Trust:
@@ -365,11 +412,24 @@ def _read_planned_actions(top: Section) -> tuple[str, tuple[FocusArea, ...]]:
     return sec.text("introduction", required=False) or "", tuple(areas)
 
 
-def _read_actions(top: Section) -> tuple[Action, ...]:
+def _dimension_list(sec: Section, key: str, framework: Framework | None) -> tuple[str, ...]:
+    """A list of dimension ids, each checked against the framework."""
+    known = [d.id for d in framework.dimensions] if framework else None
+    out = []
+    for ident, line in sec.text_list(key):
+        if known is not None and ident not in known:
+            sec.log.add("unknown-dimension", f"{sec.where}: {ident!r} is not a dimension"
+                        f"{closest(ident, known)}", file=sec.file, line=line)
+        else:
+            out.append(ident)
+    return tuple(out)
+
+
+def _read_actions(top: Section, framework: Framework | None) -> tuple[Action, ...]:
     actions = []
     seen: dict[int, int] = {}
     for sec in top.children("actions", "action", required=False):
-        sec.check_keys({"id", "text", "due", "status", "progress"})
+        sec.check_keys({"id", "text", "due", "status", "progress", "owner", "dimensions"})
         number, text, due = sec.integer("id"), sec.text("text"), sec.date("due")
         if number is not None:
             if number in seen:
@@ -380,10 +440,57 @@ def _read_actions(top: Section) -> tuple[Action, ...]:
         if status not in ACTION_STATUSES:
             sec.problem("invalid-value", f"{sec.where}: status {status!r} is not one of "
                         f"{', '.join(ACTION_STATUSES)}{closest(status, ACTION_STATUSES)}", "status")
+        dimensions = _dimension_list(sec, "dimensions", framework)
         if number is not None and text:
             actions.append(Action(number, text, due, status,
-                                  sec.text("progress", required=False) or ""))
+                                  sec.text("progress", required=False) or "",
+                                  sec.text("owner", required=False) or "", dimensions))
     return tuple(actions)
+
+
+def _load_catalogue(top: Section, directory: Path, choices: SupportChoices,
+                    framework: Framework | None) -> Catalogue | None:
+    """The support catalogue the trust draws on; accepted offers must be in it."""
+    path = resolve_reference(choices.catalogue, directory)
+    explicit = "support" in top.data
+    if not path.is_file():
+        if explicit:
+            top.problem("file-not-found", f"support catalogue {choices.catalogue!r} not found "
+                        f"(looked for {path})", "support")
+        return None
+    log = ProblemLog()
+    catalogue = read_catalogue(path, log, framework)
+    if not explicit and any(p.code == "framework-mismatch" for p in log.problems):
+        return None  # the bundled catalogue serves the bundled framework only
+    top.log.extend(log.problems)
+    if catalogue is not None:
+        offers = [o.id for o in catalogue.offers]
+        node = top.data.get("support")
+        line = node.line_of("accepted") if isinstance(node, Node) else top.line("support")
+        for ident in choices.accepted:
+            if ident not in offers:
+                top.log.add("invalid-value", f"support: accepted offer {ident!r} is not in "
+                            f"catalogue {catalogue.id!r}{closest(ident, offers)}",
+                            file=top.file, line=line)
+    return catalogue
+
+
+def _read_support(top: Section, framework: Framework | None) -> SupportChoices:
+    node = top.mapping("support", required=False)
+    if node is None:
+        return SupportChoices()
+    sec = Section(node, top.file, top.log, "support")
+    sec.check_keys({"catalogue", "accepted", "own"})
+    own = []
+    for rsec in sec.children("own", "support request", required=False):
+        rsec.check_keys({"title", "partner", "dimensions", "notes"})
+        title = rsec.text("title")
+        dims = _dimension_list(rsec, "dimensions", framework)
+        if title:
+            own.append(SupportRequest(title, rsec.text("partner", required=False) or "", dims,
+                                      rsec.text("notes", required=False) or ""))
+    return SupportChoices(sec.text("catalogue", required=False) or "owcf-support",
+                          tuple(ident for ident, _ in sec.text_list("accepted")), tuple(own))
 
 
 #: respondent fields every responses file may carry; a trust adds its own as breakdowns
