@@ -1,0 +1,78 @@
+"""Charts: accessible, deterministic SVG whose ids never collide when inlined together."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from owcf.charts import radar_svg
+
+FIVE = [(1, "Starting out"), (2, "Developing"), (3, "Established"), (4, "Good"),
+        (5, "World-class")]
+FOUR = [(1, "Low"), (2, "Fair"), (3, "High"), (4, "Top")]
+DIMENSIONS = ["Shared vision", "Values and behaviours that cross professional boundaries",
+              "Joint planning"]
+
+
+def ids(svg: str) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', svg))
+
+
+def texts(svg: str) -> str:
+    """All <text> content, joined: the words a screen reader or search can find."""
+    return " ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", svg))
+
+
+def luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def radar(chart_id: str = "owcf-red", **extra: object) -> str:
+    return radar_svg(chart_id, DIMENSIONS, [2.65, None, 4.0], [3, 4, 4.5], FIVE, "#C62828",
+                     "Spider diagram for Red", **extra)
+
+
+CHARTS: dict[str, Callable[[str], str]] = {"radar": radar}
+
+
+@pytest.fixture(params=sorted(CHARTS))
+def chart(request: pytest.FixtureRequest) -> Callable[[str], str]:
+    return CHARTS[request.param]
+
+
+def test_an_svg_with_an_accessible_name(chart: Callable[[str], str]) -> None:
+    svg = chart("owcf-a")
+    assert svg.startswith("<svg ")
+    opening = svg[:svg.index(">")]
+    assert 'role="img"' in opening
+    assert re.search(r'aria-label="[^"]+"', opening)
+    assert "<?xml" not in svg and "<title" not in svg  # no baked-in title over the heading
+
+
+def test_same_inputs_same_bytes(chart: Callable[[str], str]) -> None:
+    assert chart("owcf-a") == chart("owcf-a")
+
+
+def test_ids_unique_per_chart_and_references_resolve(chart: Callable[[str], str]) -> None:
+    first, second = chart("owcf-a"), chart("owcf-b")
+    assert ids(first) and not ids(first) & ids(second)
+    for svg in (first, second):
+        refs = set(re.findall(r'(?:url\(#|href="#)([^")]+)', svg))
+        assert refs <= ids(svg)
+
+
+def test_chart_parts_have_3_to_1_contrast_on_white(chart: Callable[[str], str]) -> None:
+    colours = set(re.findall(r"(?:fill|stroke): (#[0-9a-fA-F]{6})", chart("owcf-a")))
+    # White is the background and the separating edges; anything else must stand out.
+    weak = {c for c in colours - {"#ffffff"} if 1.05 / (luminance(c) + 0.05) < 3}
+    assert not weak
+
+
+def test_radar_names_dimensions_and_levels() -> None:
+    words = texts(radar())
+    assert "Shared vision" in words and "Joint planning" in words
+    assert "Current position" in words and "Target" in words
