@@ -27,11 +27,30 @@ TARGET_COLOUR = "#333333"  # near-black: well over 3:1 against white
 GRID_COLOUR = "#767676"    # the lightest grey with 4.5:1 on white
 TEXT_COLOUR = "#333333"
 
+# Line style, marker and colour of each overlay (one per audience, say). Style and marker
+# carry the meaning and colour only helps; none repeats the current position's solid line
+# and circles or the target's dashes and squares. Colours have at least 3.8:1 on white.
+OVERLAY_STYLES: tuple[tuple[object, str, str], ...] = (
+    (":", "^", "#0072B2"),
+    ("-.", "D", "#D55E00"),
+    ((0, (5, 1.5, 1, 1.5, 1, 1.5)), "v", "#007A5A"),
+    ((0, (1, 3)), "P", "#A6438A"),
+    ((0, (7, 1.5, 1, 1.5, 1, 1.5, 1, 1.5)), "X", "#000000"),
+    ((0, (2, 2)), "<", "#5E3C99"),
+)
+LEGEND_ROW_INCHES = 0.28
+
 _ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)')
 
 
 def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else float(v) for v in values]
+
+
+def _check_lengths(labels: Sequence[str], **series: Sequence[object]) -> None:
+    for name, values in series.items():
+        if len(values) != len(labels):
+            raise ValueError(f"{name} has {len(values)} values for {len(labels)} dimensions")
 
 
 def _wrap(label: str, width: int) -> str:
@@ -70,47 +89,63 @@ def _margins(fig: Figure, *, left: float, right: float, top: float, bottom: floa
 
 def radar_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | None],
               target: Sequence[float | None], scale: Sequence[tuple[int, str]],
-              colour: str, description: str) -> str:
+              colour: str, description: str,
+              overlays: Sequence[tuple[str, Sequence[float | None]]] = ()) -> str:
     """One spider diagram of current position against target, as an inline-ready <svg>.
 
     ``scale`` is the framework's (value, label) levels; the radial axis runs from the
     lowest to the highest value. ``description`` becomes the SVG's accessible name.
+    ``overlays`` adds (label, values) series, for example one per audience, each with its
+    own line style and marker and named in the legend. None values are left out: the
+    line breaks there rather than dropping to the centre.
     """
+    if len(overlays) > len(OVERLAY_STYLES):
+        raise ValueError(f"at most {len(OVERLAY_STYLES)} overlays, got {len(overlays)}")
+    _check_lengths(labels, current=current, target=target,
+                   **{f"overlay {name!r}": values for name, values in overlays})
+    columns = 3 if overlays else 2
+    extra = LEGEND_ROW_INCHES * (math.ceil((2 + len(overlays)) / columns) - 1)
     draw = partial(_draw_radar, labels=labels, current=current, target=target, scale=scale,
-                   colour=colour)
-    return _render(chart_id, description, (6.4, 5.6), draw)
+                   colour=colour, overlays=overlays, columns=columns, extra=extra)
+    return _render(chart_id, description, (6.4, 5.6 + extra), draw)
 
 
 def _draw_radar(fig: Figure, *, labels: Sequence[str], current: Sequence[float | None],
                 target: Sequence[float | None], scale: Sequence[tuple[int, str]],
-                colour: str) -> None:
+                colour: str, overlays: Sequence[tuple[str, Sequence[float | None]]],
+                columns: int, extra: float) -> None:
     import numpy as np
 
     values = [v for v, _ in scale]
-    lo, hi = values[0], values[-1]
     count = len(labels)
     angles = np.linspace(0, 2 * math.pi, count, endpoint=False).tolist()
-    loop = [*angles, angles[0]]
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
-    ax.set_ylim(lo, hi)
+    ax.set_ylim(values[0], values[-1])
     ax.set_yticks(values)
     ax.set_yticklabels([str(v) for v in values], fontsize=8)
     ax.set_rlabel_position(180 / count)  # between the first two axes, clear of the lines
     ax.set_xticks(angles)
     ax.set_xticklabels([_wrap(label, 18) for label in labels])
     ax.tick_params(axis="x", pad=14)
-    now = _nan(current)
-    goal = _nan(target)
-    ax.plot(loop, [*goal, goal[0]], color=TARGET_COLOUR, linestyle="--", linewidth=1.6,
+
+    def loop(series: Sequence[float | None]) -> tuple[list[float], list[float]]:
+        closed = _nan(series)  # NaN breaks the line, so a missing value is never drawn as 0
+        return [*angles, angles[0]], [*closed, closed[0]]
+
+    # Current position first in the legend but drawn on top of everything else.
+    ax.plot(*loop(current), color=colour, linestyle="-", linewidth=2.2,
+            marker="o", markersize=7, label="Current position", zorder=3)
+    ax.plot(*loop(target), color=TARGET_COLOUR, linestyle="--", linewidth=1.6,
             marker="s", markersize=6, label="Target")
-    ax.plot(loop, [*now, now[0]], color=colour, linestyle="-", linewidth=2.2,
-            marker="o", markersize=7, label="Current position")
-    filled = [v if not math.isnan(v) else lo for v in now]
-    ax.fill(loop, [*filled, filled[0]], color=colour, alpha=0.12)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2)
-    fig.subplots_adjust(left=0.16, right=0.84, top=0.88, bottom=0.14)
+    for (name, series), (style, marker, ink) in zip(overlays, OVERLAY_STYLES, strict=False):
+        ax.plot(*loop(series), color=ink, linestyle=style, linewidth=1.4, marker=marker,
+                markersize=5.5, label=_wrap(name, 28))
+    if None not in current:  # a shaded area with a gap in it would invent a value
+        ax.fill(*loop(current), color=colour, alpha=0.12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=columns)
+    _margins(fig, left=1.024, right=1.024, top=0.672, bottom=0.784 + extra)
 
 
 def _inline(svg: str, description: str, chart_id: str) -> str:

@@ -36,7 +36,14 @@ def radar(chart_id: str = "owcf-red", **extra: object) -> str:
                      "Spider diagram for Red", **extra)
 
 
-CHARTS: dict[str, Callable[[str], str]] = {"radar": radar}
+AUDIENCES = [("Workforce", [2.5, None, 3.5]), ("Leaders and managers", [3.0, 3.2, 3.9])]
+
+
+def radar_with_audiences(chart_id: str) -> str:
+    return radar(chart_id, overlays=AUDIENCES)
+
+
+CHARTS: dict[str, Callable[[str], str]] = {"radar": radar, "radar with audiences": radar_with_audiences}
 
 
 @pytest.fixture(params=sorted(CHARTS))
@@ -76,3 +83,27 @@ def test_radar_names_dimensions_and_levels() -> None:
     words = texts(radar())
     assert "Shared vision" in words and "Joint planning" in words
     assert "Current position" in words and "Target" in words
+
+
+def test_radar_overlays_are_named_in_the_legend() -> None:
+    words = texts(radar_with_audiences("owcf-red"))
+    assert "Workforce" in words and "Leaders and managers" in words
+
+
+def test_radar_shades_no_area_when_a_dimension_has_no_current_position() -> None:
+    # The shaded area would have to dive to the centre for the missing dimension.
+    full = radar_svg("c", DIMENSIONS, [2.0, 3.0, 4.0], [3, 3, 3], FIVE, "#C62828", "d")
+    gappy = radar_svg("c", DIMENSIONS, [2.0, None, 4.0], [3, 3, 3], FIVE, "#C62828", "d")
+    assert "opacity: 0.12" in full and "opacity: 0.12" not in gappy
+
+
+def test_radar_on_a_four_level_scale() -> None:
+    svg = radar_svg("c", DIMENSIONS, [1.5, 2.25, None], [3, 4, 4], FOUR, "#1565C0", "d",
+                    overlays=[("Staff", [None, None, None])])
+    assert "Staff" in texts(svg)
+
+
+@pytest.mark.parametrize("overlays", [[("Staff", [1.0, 2.0])], [(f"A{i}", [1, 2, 3]) for i in range(7)]])
+def test_radar_refuses_overlays_it_cannot_draw_faithfully(overlays: list) -> None:
+    with pytest.raises(ValueError):
+        radar("c", overlays=overlays)
