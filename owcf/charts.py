@@ -21,6 +21,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 TARGET_COLOUR = "#333333"  # near-black: well over 3:1 against white
@@ -51,6 +52,11 @@ def _check_lengths(labels: Sequence[str], **series: Sequence[object]) -> None:
     for name, values in series.items():
         if len(values) != len(labels):
             raise ValueError(f"{name} has {len(values)} values for {len(labels)} dimensions")
+
+
+def _number(value: float) -> str:
+    """A figure as the report writes it: 3, 3.5, 3.25 (never 3.00)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _wrap(label: str, width: int) -> str:
@@ -146,6 +152,81 @@ def _draw_radar(fig: Figure, *, labels: Sequence[str], current: Sequence[float |
         ax.fill(*loop(current), color=colour, alpha=0.12)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=columns)
     _margins(fig, left=1.024, right=1.024, top=0.672, bottom=0.784 + extra)
+
+
+def dot_chart_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | None],
+                  low: Sequence[float | None], high: Sequence[float | None],
+                  target: Sequence[float | None], scale: Sequence[tuple[int, str]],
+                  colour: str, description: str) -> str:
+    """A dot chart of current position against target, one row per dimension, as <svg>.
+
+    The companion to the spider diagram, whose shape depends on the order of its axes.
+    Current position is a filled circle in ``colour`` on a line from ``low`` to ``high``
+    (its band), the target an open square; both carry their figure as a label. The x axis
+    runs from the lowest to the highest level of ``scale``, labelled with the levels. A
+    row with no current position still shows its target.
+    """
+    _check_lengths(labels, current=current, low=low, high=high, target=target)
+    draw = partial(_draw_dots, labels=labels, current=current, low=low, high=high,
+                   target=target, scale=scale, colour=colour)
+    return _render(chart_id, description, (6.4, 1.25 + 0.5 * len(labels)), draw)
+
+
+def _draw_dots(fig: Figure, *, labels: Sequence[str], current: Sequence[float | None],
+               low: Sequence[float | None], high: Sequence[float | None],
+               target: Sequence[float | None], scale: Sequence[tuple[int, str]],
+               colour: str) -> None:
+    from matplotlib.lines import Line2D
+
+    values = [v for v, _ in scale]
+    rows = list(range(len(labels)))
+    ax = fig.add_subplot()
+    ax.set_xlim(values[0], values[-1])
+    ax.set_ylim(len(labels) - 0.5, -0.5)  # the first dimension at the top, as in the table
+    ax.set_xticks(values, [f"{v}\n{_wrap(name, 12)}" for v, name in scale], fontsize=8)
+    ax.set_yticks(rows, [_wrap(label, 26) for label in labels])
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x")
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    banded = [(y, a, b) for y, a, b in zip(rows, low, high, strict=True)
+              if a is not None and b is not None]
+    if banded:
+        ys, lows, highs = zip(*banded, strict=True)
+        ax.hlines(ys, lows, highs, color=colour, linewidth=2.2, clip_on=False)
+    # Markers on the scale's end values would be clipped in half at the axes' edge.
+    ax.plot(_nan(current), rows, linestyle="none", marker="o", markersize=8, color=colour,
+            clip_on=False, zorder=4)
+    # The target's white face hides the grid line behind it; drawn under the current
+    # position so a circle at the same value still shows on top of its square.
+    ax.plot(_nan(target), rows, linestyle="none", marker="s", markersize=7,
+            markerfacecolor="white", markeredgecolor=TARGET_COLOUR, markeredgewidth=1.6,
+            clip_on=False, zorder=3)
+    for y, now, goal in zip(rows, current, target, strict=True):
+        _dot_labels(ax, y, now, goal, values[0])
+    current_key = Line2D([], [], color=colour, linewidth=2.2, marker="o", markersize=8,
+                         label="Current position, with its band")
+    target_key = Line2D([], [], linestyle="none", marker="s", markersize=7,
+                        markerfacecolor="white", markeredgecolor=TARGET_COLOUR,
+                        markeredgewidth=1.6, label="Target")
+    fig.legend(handles=[current_key, target_key], loc="upper center", ncol=2)
+    _margins(fig, left=2.0, right=0.55, top=0.5, bottom=0.75)
+
+
+def _dot_labels(ax: Axes, y: int, current: float | None, target: float | None,
+                minimum: float) -> None:
+    """Figures beside the markers: current position above its circle, target below."""
+    if current is None:
+        ax.annotate("no current position", (minimum, y), xytext=(4, 5),
+                    textcoords="offset points", ha="left", va="bottom", fontsize=8,
+                    fontstyle="italic")
+    else:
+        ax.annotate(f"{current:.2f}", (current, y), xytext=(0, 6), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8)
+    if target is not None:
+        ax.annotate(_number(target), (target, y), xytext=(0, -6), textcoords="offset points",
+                    ha="center", va="top", fontsize=8)
 
 
 def _inline(svg: str, description: str, chart_id: str) -> str:

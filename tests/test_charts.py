@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from owcf.charts import radar_svg
+from owcf.charts import dot_chart_svg, radar_svg
 
 FIVE = [(1, "Starting out"), (2, "Developing"), (3, "Established"), (4, "Good"),
         (5, "World-class")]
@@ -20,9 +20,13 @@ def ids(svg: str) -> set[str]:
     return set(re.findall(r'\bid="([^"]+)"', svg))
 
 
-def texts(svg: str) -> str:
-    """All <text> content, joined: the words a screen reader or search can find."""
-    return " ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", svg))
+def texts(svg: str) -> list[str]:
+    """The content of every <text>: one per line of a wrapped label."""
+    return re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+
+
+def words(svg: str) -> str:
+    return " ".join(texts(svg))
 
 
 def luminance(hex_colour: str) -> float:
@@ -43,7 +47,14 @@ def radar_with_audiences(chart_id: str) -> str:
     return radar(chart_id, overlays=AUDIENCES)
 
 
-CHARTS: dict[str, Callable[[str], str]] = {"radar": radar, "radar with audiences": radar_with_audiences}
+def dots(chart_id: str = "owcf-red-dots", scale: list[tuple[int, str]] = FIVE) -> str:
+    return dot_chart_svg(chart_id, DIMENSIONS, [2.65, None, 3.5], [2.4, None, 3.3],
+                         [2.9, None, 3.7], [3, 3.5, 4], scale, "#C62828",
+                         "Current position against target for Red")
+
+
+CHARTS: dict[str, Callable[[str], str]] = {"radar": radar, "radar with audiences": radar_with_audiences,
+                                           "dots": dots}
 
 
 @pytest.fixture(params=sorted(CHARTS))
@@ -80,14 +91,12 @@ def test_chart_parts_have_3_to_1_contrast_on_white(chart: Callable[[str], str]) 
 
 
 def test_radar_names_dimensions_and_levels() -> None:
-    words = texts(radar())
-    assert "Shared vision" in words and "Joint planning" in words
-    assert "Current position" in words and "Target" in words
+    labels = texts(radar())
+    assert {"Shared vision", "Joint planning", "Current position", "Target"} <= set(labels)
 
 
 def test_radar_overlays_are_named_in_the_legend() -> None:
-    words = texts(radar_with_audiences("owcf-red"))
-    assert "Workforce" in words and "Leaders and managers" in words
+    assert {"Workforce", "Leaders and managers"} <= set(texts(radar_with_audiences("owcf-red")))
 
 
 def test_radar_shades_no_area_when_a_dimension_has_no_current_position() -> None:
@@ -107,3 +116,24 @@ def test_radar_on_a_four_level_scale() -> None:
 def test_radar_refuses_overlays_it_cannot_draw_faithfully(overlays: list) -> None:
     with pytest.raises(ValueError):
         radar("c", overlays=overlays)
+
+
+def test_dot_chart_labels_every_dimension_level_and_figure() -> None:
+    svg = dots()
+    for dimension in DIMENSIONS:
+        assert dimension in words(svg)
+    labels = texts(svg)
+    assert {"Starting out", "World-class", "Current position, with its band", "Target"} <= set(labels)
+    assert {"2.65", "3.50"} <= set(labels)   # current positions, always two decimals
+    assert {"3", "3.5", "4"} <= set(labels)  # targets as the trust wrote them
+
+
+def test_dot_chart_row_without_a_current_position_keeps_its_target() -> None:
+    labels = texts(dots())
+    row = labels.index("no current position")
+    assert labels[row + 1] == "3.5"
+
+
+def test_dot_chart_on_a_four_level_scale() -> None:
+    labels = texts(dots(scale=FOUR))
+    assert {"Low", "Top", "2.65"} <= set(labels)
