@@ -15,7 +15,8 @@ import io
 import math
 import re
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
@@ -41,6 +42,15 @@ OVERLAY_STYLES: tuple[tuple[object, str, str], ...] = (
 )
 LEGEND_ROW_INCHES = 0.28
 
+# Answer distribution, strongest to mildest on each side. Every ink has at least 3.3:1 on
+# white; the strong and mild ends of a side differ by about 3:1, the neutral grey from
+# the mild ends by about 2:1, and white edges separate every segment as well.
+DISAGREE_INKS = ("#7A2500", "#E06A1B")
+AGREE_INKS = ("#0B3470", "#5090D0")
+NEUTRAL_INK = "#5C5C5C"
+NON_ANSWERS = ("DK", "NA")
+WITHHELD = "withheld (small numbers)"
+
 _ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)')
 
 
@@ -49,6 +59,8 @@ def _nan(values: Sequence[float | None]) -> list[float]:
 
 
 def _check_lengths(labels: Sequence[str], **series: Sequence[object]) -> None:
+    if not labels:
+        raise ValueError("a chart needs at least one dimension")
     for name, values in series.items():
         if len(values) != len(labels):
             raise ValueError(f"{name} has {len(values)} values for {len(labels)} dimensions")
@@ -91,6 +103,17 @@ def _margins(fig: Figure, *, left: float, right: float, top: float, bottom: floa
     width, height = fig.get_size_inches()
     fig.subplots_adjust(left=left / width, right=1 - right / width,
                         top=1 - top / height, bottom=bottom / height)
+
+
+def _row_axes(fig: Figure, labels: Sequence[str]) -> Axes:
+    """Axes with one labelled row per entry, the first at the top as in the table beside."""
+    ax = fig.add_subplot()
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_yticks(range(len(labels)), [_wrap(label, 26) for label in labels])
+    ax.tick_params(axis="y", length=0)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    return ax
 
 
 def radar_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | None],
@@ -180,16 +203,11 @@ def _draw_dots(fig: Figure, *, labels: Sequence[str], current: Sequence[float | 
 
     values = [v for v, _ in scale]
     rows = list(range(len(labels)))
-    ax = fig.add_subplot()
+    ax = _row_axes(fig, labels)
     ax.set_xlim(values[0], values[-1])
-    ax.set_ylim(len(labels) - 0.5, -0.5)  # the first dimension at the top, as in the table
     ax.set_xticks(values, [f"{v}\n{_wrap(name, 12)}" for v, name in scale], fontsize=8)
-    ax.set_yticks(rows, [_wrap(label, 26) for label in labels])
-    ax.tick_params(axis="y", length=0)
     ax.grid(axis="x")
     ax.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
     banded = [(y, a, b) for y, a, b in zip(rows, low, high, strict=True)
               if a is not None and b is not None]
     if banded:
@@ -227,6 +245,160 @@ def _dot_labels(ax: Axes, y: int, current: float | None, target: float | None,
     if target is not None:
         ax.annotate(_number(target), (target, y), xytext=(0, -6), textcoords="offset points",
                     ha="center", va="top", fontsize=8)
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """One row of the diverging bars, worked out before anything is drawn."""
+
+    label: str
+    shares: tuple[float, ...] | None  # % of answers on the scale, in scale order
+    note: str = ""     # beside the bar: don't know and not applicable
+    instead: str = ""  # across the bar's place when there is no bar to draw
+
+
+def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int | None]]],
+                       categories: Sequence[str], scale_values: Sequence[int],
+                       description: str) -> str:
+    """Diverging stacked bars of the answer distribution, one bar per row, as <svg>.
+
+    ``rows`` are (label, counts) with counts keyed like ``Estimate.counts``: ``str(value)``
+    for each of ``scale_values`` (the answer scale, lowest first), "DK" and "NA".
+    ``categories`` are the answers' labels in the same order. Disagreeing answers stack
+    left of zero and agreeing ones right, a neutral midpoint split evenly across zero, as
+    percentages of the answers on the scale; don't know and not applicable are written
+    beside the bar as percentages of all answers. A row with any of these counts withheld
+    gets no bar: drawing the rest would misstate the shares.
+    """
+    if len(categories) != len(scale_values) or len(scale_values) < 2:
+        raise ValueError("categories and scale_values must name the same two or more answers")
+    if not rows:
+        raise ValueError("a chart needs at least one row")
+    bars = [_bar(label, counts, scale_values) for label, counts in rows]
+    legend_rows = math.ceil(len(categories) / 5)
+    top = 0.15 + 0.4 * legend_rows
+    size = (7.2, top + 0.85 + 0.45 * len(bars))
+    draw = partial(_draw_bars, bars=bars, categories=categories, top=top)
+    return _render(chart_id, description, size, draw)
+
+
+def _bar(label: str, counts: Mapping[str, int | None], scale_values: Sequence[int]) -> _Bar:
+    on_scale = [counts.get(str(v), 0) for v in scale_values]
+    aside = [counts.get(code, 0) for code in NON_ANSWERS]
+    if None in on_scale or None in aside:
+        return _Bar(label, None, instead=WITHHELD)
+    scored = sum(on_scale)
+    answered = scored + sum(aside)
+    if not answered:
+        return _Bar(label, None, instead="no answers")
+    note = ", ".join(f"{code} {_percent(100 * n / answered)}" for code, n in zip(
+        NON_ANSWERS, aside, strict=True))
+    if not scored:
+        return _Bar(label, None, note, "no answers on the scale")
+    return _Bar(label, tuple(100 * n / scored for n in on_scale), note)
+
+
+def _percent(share: float) -> str:
+    # A small share must not read as none, nor a large one as all.
+    if 0 < share < 0.5:
+        return "<1%"
+    if 99.5 <= share < 100:
+        return ">99%"
+    return f"{share:.0f}%"
+
+
+def _segments(shares: Sequence[float]) -> list[tuple[int, float, float]]:
+    """(answer index, left edge, width) of each segment, working outwards from zero."""
+    half = len(shares) // 2
+    left = right = 0.0
+    out = []
+    if len(shares) % 2:
+        middle = shares[half]
+        left, right = -middle / 2, middle / 2
+        out.append((half, left, middle))
+    for i in range(half - 1, -1, -1):  # mildest disagreement first
+        left -= shares[i]
+        out.append((i, left, shares[i]))
+    for i in range(len(shares) - half, len(shares)):  # mildest agreement first
+        out.append((i, right, shares[i]))
+        right += shares[i]
+    return out
+
+
+def _answer_inks(count: int) -> list[str]:
+    """One ink per answer in scale order: disagreement, a neutral grey, agreement."""
+    side = count // 2
+    disagree = _ramp(*DISAGREE_INKS, side)
+    agree = _ramp(*AGREE_INKS, side)[::-1]
+    return [*disagree, *([NEUTRAL_INK] if count % 2 else []), *agree]
+
+
+def _ramp(strong: str, mild: str, steps: int) -> list[str]:
+    """``steps`` inks from strong to mild, mixed channel by channel.
+
+    Each channel of the strong ink is at most the mild one's, so every mix lies between
+    the two in luminance and keeps at least the mild ink's contrast with white.
+    """
+    if steps == 1:
+        return [mild]
+    a, b = (tuple(int(ink[i:i + 2], 16) for i in (1, 3, 5)) for ink in (strong, mild))
+    mixes = [[round(x + (y - x) * k / (steps - 1)) for x, y in zip(a, b, strict=True)]
+             for k in range(steps)]
+    return ["#{:02x}{:02x}{:02x}".format(*mix) for mix in mixes]
+
+
+def _luminance(ink: str) -> float:
+    channels = [int(ink[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _text_on(ink: str) -> str:
+    """Black or white, whichever reads better on ``ink`` (WCAG contrast ratio)."""
+    level = _luminance(ink) + 0.05
+    white, black = 1.05 / level, level / 0.05
+    return "#ffffff" if white > black else "#000000"
+
+
+def _draw_bars(fig: Figure, *, bars: Sequence[_Bar], categories: Sequence[str],
+               top: float) -> None:
+    from matplotlib.patches import Patch
+
+    inks = _answer_inks(len(categories))
+    ax = _row_axes(fig, [bar.label for bar in bars])
+    ax.set_xlim(-100, 100)
+    ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
+    ax.axvline(0, color=TARGET_COLOUR, linewidth=0.8, zorder=1)
+    ax.set_xlabel("← disagree   % of answers on the scale   agree →\n"
+                  "Beside each bar: don't know (DK) and not applicable (NA), % of all answers",
+                  fontsize=8)
+    _margins(fig, left=2.0, right=1.3, top=top, bottom=0.85)
+    inches_per_percent = (fig.get_figwidth() - 3.3) / 200
+    for y, bar in enumerate(bars):
+        _draw_bar(ax, y, bar, inks, inches_per_percent)
+    keys = [Patch(facecolor=ink, edgecolor="white", label=_wrap(name, 18))
+            for ink, name in zip(inks, categories, strict=True)]
+    fig.legend(handles=keys, loc="upper center", ncol=min(len(keys), 5), fontsize=8)
+
+
+def _draw_bar(ax: Axes, y: int, bar: _Bar, inks: Sequence[str],
+              inches_per_percent: float) -> None:
+    beside = ax.get_yaxis_transform()  # x in axes fractions, y in rows
+    ax.text(1.02, y, bar.note, transform=beside, ha="left", va="center", fontsize=8)
+    if bar.shares is None:
+        ax.text(0, y, bar.instead, ha="center", va="center", fontsize=8, fontstyle="italic",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        return
+    for index, left, width in _segments(bar.shares):
+        if not width:
+            continue
+        ax.barh(y, width, left=left, height=0.62, color=inks[index], edgecolor="white",
+                linewidth=1.2, zorder=2)
+        label = _percent(width)
+        # Label only segments wide enough to hold their figure (DejaVu at 8pt, rough).
+        if width * inches_per_percent >= len(label) * 0.62 * 8 / 72 + 0.06:
+            ax.text(left + width / 2, y, label, ha="center", va="center", fontsize=8,
+                    color=_text_on(inks[index]), zorder=3)
 
 
 def _inline(svg: str, description: str, chart_id: str) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from html import unescape
 
 import pytest
 
-from owcf.charts import dot_chart_svg, radar_svg
+from owcf.charts import _answer_inks, _segments, diverging_bars_svg, dot_chart_svg, radar_svg
 
 FIVE = [(1, "Starting out"), (2, "Developing"), (3, "Established"), (4, "Good"),
         (5, "World-class")]
@@ -22,7 +23,7 @@ def ids(svg: str) -> set[str]:
 
 def texts(svg: str) -> list[str]:
     """The content of every <text>: one per line of a wrapped label."""
-    return re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
+    return [unescape(text) for text in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
 
 
 def words(svg: str) -> str:
@@ -53,8 +54,28 @@ def dots(chart_id: str = "owcf-red-dots", scale: list[tuple[int, str]] = FIVE) -
                          "Current position against target for Red")
 
 
+AGREEMENT = ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
+ANSWERS = [
+    ("Everyone", {"1": 30, "2": 80, "3": 60, "4": 120, "5": 40, "DK": 15, "NA": 5, "blank": 9}),
+    ("Workforce", {"1": 0, "2": 40, "3": 30, "4": 190, "5": 30, "DK": 1, "NA": 0, "blank": None}),
+    ("Children, young people, families and carers",
+     {"1": None, "2": 12, "3": 9, "4": None, "5": 3, "DK": 6, "NA": 0}),
+]
+
+
+def bars(chart_id: str = "owcf-answers") -> str:
+    return diverging_bars_svg(chart_id, ANSWERS, AGREEMENT, [1, 2, 3, 4, 5],
+                              "Answers by audience")
+
+
+def four_point_bars(*rows: tuple[str, dict[str, int | None]]) -> list[str]:
+    svg = diverging_bars_svg("c", rows, ["No", "Rather not", "Rather yes", "Yes"],
+                             [1, 2, 3, 4], "Answers")
+    return texts(svg)
+
+
 CHARTS: dict[str, Callable[[str], str]] = {"radar": radar, "radar with audiences": radar_with_audiences,
-                                           "dots": dots}
+                                           "dots": dots, "diverging bars": bars}
 
 
 @pytest.fixture(params=sorted(CHARTS))
@@ -137,3 +158,49 @@ def test_dot_chart_row_without_a_current_position_keeps_its_target() -> None:
 def test_dot_chart_on_a_four_level_scale() -> None:
     labels = texts(dots(scale=FOUR))
     assert {"Low", "Top", "2.65"} <= set(labels)
+
+
+def test_diverging_bars_shares_of_answers_on_the_scale() -> None:
+    labels = four_point_bars(("Staff", {"1": 0, "2": 1, "3": 0, "4": 1}),
+                             ("Leaders", {"1": 1, "2": 1, "3": 1, "4": 1, "DK": 2, "NA": 2}))
+    staff, leaders = labels.index("Staff"), labels.index("Leaders")
+    assert labels.count("50%") == 2           # Staff: one disagrees, one agrees, of two
+    assert labels.count("25%") == 4           # Leaders: one each of four on the scale
+    assert "DK 0%, NA 0%" in labels           # Staff said neither
+    assert "DK 25%, NA 25%" in labels         # Leaders: two each of all eight answers
+    assert staff < leaders                    # rows in the order given
+
+
+def test_diverging_bars_never_draw_a_row_with_withheld_counts() -> None:
+    # From the published counts alone this row would read 50% / 50%.
+    labels = four_point_bars(("Young people", {"1": None, "2": 5, "3": 5, "4": 0, "DK": 0}),
+                             ("Staff", {"1": 5, "2": 5, "3": 5, "4": 5, "NA": None}))
+    assert labels.count("withheld (small numbers)") == 2
+    assert not [label for label in labels if label.endswith("%")]
+
+
+def test_diverging_bars_withheld_blanks_do_not_matter() -> None:
+    # Blanks are neither on the scale nor beside it, so a withheld blank count hides nothing.
+    labels = texts(bars())
+    assert "DK <1%, NA 0%" in labels  # Workforce: 1 of 291 answers
+    assert labels.count("withheld (small numbers)") == 1
+
+
+def test_diverging_bars_legend_in_scale_order() -> None:
+    labels = texts(bars())
+    legend = [label for label in labels if label in AGREEMENT]
+    assert legend == AGREEMENT
+
+
+def test_diverging_bars_split_the_neutral_answer_evenly_across_zero() -> None:
+    segments = {index: (left, width) for index, left, width in _segments([10, 20, 40, 20, 10])}
+    assert segments == {2: (-20, 40), 1: (-40, 20), 0: (-50, 10), 3: (20, 20), 4: (40, 10)}
+    assert sorted(_segments([25, 25, 25, 25])) == [(0, -50, 25), (1, -25, 25), (2, 0, 25),
+                                                  (3, 25, 25)]
+
+
+@pytest.mark.parametrize("count", range(2, 8))
+def test_answer_inks_are_distinct_and_stand_out_on_white(count: int) -> None:
+    inks = _answer_inks(count)
+    assert len(set(inks)) == count
+    assert all(1.05 / (luminance(ink) + 0.05) >= 3 for ink in inks)
