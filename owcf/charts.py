@@ -389,11 +389,12 @@ def _draw_bar(ax: Axes, y: int, bar: _Bar, inks: Sequence[str],
         ax.text(0, y, bar.instead, ha="center", va="center", fontsize=8, fontstyle="italic",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         return
-    for index, left, width in _segments(bar.shares):
-        if not width:
-            continue
-        ax.barh(y, width, left=left, height=0.62, color=inks[index], edgecolor="white",
-                linewidth=1.2, zorder=2)
+    segments = [(index, left, width) for index, left, width in _segments(bar.shares) if width]
+    # One collection per bar: a bar() call per segment costs most of the chart's time.
+    ax.broken_barh([(left, width) for _, left, width in segments], (y - 0.31, 0.62),
+                   facecolors=[inks[index] for index, _, _ in segments], edgecolor="white",
+                   linewidth=1.2, zorder=2)
+    for index, left, width in segments:
         label = _percent(width)
         # Label only segments wide enough to hold their figure (DejaVu at 8pt, rough).
         if width * inches_per_percent >= len(label) * 0.62 * 8 / 72 + 0.06:
