@@ -267,8 +267,9 @@ def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int
     ``categories`` are the answers' labels in the same order. Disagreeing answers stack
     left of zero and agreeing ones right, a neutral midpoint split evenly across zero, as
     percentages of the answers on the scale; don't know and not applicable are written
-    beside the bar as percentages of all answers. A row with any of these counts withheld
-    gets no bar: drawing the rest would misstate the shares.
+    beside the bar as percentages of all answers. A row with any count on the scale withheld
+    gets no bar (drawing the rest would misstate the shares); a withheld don't know or not
+    applicable count only withholds the note beside the bar.
     """
     if len(categories) != len(scale_values) or len(scale_values) < 2:
         raise ValueError("categories and scale_values must name the same two or more answers")
@@ -285,14 +286,18 @@ def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int
 def _bar(label: str, counts: Mapping[str, int | None], scale_values: Sequence[int]) -> _Bar:
     on_scale = [counts.get(str(v), 0) for v in scale_values]
     aside = [counts.get(code, 0) for code in NON_ANSWERS]
-    if None in on_scale or None in aside:
+    if None in on_scale:
         return _Bar(label, None, instead=WITHHELD)
-    scored = sum(on_scale)
-    answered = scored + sum(aside)
-    if not answered:
-        return _Bar(label, None, instead="no answers")
-    note = ", ".join(f"{code} {_percent(100 * n / answered)}" for code, n in zip(
-        NON_ANSWERS, aside, strict=True))
+    scored = sum(on_scale)  # type: ignore[arg-type]
+    if None in aside:
+        # the bar needs only the scale's counts; the shares of all answers need every count
+        note = f"{', '.join(NON_ANSWERS)} withheld"
+    else:
+        answered = scored + sum(aside)  # type: ignore[arg-type]
+        if not answered:
+            return _Bar(label, None, instead="no answers")
+        note = ", ".join(f"{code} {_percent(100 * n / answered)}" for code, n in zip(
+            NON_ANSWERS, aside, strict=True))
     if not scored:
         return _Bar(label, None, note, "no answers on the scale")
     return _Bar(label, tuple(100 * n / scored for n in on_scale), note)

@@ -312,6 +312,9 @@ def report(
     include_comments: Annotated[bool, typer.Option(
         "--include-comments", help="Quote free-text comments (emails and phone numbers "
         "removed; none from audiences too small to publish).")] = False,
+    overlays: Annotated[bool, typer.Option(
+        "--audience-overlays", help="Draw each audience's view on the spider diagrams.")
+    ] = False,
     jobs: Annotated[int | None, typer.Option(
         min=1, help="Worker processes for --all (default: every core).")] = None,
 ) -> None:
@@ -325,18 +328,18 @@ def report(
     if every:
         if trust is not None:
             raise _usage("give --trust NAME or --all, not both")
-        _report_all(out or Path("reports"), formats, min_cell, include_comments, jobs)
+        _report_all(out or Path("reports"), formats, min_cell, include_comments, overlays, jobs)
         return
     if trust is None:
         raise _usage("--trust NAME (or --all) is required")
-    written, warnings = generate(trust, out, formats, min_cell, include_comments)
+    written, warnings = generate(trust, out, formats, min_cell, include_comments, overlays)
     _show(warnings)
     for path in written:
         print(path)
 
 
 def _report_all(out: Path, formats: tuple[str, ...], min_cell: int | None,
-                include_comments: bool, jobs: int | None) -> None:
+                include_comments: bool, overlays: bool, jobs: int | None) -> None:
     """Every workspace's report across worker processes, with a progress bar on stderr."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -349,7 +352,7 @@ def _report_all(out: Path, formats: tuple[str, ...], min_cell: int | None,
     names = list_workspaces()
     if not names:
         raise OwcfError([Problem("file-not-found", "no trust workspaces on the search path")])
-    work = [(name, out / name, formats, min_cell, include_comments) for name in names]
+    work = [(name, out / name, formats, min_cell, include_comments, overlays) for name in names]
     outcomes = {}
     progress = Progress("[progress.description]{task.description}", BarColumn(),
                         MofNCompleteColumn(), TimeElapsedColumn(),

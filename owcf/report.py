@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from owcf.analysis import Analysis, PerceptionGap, Reliability
-from owcf.charts import radar_svg
+from owcf.charts import diverging_bars_svg, dot_chart_svg, radar_svg
 from owcf.errors import OwcfError, Problem, ProblemLog, Severity
 from owcf.framework import Framework
 from owcf.gaps import GapReport, Position, positions
@@ -30,6 +30,15 @@ FORMATS = ("html", "md")
 
 
 @dataclass(frozen=True)
+class Chart:
+    """One chart of a colour: its file beside report.md, its SVG, and its text alternative."""
+
+    file: str
+    svg: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class ColourSection:
     id: str
     name: str
@@ -37,8 +46,7 @@ class ColourSection:
     description: str
     overall: Position
     rows: tuple[Position, ...]
-    chart_file: str
-    chart_svg: str
+    charts: tuple[Chart, ...]
     summary: str
 
 
@@ -80,20 +88,61 @@ def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
     return text
 
 
-def build_sections(trust: Trust, gaps: GapReport) -> list[ColourSection]:
-    """Per colour: the positions, the written summary and the spider diagram."""
+def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
+                   by_group: Analysis | None = None, overlays: bool = False
+                   ) -> list[ColourSection]:
+    """Per colour: the positions, a written summary, and three charts of the same figures.
+
+    The spider diagram's shape depends on the order of its axes, so a dot chart of the same
+    positions sits beside it, with diverging bars of the answers by audience and group.
+    """
     framework = trust.framework
     scale = [(lv.value, lv.label) for lv in framework.scale.levels]
+    q_scale = [o.value for o in trust.questionnaire.answer_scale]
+    q_labels = [o.label for o in trust.questionnaire.answer_scale]
+    audiences = [g for g in analysis.groups[1:] if list(g.by) == ["audience"]]
     sections = []
     for colour in framework.colours:
         rows = tuple(gaps.dimension(d.id) for d in colour.dimensions)
         summary = _summary(colour.name, rows, framework)
-        svg = radar_svg(f"owcf-{colour.id}", [r.name for r in rows],
-                        [r.current for r in rows], [r.target for r in rows], scale,
-                        colour.hex, f"Spider diagram for {colour.name}. {summary}")
+        names = [r.name for r in rows]
+        series = [(framework.audience(g.by["audience"]).name,
+                   [g.dimension(d.id).mean for d in colour.dimensions])
+                  for g in audiences if g.by["audience"]] if overlays else []
+        radar = radar_svg(f"owcf-{colour.id}", names, [r.current for r in rows],
+                          [r.target for r in rows], scale, colour.hex,
+                          f"Spider diagram for {colour.name}. {summary}", series)
+        dots = dot_chart_svg(f"owcf-{colour.id}-dots", names, [r.current for r in rows],
+                             [r.low for r in rows], [r.high for r in rows],
+                             [r.target for r in rows], scale, colour.hex,
+                             f"Dot chart for {colour.name}: current position and its band "
+                             "against target for each dimension.")
+        answer_rows = [(framework.audience(g.by["audience"]).name, g.colour(colour.id).counts)
+                       for g in audiences if g.by["audience"]]
+        if by_group is not None:
+            answer_rows += [(framework.workforce_group(g.by["workforce_group"]).name,
+                             g.colour(colour.id).counts)
+                            for g in by_group.groups[1:] if g.by.get("workforce_group")]
+        charts = (
+            Chart(f"charts/{colour.id}.svg", radar,
+                  f"Spider diagram for {colour.name}: current position (solid line, round "
+                  "markers) against target (dashed line, square markers) on each dimension"
+                  + (", with each audience's view" if series else "")
+                  + "; the figures are in the table below."),
+            Chart(f"charts/{colour.id}-dots.svg", dots,
+                  f"Dot chart for {colour.name}: current position (circle) with its band "
+                  "and target (square) for each dimension; the figures are in the table below."),
+        )
+        if answer_rows:  # no responses yet, no answers to show
+            bars = diverging_bars_svg(f"owcf-{colour.id}-answers", answer_rows, q_labels,
+                                      q_scale, f"Answers to {colour.name} questions by audience "
+                                      "and workforce group.")
+            charts += (Chart(f"charts/{colour.id}-answers.svg", bars,
+                             f"Answers to {colour.name} questions by audience and workforce "
+                             "group: disagreement to the left, agreement to the right; groups "
+                             "with small numbers are withheld."),)
         sections.append(ColourSection(colour.id, colour.name, colour.theme, colour.description,
-                                      gaps.colour(colour.id), rows,
-                                      f"charts/{colour.id}.svg", svg, summary))
+                                      gaps.colour(colour.id), rows, charts, summary))
     return sections
 
 
@@ -195,14 +244,14 @@ def data_quality(analysis: Analysis, by_group: Analysis | None, framework: Frame
 def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FORMATS, *,
                   by_group: Analysis | None = None,
                   comments: tuple[list[Comment], int] | None = None,
-                  produced: dt.date | None = None) -> dict[str, bytes]:
+                  produced: dt.date | None = None, overlays: bool = False) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder.
 
     ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
     """
     framework = trust.framework
     gaps = positions(analysis, trust)
-    sections = build_sections(trust, gaps)
+    sections = build_sections(trust, gaps, analysis, by_group, overlays)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
     support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
@@ -229,7 +278,8 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
     if "md" in formats:
         files["report.md"] = render("report.md.j2", **context).encode("utf-8")
         for section in sections:
-            files[section.chart_file] = section.chart_svg.encode("utf-8")
+            for chart in section.charts:
+                files[chart.file] = chart.svg.encode("utf-8")
     if "html" in formats:
         files["report.html"] = render("report.html.j2", **context).encode("utf-8")
     return files
@@ -273,8 +323,8 @@ def produced_date() -> dt.date | None:
 
 
 def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] = FORMATS,
-             min_cell: int | None = None, include_comments: bool = False
-             ) -> tuple[list[Path], list[Problem]]:
+             min_cell: int | None = None, include_comments: bool = False,
+             overlays: bool = False) -> tuple[list[Path], list[Problem]]:
     """Read a trust workspace, analyse it, and write its report. Returns the paths written
     and any warnings; raises OwcfError (writing nothing) if the inputs are invalid."""
     from owcf.analysis import analyse
@@ -302,7 +352,7 @@ def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] 
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if include_comments else None)
     files = render_report(workspace, by_audience, formats, by_group=by_group, comments=comments,
-                          produced=produced_date())
+                          produced=produced_date(), overlays=overlays)
     return write_files(files, out or Path("reports") / workspace.id), warnings
 
 
@@ -319,11 +369,11 @@ class Outcome:
         return not any(p.severity is Severity.ERROR for p in self.problems)
 
 
-def generate_one(job: tuple[str, Path, tuple[str, ...], int | None, bool]) -> Outcome:
+def generate_one(job: tuple[str, Path, tuple[str, ...], int | None, bool, bool]) -> Outcome:
     """``generate`` for a worker process: failures come back as problems, never raised."""
-    name, out, formats, min_cell, include_comments = job
+    name, out, formats, min_cell, include_comments, overlays = job
     try:
-        written, warnings = generate(name, out, formats, min_cell, include_comments)
+        written, warnings = generate(name, out, formats, min_cell, include_comments, overlays)
     except OwcfError as exc:
         return Outcome(name, (), tuple(exc.problems))
     return Outcome(name, tuple(written), tuple(warnings))

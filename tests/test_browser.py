@@ -37,7 +37,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_browser_builds_the_whole_page(report: Path, tmp_path: Path) -> None:
     dom = _chromium(tmp_path, "--dump-dom", report.as_uri()).stdout
-    assert dom.count("<svg") == 7
+    assert dom.count("<svg") == 21
     assert dom.count("<h2") == 9 and "Appendix: methods and data quality" in dom
     assert "</html>" in dom  # the parser reached the end: no unclosed markup swallowed it
 

@@ -137,11 +137,11 @@ def test_report_writes_both_formats_and_prints_paths(runner: CliRunner, tmp_path
     assert result.exit_code == 0, result.stderr
     printed = result.stdout.strip().splitlines()
     charts = sorted((out / "charts").glob("*.svg"))
-    assert len(charts) == 7
+    assert len(charts) == 21  # a spider diagram, a dot chart and answer bars per colour
     assert sorted(printed) == sorted(str(p) for p in [out / "report.md", out / "report.html",
                                                        *charts])
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 7
+    assert html.count("<svg") == 21
     assert "<script" not in html.lower()
     for fetched in ('src="http', "src='http", "url(http", "@import", '<link rel="stylesheet"'):
         assert fetched not in html
@@ -162,7 +162,7 @@ def test_report_is_byte_identical_when_run_twice(runner: CliRunner, tmp_path: Pa
         assert runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)]).exit_code == 0
         digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in sorted(out.rglob("*")) if p.is_file()})
-    assert digests[0] == digests[1] and len(digests[0]) == 9
+    assert digests[0] == digests[1] and len(digests[0]) == 23
 
 
 def test_report_markdown_matches_golden_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_report_has_every_section_a_board_needs(tmp_path: Path) -> None:
 
 def test_report_html_is_one_accessible_file(tmp_path: Path) -> None:
     _, html = _report(tmp_path)
-    assert html.count("<svg") == 7 and html.count('role="img"') == 7
+    assert html.count("<svg") == 21 and html.count('role="img"') == 21
     assert '<a class="skip" href="#main">' in html and '<main id="main">' in html
     assert html.count("<caption>") >= 7 + 3
     assert "@media print" in html and "size: A4" in html
