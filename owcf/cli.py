@@ -316,7 +316,8 @@ def report(
         "--audience-overlays", help="Draw each audience's view on the spider diagrams.")
     ] = False,
     jobs: Annotated[int | None, typer.Option(
-        min=1, help="Worker processes for --all (default: every core).")] = None,
+        min=1, help="Worker processes (default: every core): trusts in parallel with --all, "
+        "else the charts of one report.")] = None,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
 
@@ -332,7 +333,8 @@ def report(
         return
     if trust is None:
         raise _usage("--trust NAME (or --all) is required")
-    written, warnings = generate(trust, out, formats, min_cell, include_comments, overlays)
+    written, warnings = generate(trust, out, formats, min_cell, include_comments, overlays,
+                                 jobs or os.cpu_count() or 1)
     _show(warnings)
     for path in written:
         print(path)

@@ -8,13 +8,15 @@ its figures as a table); planned actions; actions.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from owcf.analysis import Analysis, PerceptionGap, Reliability
 from owcf.charts import diverging_bars_svg, dot_chart_svg, radar_svg
@@ -88,10 +90,32 @@ def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
     return text
 
 
+ChartCall = tuple[Callable[..., str], tuple[Any, ...]]
+
+
+def _call(func: Callable[..., str], args: tuple[Any, ...]) -> str:
+    return func(*args)
+
+
+def draw(calls: Sequence[ChartCall], jobs: int = 1) -> list[str]:
+    """Render chart calls, across ``jobs`` forked processes when there are several cores.
+
+    matplotlib is imported once before forking, so workers start with it loaded. Each
+    chart is deterministic on its own, so the order of work does not change any byte.
+    """
+    if jobs <= 1 or len(calls) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(*args) for func, args in calls]
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(calls))) as pool:
+        return pool.starmap(_call, calls)
+
+
 def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
-                   by_group: Analysis | None = None, overlays: bool = False
+                   by_group: Analysis | None = None, overlays: bool = False, jobs: int = 1
                    ) -> list[ColourSection]:
-    """Per colour: the positions, a written summary, and three charts of the same figures.
+    """Per colour: the positions, a written summary, and up to three charts of them.
 
     The spider diagram's shape depends on the order of its axes, so a dot chart of the same
     positions sits beside it, with diverging bars of the answers by audience and group.
@@ -100,50 +124,55 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
     scale = [(lv.value, lv.label) for lv in framework.scale.levels]
     q_scale = [o.value for o in trust.questionnaire.answer_scale]
     q_labels = [o.label for o in trust.questionnaire.answer_scale]
-    audiences = [g for g in analysis.groups[1:] if list(g.by) == ["audience"]]
-    sections = []
+    audiences = [g for g in analysis.groups[1:] if list(g.by) == ["audience"] and g.by["audience"]]
+    groups = [g for g in by_group.groups[1:] if g.by.get("workforce_group")] if by_group else []
+    planned: list[tuple[Any, ...]] = []
+    calls: list[ChartCall] = []
     for colour in framework.colours:
         rows = tuple(gaps.dimension(d.id) for d in colour.dimensions)
         summary = _summary(colour.name, rows, framework)
         names = [r.name for r in rows]
         series = [(framework.audience(g.by["audience"]).name,
                    [g.dimension(d.id).mean for d in colour.dimensions])
-                  for g in audiences if g.by["audience"]] if overlays else []
-        radar = radar_svg(f"owcf-{colour.id}", names, [r.current for r in rows],
-                          [r.target for r in rows], scale, colour.hex,
-                          f"Spider diagram for {colour.name}. {summary}", series)
-        dots = dot_chart_svg(f"owcf-{colour.id}-dots", names, [r.current for r in rows],
+                  for g in audiences] if overlays else []
+        alts = [
+            (f"charts/{colour.id}.svg",
+             f"Spider diagram for {colour.name}: current position (solid line, round markers) "
+             "against target (dashed line, square markers) on each dimension"
+             + (", with each audience's view" if series else "")
+             + "; the figures are in the table below."),
+            (f"charts/{colour.id}-dots.svg",
+             f"Dot chart for {colour.name}: current position (circle) with its band and target "
+             "(square) for each dimension; the figures are in the table below."),
+        ]
+        calls += [
+            (radar_svg, (f"owcf-{colour.id}", names, [r.current for r in rows],
+                         [r.target for r in rows], scale, colour.hex,
+                         f"Spider diagram for {colour.name}. {summary}", series)),
+            (dot_chart_svg, (f"owcf-{colour.id}-dots", names, [r.current for r in rows],
                              [r.low for r in rows], [r.high for r in rows],
                              [r.target for r in rows], scale, colour.hex,
                              f"Dot chart for {colour.name}: current position and its band "
-                             "against target for each dimension.")
+                             "against target for each dimension.")),
+        ]
         answer_rows = [(framework.audience(g.by["audience"]).name, g.colour(colour.id).counts)
-                       for g in audiences if g.by["audience"]]
-        if by_group is not None:
-            answer_rows += [(framework.workforce_group(g.by["workforce_group"]).name,
-                             g.colour(colour.id).counts)
-                            for g in by_group.groups[1:] if g.by.get("workforce_group")]
-        charts = (
-            Chart(f"charts/{colour.id}.svg", radar,
-                  f"Spider diagram for {colour.name}: current position (solid line, round "
-                  "markers) against target (dashed line, square markers) on each dimension"
-                  + (", with each audience's view" if series else "")
-                  + "; the figures are in the table below."),
-            Chart(f"charts/{colour.id}-dots.svg", dots,
-                  f"Dot chart for {colour.name}: current position (circle) with its band "
-                  "and target (square) for each dimension; the figures are in the table below."),
-        )
+                       for g in audiences]
+        answer_rows += [(framework.workforce_group(g.by["workforce_group"]).name,
+                         g.colour(colour.id).counts) for g in groups]
         if answer_rows:  # no responses yet, no answers to show
-            bars = diverging_bars_svg(f"owcf-{colour.id}-answers", answer_rows, q_labels,
-                                      q_scale, f"Answers to {colour.name} questions by audience "
-                                      "and workforce group.")
-            charts += (Chart(f"charts/{colour.id}-answers.svg", bars,
-                             f"Answers to {colour.name} questions by audience and workforce "
-                             "group: disagreement to the left, agreement to the right; groups "
-                             "with small numbers are withheld."),)
-        sections.append(ColourSection(colour.id, colour.name, colour.theme, colour.description,
-                                      gaps.colour(colour.id), rows, charts, summary))
-    return sections
+            alts.append((f"charts/{colour.id}-answers.svg",
+                         f"Answers to {colour.name} questions by audience and workforce group: "
+                         "disagreement to the left, agreement to the right; groups with small "
+                         "numbers are withheld."))
+            calls.append((diverging_bars_svg, (f"owcf-{colour.id}-answers", answer_rows,
+                                               q_labels, q_scale, f"Answers to {colour.name} "
+                                               "questions by audience and workforce group.")))
+        planned.append((colour, rows, summary, alts))
+    svgs = iter(draw(calls, jobs))
+    return [ColourSection(colour.id, colour.name, colour.theme, colour.description,
+                          gaps.colour(colour.id), rows,
+                          tuple(Chart(file, next(svgs), alt) for file, alt in alts), summary)
+            for colour, rows, summary, alts in planned]
 
 
 def _audience_counts(analysis: Analysis, framework: Framework) -> list[tuple[str, int | None]]:
@@ -244,14 +273,15 @@ def data_quality(analysis: Analysis, by_group: Analysis | None, framework: Frame
 def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FORMATS, *,
                   by_group: Analysis | None = None,
                   comments: tuple[list[Comment], int] | None = None,
-                  produced: dt.date | None = None, overlays: bool = False) -> dict[str, bytes]:
+                  produced: dt.date | None = None, overlays: bool = False,
+                  jobs: int = 1) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder.
 
     ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
     """
     framework = trust.framework
     gaps = positions(analysis, trust)
-    sections = build_sections(trust, gaps, analysis, by_group, overlays)
+    sections = build_sections(trust, gaps, analysis, by_group, overlays, jobs)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
     support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
@@ -324,7 +354,7 @@ def produced_date() -> dt.date | None:
 
 def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] = FORMATS,
              min_cell: int | None = None, include_comments: bool = False,
-             overlays: bool = False) -> tuple[list[Path], list[Problem]]:
+             overlays: bool = False, jobs: int = 1) -> tuple[list[Path], list[Problem]]:
     """Read a trust workspace, analyse it, and write its report. Returns the paths written
     and any warnings; raises OwcfError (writing nothing) if the inputs are invalid."""
     from owcf.analysis import analyse
@@ -352,7 +382,7 @@ def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] 
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if include_comments else None)
     files = render_report(workspace, by_audience, formats, by_group=by_group, comments=comments,
-                          produced=produced_date(), overlays=overlays)
+                          produced=produced_date(), overlays=overlays, jobs=jobs)
     return write_files(files, out or Path("reports") / workspace.id), warnings
 
 
