@@ -496,6 +496,16 @@ def _figures(counted: Tally, shape: tuple[int, int, int], framework: Framework,
         table.link(size_cells[1:].tolist(), int(size_cells[0]))
         for name in levels:
             table.link_axis(n_cells[name][1:], axis=0, totals=n_cells[name][0])
+    # crossed groups also add up to each single-field breakdown, which may be published
+    # elsewhere (say --by workforce_group): treat those margins as known totals
+    for members in _margins(keys):
+        table.link(size_cells[members].tolist())
+        for name, level in levels.items():
+            for u in range(len(level.units)):
+                table.link(n_cells[name][members, u].tolist())
+                if detail:
+                    for c in range(count_cells[name].shape[2]):
+                        table.link(count_cells[name][members, u, c].tolist())
     if detail:
         _link_counts(table, count_cells, framework, q, by_groups=bool(keys))
     state = table.solve()
@@ -510,6 +520,22 @@ def _figures(counted: Tally, shape: tuple[int, int, int], framework: Framework,
                                built["colour"], built["dimension"], built.get("item", ()),
                                {"respondents": REASONS[hidden]} if hidden else {}))
     return out
+
+
+def _margins(keys: Sequence[dict[str, str | None]]) -> list[list[int]]:
+    """For crossed groups, the sets (row numbers, everyone being row 0) that differ in one
+    field only: together they make up one group of a single-field breakdown."""
+    columns = list(keys[0]) if keys else []
+    if len(columns) < 2:
+        return []
+    sets = []
+    for column in columns:
+        together: dict[tuple[str | None, ...], list[int]] = {}
+        for row, key in enumerate(keys, start=1):
+            rest = tuple(key[c] for c in columns if c != column)
+            together.setdefault(rest, []).append(row)
+        sets += [rows for rows in together.values() if len(rows) >= 2]
+    return sets
 
 
 def _link_counts(table: CellTable, cells: Mapping[str, np.ndarray], framework: Framework,

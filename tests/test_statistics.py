@@ -245,6 +245,23 @@ def audit(result: Analysis) -> list[str]:
                 for lab in labels:
                     if lone([est["counts"][lab]] + [g[level][u]["counts"][lab] for g in groups[1:]]):
                         problems.append(f"{est['id']} {lab}: lone withheld count across groups")
+    columns = list(groups[-1]["by"]) if len(groups) > 1 else []
+    for column in columns if len(columns) >= 2 else []:
+        margins: dict[tuple, list] = {}
+        for g in groups[1:]:
+            margins.setdefault(tuple(v for k, v in g["by"].items() if k != column), []).append(g)
+        for members in margins.values():
+            if len(members) < 2:
+                continue
+            if lone([g["respondents"] for g in members]):
+                problems.append(f"margin over {column}: lone withheld group size")
+            for level in ("colours", "dimensions", "items"):
+                for u in range(len(members[0][level])):
+                    if lone([g[level][u]["n"] for g in members]):
+                        problems.append(f"margin over {column}: lone withheld n")
+                    for lab in labels:
+                        if lone([g[level][u]["counts"][lab] for g in members]):
+                            problems.append(f"margin over {column}: lone withheld count")
     for g in groups:
         items = {}
         for est in g["items"]:
