@@ -12,7 +12,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -114,9 +113,10 @@ class ReportFormat(StrEnum):
     both = "both"
 
 
-class Grouping(StrEnum):
-    audience = "audience"
-    workforce_group = "workforce_group"
+class Weighting(StrEnum):
+    respondents = "respondents"
+    audiences = "audiences"
+    population = "population"
 
 
 TrustOption = Annotated[str | None, typer.Option(
@@ -125,12 +125,10 @@ TrustOption = Annotated[str | None, typer.Option(
          "./examples, then owcf's bundled examples.")]
 
 
-def _usage(message: str) -> typer.Exit:
-    _say(f"Usage error: {message}")
-    return typer.Exit(EXIT_USAGE)
+MinCellOption = Annotated[int | None, typer.Option(
+    min=1, help="Withhold figures resting on fewer respondents than this (default: the "
+    "trust's disclosure.min_cell, else 5).")]
 
-
-# -- analyse ---------------------------------------------------------------------------
 
 SourceOption = Annotated[Source, typer.Option(
     "--source", "-s", help="Layout of the responses files given here (default: detect it).")]
@@ -139,9 +137,14 @@ MappingOption = Annotated[Path | None, typer.Option(
     "item, and how answers map (see owcf ingest --suggest-mapping).")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Exit 1 if any response is rejected (for CI).")]
-#: rejected responses listed on stderr per file; the rest are counted
-LISTED = 20
 
+
+def _usage(message: str) -> typer.Exit:
+    _say(f"Usage error: {message}")
+    return typer.Exit(EXIT_USAGE)
+
+
+# -- analyse ---------------------------------------------------------------------------
 
 @app.command()
 @handled
@@ -156,164 +159,181 @@ def analyse(
     questionnaire: Annotated[Path | None, typer.Option(
         help="Questionnaire YAML (default: the trust's, else owcf's bundled questionnaire).")
     ] = None,
-    by: Annotated[list[Grouping] | None, typer.Option(
-        "--by", help="Break down by this respondent field; repeat to cross fields.")] = None,
-    min_cell: Annotated[int, typer.Option(
-        min=1, help="Withhold figures from fewer respondents than this.")] = 5,
+    by: Annotated[list[str] | None, typer.Option(
+        "--by", metavar="FIELD", help="Break down by audience, workforce_group or a breakdown "
+        "the trust declares; repeat to cross fields.")] = None,
+    weights: Annotated[Weighting, typer.Option(
+        help="respondents: each counts once; audiences: each audience counts equally; "
+             "population: post-stratified to the trust's population sizes.")
+    ] = Weighting.respondents,
+    min_cell: MinCellOption = None,
+    items: Annotated[bool, typer.Option("--items", help="Show items in the table too.")] = False,
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = DataFormat.table,
     source: SourceOption = Source.auto,
     mapping: MappingOption = None,
     strict: StrictOption = False,
 ) -> None:
-    """Score responses: n, mean position, 95% interval and answer counts per dimension and colour.
+    """Score responses: n, mean position, 95% interval and answer counts per colour,
+    dimension and item, with reliability and perception gaps.
 
     Survey exports are ingested on the fly: rejected rows are listed on stderr
     with the reconciliation, and the analysis runs on the accepted ones.
 
-    Example: owcf analyse examples/oxfordshire/responses.csv --by audience --format json
+    Example: owcf analyse --trust oxfordshire --by audience --by workforce_group --format json
     """
-    from owcf.analysis import analyse as run_analysis
     from owcf.output import analysis_rows, to_csv, to_json
 
     if not responses and trust is None:
         raise _usage("give a responses file or --trust NAME")
-    setup = _inputs(responses or [], trust, framework, questionnaire, source, mapping)
-    data = _read(setup, strict)
-    result = run_analysis(data, setup.framework, [g.value for g in by or []], min_cell,
-                          setup.sources)
+    inputs = _gather(responses or [], trust, framework, questionnaire, source=source,
+                     mapping=mapping)
+    result = _analyse(inputs, by or [], weights, min_cell, strict)
     if output is DataFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
     elif output is DataFormat.csv:
         sys.stdout.write(to_csv(analysis_rows(result)))
     else:
-        _print_table(result)
+        from owcf.tables import print_analysis
+
+        print_analysis(result, sys.stdout, items=items)
 
 
-@dataclass
-class _Setup:
-    """What a command reads: framework, questionnaire, and the responses files."""
+def _gather(responses: list[Path], trust: str | None, framework: Path | None = None,
+            questionnaire: Path | None = None, require_responses: bool = True,
+            source: Source = Source.auto, mapping: Path | None = None) -> Any:
+    from owcf.inputs import gather
 
-    framework: Any
-    questionnaire: Any
-    inputs: list[Any]           # owcf.ingest.InputFile each
-    sources: list[str]          # how output names them
-    salt: str | None            # the trust's pseudonym_salt
-    trust: Any = None
-    fields: tuple[str, ...] = ()  # extra respondent columns to keep, for breakdowns
+    if trust is not None and not responses and (source is not Source.auto or mapping):
+        raise _usage("--source and --mapping apply to files given on the command line; for "
+                     "the trust's own files, set them per file under 'responses:' in trust.yaml")
+    inputs, warnings = gather(responses, trust, framework, questionnaire, require_responses,
+                              source.value, mapping)
+    _show(warnings)
+    return inputs
 
 
-def _inputs(responses: list[Path], trust_name: str | None, framework_path: Path | None,
-            questionnaire_path: Path | None, source: Source = Source.auto,
-            mapping: Path | None = None, need_responses: bool = True) -> _Setup:
-    """Framework, questionnaire and response files for a command, all checked in one pass."""
+def _ingest(inputs: Any, strict: bool, list_rejected: bool = True) -> list[Any]:
+    """Ingest every responses file; the reconciliation and the rejected rows go to stderr.
+    With ``strict`` a rejected row is an error: exit 1, listed by ``handled``."""
     from owcf.errors import ProblemLog
-    from owcf.framework import read_framework
-    from owcf.ingest import InputFile
-    from owcf.questionnaire import read_questionnaire
-    from owcf.resources import default_framework_path, default_questionnaire_path
-    from owcf.trust import load_trust
+    from owcf.inputs import reconciliation
 
     log = ProblemLog()
-    fw = q = workspace = None
-    inputs = [InputFile(p, source.value, mapping) for p in responses]
-    sources = [str(p) for p in responses]
-    if trust_name is not None:
-        workspace = load_trust(trust_name)
-        fw, q = workspace.framework, workspace.questionnaire
-        if not inputs and (source is not Source.auto or mapping is not None):
-            raise _usage("--source and --mapping apply to files given on the command line; "
-                         "for the trust's own files, set them per file under 'responses:' in "
-                         "trust.yaml")
-        if not inputs and not workspace.response_files and need_responses:
-            raise OwcfError([Problem("no-responses", "the trust names no responses files: list "
-                                     "them under 'responses:' or give one",
-                                     file=str(workspace.directory / "trust.yaml"))])
-        if not inputs:
-            inputs = list(workspace.response_files)
-            sources = [os.path.relpath(f.path, workspace.directory) for f in inputs]
-    if framework_path is not None or fw is None:
-        fw = read_framework(framework_path or default_framework_path(), log)
-    if questionnaire_path is not None or q is None:
-        q = read_questionnaire(questionnaire_path or default_questionnaire_path(), log, fw)
+    results = inputs.ingest(log)
     log.raise_if_errors()
     _show(log.warnings)
-    return _Setup(fw, q, inputs, sources, workspace.pseudonym_salt if workspace else None,
-                  workspace)
+    lines, rejected = reconciliation(results, strict)
+    if not State.quiet or (strict and rejected):
+        for line in lines:
+            _say(line)
+    if strict and rejected:
+        raise OwcfError(rejected)
+    if list_rejected:
+        _show(rejected)
+    return results
 
 
-def _ingest(setup: _Setup, strict: bool, list_rejected: bool = True) -> list[Any]:
-    """Ingest every file; show the reconciliation and rejected rows on stderr. With
-    ``strict`` a rejected row is an error (exit 1, listed by the handler instead)."""
-    from owcf.errors import ProblemLog
-    from owcf.ingest.pipeline import ingest_files, summary
-
-    log = ProblemLog()
-    results = ingest_files(setup.inputs, setup.questionnaire, setup.framework, log,
-                           fields=setup.fields, salt=setup.salt)
-    log.raise_if_errors()
-    _show(log.warnings)
-    failed: list[Problem] = []
-    severity = Severity.ERROR if strict else Severity.WARNING
-    for result in results or []:
-        shown = result.row_problems(severity, limit=LISTED)
-        more = len(result.rejected) - len(shown)
-        if more > 0:
-            shown.append(Problem("too-many-problems", f"{more} more rejected rows not listed; "
-                                 "owcf ingest writes every one, with all its reasons, to a "
-                                 "rejects file", file=result.file, severity=severity))
-        if not State.quiet or (strict and shown):
-            for line in summary(result):
-                _say(line)
-        if strict:
-            failed += shown
-        elif list_rejected:
-            _show(shown)
-    if failed:
-        raise OwcfError(failed)
-    return results or []
-
-
-def _read(setup: _Setup, strict: bool) -> Any:
-    """The accepted responses of every file, as one set."""
+def _analyse(inputs: Any, by: list[str], weights: Weighting, min_cell: int | None,
+             strict: bool = False) -> Any:
+    """Read the responses and run the analysis with the trust's disclosure settings."""
+    from owcf.analysis import analyse as run_analysis
     from owcf.ingest.pipeline import combine
 
-    return combine(_ingest(setup, strict), setup.questionnaire)
+    unknown = [b for b in by if b not in inputs.breakdowns]
+    if unknown:
+        raise _usage(f"cannot break down by {', '.join(unknown)}: choose from "
+                     f"{', '.join(inputs.breakdowns)} (a trust declares more under 'breakdowns:')")
+    responses = combine(_ingest(inputs, strict), inputs.questionnaire)
+    disclosure = inputs.disclosure
+    return run_analysis(responses, inputs.framework, by,
+                        min_cell if min_cell is not None else disclosure.min_cell,
+                        inputs.sources, weights=weights.value,
+                        population=inputs.trust.population if inputs.trust else None,
+                        min_cell_by_audience=disclosure.by_audience)
 
 
-def _print_table(result: Any) -> None:
-    from rich.console import Console
-    from rich.table import Table
+# -- gaps ------------------------------------------------------------------------------
 
-    console = Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120,
-                      highlight=False)
-    for group in result.groups:
-        title = ", ".join(f"{k}: {v or 'not stated'}" for k, v in group.by.items()) or "Everyone"
-        size = group.respondents if group.respondents is not None else f"<{result.min_cell}"
-        table = Table(title=f"{title} ({size} respondents)", title_justify="left")
-        headings = ["Colour / dimension", "n", "Mean", "95% CI", "SD", *result.non_answers, "Blank"]
-        for heading in headings:
-            table.add_column(heading, justify="left" if heading.startswith("Colour") else "right")
-        for colour in group.colours:
-            dims = [d for d in group.dimensions if d.colour == colour.id]
-            for est, label in [(colour, f"[bold]{colour.name}[/bold]")] + [
-                    (d, f"  {d.name}") for d in dims]:
-                table.add_row(label, *_cells(est, result))
-        console.print(table)
+@app.command()
+@handled
+def gaps(
+    trust: TrustOption = None,
+    weights: Annotated[Weighting, typer.Option(
+        help="How respondents are weighted in the questionnaire's part of the position.")
+    ] = Weighting.respondents,
+    min_cell: MinCellOption = None,
+    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = DataFormat.table,
+) -> None:
+    """Current position (questionnaire and other evidence) against target for every
+    dimension and colour, ranked by priority.
+
+    Example: owcf gaps --trust oxfordshire --format json
+    """
+    from owcf.gaps import positions
+    from owcf.output import gap_rows, to_csv, to_json
+
+    if trust is None:
+        raise _usage("--trust NAME is required")
+    inputs = _gather([], trust, require_responses=False)
+    result = positions(_analyse(inputs, [], weights, min_cell), inputs.trust)
+    if output is DataFormat.json:
+        sys.stdout.write(to_json(result.to_dict()))
+    elif output is DataFormat.csv:
+        sys.stdout.write(to_csv(gap_rows(result)))
+    else:
+        from owcf.tables import print_gaps
+
+        print_gaps(result, sys.stdout)
 
 
-def _cells(est: Any, result: Any) -> list[str]:
-    def num(x: float | None) -> str:
-        return "–" if x is None else f"{x:.2f}"
+# -- actions ---------------------------------------------------------------------------
 
-    def cnt(label: str) -> str:
-        value = est.counts.get(label)
-        return f"<{result.min_cell}" if value is None else str(value)
+@app.command()
+@handled
+def actions(
+    trust: TrustOption = None,
+    overdue: Annotated[bool, typer.Option(
+        "--overdue", help="List only open actions past their due date; exit 1 if there are any "
+        "(for CI).")] = False,
+    today: Annotated[str | None, typer.Option(
+        metavar="YYYY-MM-DD", help="The date to judge due dates against (default: today).")
+    ] = None,
+    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = DataFormat.table,
+) -> None:
+    """List the trust's actions with owner, due date, status and the dimensions they address.
 
-    n = f"<{result.min_cell}" if est.n is None and est.suppressed else str(est.n or 0)
-    ci = "–" if est.ci_low is None else f"{est.ci_low:.2f}–{est.ci_high:.2f}"
-    return [n, num(est.mean), ci, num(est.sd), *(cnt(c) for c in result.non_answers),
-            cnt("blank")]
+    Example: owcf actions --trust oxfordshire --overdue --today 2009-10-01
+    """
+    import datetime as dt
+
+    from owcf.output import action_rows, to_csv, to_json
+    from owcf.trust import load_trust
+
+    if trust is None:
+        raise _usage("--trust NAME is required")
+    try:
+        when = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        raise _usage(f"--today {today!r} is not a date (YYYY-MM-DD)") from None
+    workspace = load_trust(trust)
+    rows = action_rows(workspace, when, only_overdue=overdue)
+    if output is DataFormat.json:
+        sys.stdout.write(to_json({"trust": workspace.id, "today": when.isoformat(),
+                                  "overdue": sum(bool(r["overdue"]) for r in rows),
+                                  "actions": rows}))
+    elif output is DataFormat.csv:
+        sys.stdout.write(to_csv(rows))
+    else:
+        from owcf.tables import print_actions
+
+        print_actions(rows, sys.stdout, when.isoformat())
+    late = sum(bool(r["overdue"]) for r in rows)
+    if overdue and late:
+        _say(f"{late} open action{'s' if late != 1 else ''} past due on {when.isoformat()}")
+        raise typer.Exit(EXIT_INVALID)
 
 
 # -- report ----------------------------------------------------------------------------
@@ -322,12 +342,24 @@ def _cells(est: Any, result: Any) -> list[str]:
 @handled
 def report(
     trust: TrustOption = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="Every trust workspace on the search path, in parallel; reports go to "
+        "OUT/TRUST.")] = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Folder for the report (default: ./reports/TRUST).")] = None,
+        "--out", "-o", help="Folder for the report (default: ./reports/TRUST; with --all, "
+        "the parent folder, default ./reports).")] = None,
     output: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Which report files to write.")] = ReportFormat.both,
-    min_cell: Annotated[int, typer.Option(
-        min=1, help="Withhold figures from fewer respondents than this.")] = 5,
+    min_cell: MinCellOption = None,
+    include_comments: Annotated[bool, typer.Option(
+        "--include-comments", help="Quote free-text comments (emails and phone numbers "
+        "removed; none from audiences too small to publish).")] = False,
+    overlays: Annotated[bool, typer.Option(
+        "--audience-overlays", help="Draw each audience's view on the spider diagrams.")
+    ] = False,
+    jobs: Annotated[int | None, typer.Option(
+        min=1, help="Worker processes (default: every core): trusts in parallel with --all, "
+        "else the charts of one report.")] = None,
     strict: StrictOption = False,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
@@ -337,26 +369,65 @@ def report(
 
     Example: owcf report --trust oxfordshire --out reports/oxfordshire
     """
-    from owcf.analysis import analyse as run_analysis
-    from owcf.report import render_report, write_files
-    from owcf.responses import ResponseSet
+    from owcf.report import generate
 
-    if trust is None:
-        raise _usage("--trust NAME is required")
-    setup = _inputs([], trust, None, None, need_responses=False)
-    workspace = setup.trust
-    if workspace.response_files:
-        responses = _read(setup, strict)
-    else:
-        _show([Problem("no-responses", "the trust names no responses files yet; the report "
-                       "shows no current position", file=str(workspace.directory / "trust.yaml"),
-                       severity=Severity.WARNING)])
-        responses = ResponseSet.empty(workspace.questionnaire)
-    result = run_analysis(responses, workspace.framework, ["audience"], min_cell)
     formats = ("html", "md") if output is ReportFormat.both else (output.value,)
-    files = render_report(workspace, result, formats)
-    for path in write_files(files, out or Path("reports") / workspace.id):
+    if every:
+        if trust is not None:
+            raise _usage("give --trust NAME or --all, not both")
+        _report_all(out or Path("reports"), formats, min_cell, include_comments, overlays, jobs)
+        return
+    if trust is None:
+        raise _usage("--trust NAME (or --all) is required")
+    written, warnings, notes = generate(trust, out, formats, min_cell, include_comments,
+                                        overlays, jobs or os.cpu_count() or 1, strict)
+    if not State.quiet:
+        for line in notes:  # the reconciliation of each responses file
+            _say(line)
+    _show(warnings)
+    for path in written:
         print(path)
+
+
+def _report_all(out: Path, formats: tuple[str, ...], min_cell: int | None,
+                include_comments: bool, overlays: bool, jobs: int | None) -> None:
+    """Every workspace's report across worker processes, with a progress bar on stderr."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from owcf.report import generate_one
+    from owcf.trust import list_workspaces
+
+    names = list_workspaces()
+    if not names:
+        raise OwcfError([Problem("file-not-found", "no trust workspaces on the search path")])
+    work = [(name, out / name, formats, min_cell, include_comments, overlays) for name in names]
+    outcomes = {}
+    progress = Progress("[progress.description]{task.description}", BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=Console(file=sys.stderr), disable=State.quiet)
+    with progress, ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
+        task = progress.add_task("reports", total=len(work))
+        futures = [pool.submit(generate_one, job) for job in work]
+        for future in as_completed(futures):
+            outcome = future.result()
+            outcomes[outcome.trust] = outcome
+            progress.advance(task)
+    failed = 0
+    for name in names:  # report in a stable order, whatever order the workers finished in
+        outcome = outcomes[name]
+        if not State.quiet:
+            for line in outcome.notes:
+                _say(line)
+        _show(list(outcome.problems))
+        failed += not outcome.ok
+        for path in outcome.written:
+            print(path)
+    _say(f"{len(names) - failed} of {len(names)} reports written")
+    if failed:
+        raise typer.Exit(EXIT_INVALID)
 
 
 # -- ingest ----------------------------------------------------------------------------
@@ -411,21 +482,20 @@ def ingest(
 
     if not exports and trust is None:
         raise _usage("give an export file or --trust NAME")
-    setup = _inputs(exports or [], trust, framework, questionnaire, source, mapping)
-    stems = [slug(f.path.stem) for f in setup.inputs]
+    inputs = _gather(exports or [], trust, framework, questionnaire, source=source,
+                     mapping=mapping)
+    stems = [slug(f.path.stem) for f in inputs.files]
     clash = [s for s in dict.fromkeys(stems) if stems.count(s) > 1]
     if clash:
         raise _usage(f"two inputs would both be written as {clash[0]!r}: ingest them separately "
                      "with different --out folders")
-    folder = out or Path("ingested") / (setup.trust.id if setup.trust else stems[0])
+    folder = out or Path("ingested") / (inputs.trust.id if inputs.trust else stems[0])
     if suggest_mapping:
-        files = _suggestions(setup, stems, folder)
-        written = write_files(files, folder)
-        for path in written:
+        for path in write_files(_suggestions(inputs, stems, folder), folder):
             print(path)
         return
     # --strict still writes every file (the rejects file says what to fix), then fails
-    results = _ingest(setup, strict=False, list_rejected=not strict)
+    results = _ingest(inputs, strict=False, list_rejected=not strict)
     files: dict[str, bytes] = {}
     for result, stem in zip(results, stems, strict=True):
         files |= render(result, stem)
@@ -436,36 +506,33 @@ def ingest(
     else:
         for path in written:
             print(path)
-    if strict and any(len(r.rejected) for r in results):
-        failed = []
-        for result in results:
-            shown = result.row_problems(Severity.ERROR, limit=LISTED)
-            failed += shown
-            if len(result.rejected) > len(shown):
-                failed.append(Problem("too-many-problems", f"{len(result.rejected) - len(shown)}"
-                                      " more rejected rows not listed; see the rejects file",
-                                      file=result.file))
-        raise OwcfError(failed)
+    if strict:
+        from owcf.inputs import reconciliation
+
+        _, rejected = reconciliation(results, strict=True)
+        if rejected:
+            raise OwcfError(rejected)
 
 
-def _suggestions(setup: _Setup, stems: list[str], folder: Path) -> dict[str, bytes]:
+def _suggestions(inputs: Any, stems: list[str], folder: Path) -> dict[str, bytes]:
     """Starter mapping files; never over one that exists (someone may have edited it)."""
     from owcf.errors import ProblemLog
     from owcf.ingest.mapping import read_mapping
     from owcf.ingest.suggest import suggest_mapping
 
     log = ProblemLog()
+    fields = inputs.trust.breakdowns if inputs.trust else ()
     files: dict[str, bytes] = {}
-    for entry, stem in zip(setup.inputs, stems, strict=True):
+    for entry, stem in zip(inputs.files, stems, strict=True):
         name = f"{stem}.mapping.yaml"
         if (folder / name).exists():
             log.add("output-exists", "a mapping file is already there; move it away or give "
                     "--out to write the suggestion elsewhere", file=str(folder / name))
             continue
-        existing = read_mapping(entry.mapping, setup.questionnaire, setup.framework, (), log) \
-            if entry.mapping else None
-        text = suggest_mapping(entry.path, setup.questionnaire, setup.framework, log,
-                               source=entry.source, mapping=existing)
+        existing = read_mapping(entry.mapping, inputs.questionnaire, inputs.framework, fields,
+                                log) if entry.mapping else None
+        text = suggest_mapping(entry.path, inputs.questionnaire, inputs.framework, log,
+                               source=entry.source, mapping=existing, fields=fields)
         if text is not None:
             files[name] = text.encode("utf-8")
     log.raise_if_errors()
@@ -479,8 +546,8 @@ def _suggestions(setup: _Setup, stems: list[str], folder: Path) -> dict[str, byt
 @handled
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(
-        metavar="PATH", help="Framework, questionnaire or trust YAML, responses CSV, or "
-        "workspace folder (default: --trust NAME, else the current folder).",
+        metavar="PATH", help="Framework, questionnaire, trust or mapping YAML, responses "
+        "file, or workspace folder (default: --trust NAME, else the current folder).",
         show_default=False)] = None,
     trust: TrustOption = None,
     output: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")

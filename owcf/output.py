@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
 
 from owcf.analysis import Analysis
+from owcf.gaps import GapReport
+from owcf.trust import Trust
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -20,21 +23,54 @@ def spreadsheet_safe(value: object) -> object:
 
 
 def analysis_rows(analysis: Analysis) -> list[dict[str, Any]]:
-    """One row per group and colour or dimension, colours before their dimensions."""
+    """One row per group and colour, dimension or item: each colour, then its dimensions,
+    each followed by its items. Withheld figures are empty, their reasons in ``suppressed``."""
     rows = []
     labels = [*analysis.categories, "blank"]
     for group in analysis.groups:
         key = {column: group.by.get(column) for column in analysis.by}
-        dims = {c.id: [d for d in group.dimensions if d.colour == c.id] for c in group.colours}
         for colour in group.colours:
-            for scope, est in [("colour", colour)] + [("dimension", d) for d in dims[colour.id]]:
+            entries = [("colour", colour)]
+            for dim in (d for d in group.dimensions if d.colour == colour.id):
+                entries.append(("dimension", dim))
+                entries += [("item", i) for i in group.items if i.dimension == dim.id]
+            for scope, est in entries:
                 row: dict[str, Any] = dict(key)
                 row |= {"scope": scope, "id": est.id, "name": est.name,
-                        "colour": est.colour or est.id, "n": est.n, "mean": est.mean,
-                        "sd": est.sd, "ci_low": est.ci_low, "ci_high": est.ci_high}
-                row |= {f"count_{lab}": est.counts[lab] for lab in labels}
-                row["suppressed"] = ";".join(est.suppressed)
+                        "colour": est.colour or est.id, "dimension": est.dimension or "",
+                        "n": est.n, "n_eff": est.n_eff, "mean": est.mean, "sd": est.sd,
+                        "se": est.se, "ci_low": est.ci_low, "ci_high": est.ci_high}
+                row |= {f"count_{lab}": est.counts.get(lab) for lab in labels}
+                row["suppressed"] = ";".join(f"{k}={v}" for k, v in est.suppressed.items())
                 rows.append(row)
+    return rows
+
+
+def gap_rows(report: GapReport) -> list[dict[str, Any]]:
+    """One row per dimension, then per colour, in framework order."""
+    rows = []
+    for p in (*report.dimensions, *report.colours):
+        d = p.to_dict()
+        q = d.pop("questionnaire") or {}
+        sources = d.pop("sources")
+        d["questionnaire_mean"] = q.get("mean")
+        d["questionnaire_n"] = q.get("n")
+        d["evidence"] = ";".join(f"{s['id']}={s['value']:g}" for s in sources)
+        rows.append(d)
+    return rows
+
+
+def action_rows(trust: Trust, today: dt.date, only_overdue: bool = False) -> list[dict[str, Any]]:
+    """The trust's actions as rows, each marked overdue or not as of ``today``."""
+    rows = []
+    for action in trust.actions:
+        late = action.overdue(today)
+        if only_overdue and not late:
+            continue
+        rows.append({"id": action.number, "text": action.text, "owner": action.owner,
+                     "due": action.due.isoformat() if action.due else None,
+                     "status": action.status, "overdue": late,
+                     "dimensions": list(action.dimensions), "progress": action.progress})
     return rows
 
 
@@ -44,8 +80,16 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: ("" if v is None else spreadsheet_safe(v)) for k, v in row.items()})
+            writer.writerow({k: _cell(v) for k, v in row.items()})
     return buffer.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return spreadsheet_safe(";".join(str(v) for v in value))
+    return spreadsheet_safe(value)
 
 
 def to_json(data: object) -> str:

@@ -7,35 +7,37 @@ its figures as a table); planned actions; actions.
 
 from __future__ import annotations
 
+import datetime as dt
+import multiprocessing
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from owcf.analysis import Analysis, Estimate
-from owcf.charts import radar_svg
+from owcf.analysis import Analysis, PerceptionGap, Reliability
+from owcf.charts import diverging_bars_svg, dot_chart_svg, radar_svg
+from owcf.errors import OwcfError, Problem, ProblemLog, Severity
 from owcf.framework import Framework
+from owcf.gaps import GapReport, Position, positions
+from owcf.responses import ResponseSet
+from owcf.support import suggest
 from owcf.templating import fmt_date, render
-from owcf.trust import PlannedTest, Trust
+from owcf.trust import TEST_KINDS, PlannedTest, Trust
 
 FORMATS = ("html", "md")
 
 
 @dataclass(frozen=True)
-class DimensionRow:
-    id: str
-    name: str
-    description: str
-    current: Estimate
-    target: float | None
+class Chart:
+    """One chart of a colour: its file beside report.md, its SVG, and its text alternative."""
 
-    @property
-    def gap(self) -> float | None:
-        if self.target is None or self.current.mean is None:
-            return None
-        return self.target - self.current.mean
+    file: str
+    svg: str
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,9 @@ class ColourSection:
     name: str
     theme: str
     description: str
-    overall: Estimate
-    rows: tuple[DimensionRow, ...]
-    chart_file: str
-    chart_svg: str
+    overall: Position
+    rows: tuple[Position, ...]
+    charts: tuple[Chart, ...]
     summary: str
 
 
@@ -64,17 +65,17 @@ def _colour_names(test: PlannedTest, framework: Framework) -> str:
     return ", ".join(framework.colour(c).name for c in test.colours)
 
 
-def _summary(name: str, rows: Iterable[DimensionRow], framework: Framework) -> str:
+def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
     """One or two plain sentences saying what the chart shows (its text alternative)."""
-    scored = [r for r in rows if r.current.mean is not None]
+    scored = [r for r in rows if r.current is not None]
     if not scored:
         return f"No dimension of {name} has a current position yet."
-    strongest = max(scored, key=lambda r: (r.current.mean, r.id))
-    weakest = min(scored, key=lambda r: (r.current.mean, r.id))
+    strongest = max(scored, key=lambda r: (r.current, r.id))
+    weakest = min(scored, key=lambda r: (r.current, r.id))
     text = (f"{name}: the strongest dimension is {strongest.name} at "
-            f"{strongest.current.mean:.2f} ({framework.scale.label_for(strongest.current.mean)})"
-            f" and the weakest is {weakest.name} at {weakest.current.mean:.2f} "
-            f"({framework.scale.label_for(weakest.current.mean)}).")
+            f"{strongest.current:.2f} ({framework.scale.label_for(strongest.current)})"
+            f" and the weakest is {weakest.name} at {weakest.current:.2f} "
+            f"({framework.scale.label_for(weakest.current)}).")
     gapped = [r for r in scored if r.gap is not None]
     if gapped:
         widest = max(gapped, key=lambda r: (r.gap, r.id))
@@ -83,26 +84,95 @@ def _summary(name: str, rows: Iterable[DimensionRow], framework: Framework) -> s
                      f"{widest.gap:.2f} below the target of {widest.target:g}.")
         else:
             text += " Every dimension is at or above its target."
+    disagree = [r.name for r in scored if r.agree is False]
+    if disagree:
+        text += f" The sources of evidence disagree on {', '.join(disagree)}."
     return text
 
 
-def build_sections(trust: Trust, analysis: Analysis) -> list[ColourSection]:
-    """Per colour: the figures, the written summary and the spider diagram."""
+ChartCall = tuple[Callable[..., str], tuple[Any, ...]]
+
+
+def _call(func: Callable[..., str], args: tuple[Any, ...]) -> str:
+    return func(*args)
+
+
+def draw(calls: Sequence[ChartCall], jobs: int = 1) -> list[str]:
+    """Render chart calls, across ``jobs`` forked processes when there are several cores.
+
+    matplotlib is imported once before forking, so workers start with it loaded. Each
+    chart is deterministic on its own, so the order of work does not change any byte.
+    """
+    if jobs <= 1 or len(calls) < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(*args) for func, args in calls]
+    import matplotlib.backends.backend_svg
+    import matplotlib.figure  # noqa: F401
+
+    with multiprocessing.get_context("fork").Pool(min(jobs, len(calls))) as pool:
+        return pool.starmap(_call, calls)
+
+
+def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
+                   by_group: Analysis | None = None, overlays: bool = False, jobs: int = 1
+                   ) -> list[ColourSection]:
+    """Per colour: the positions, a written summary, and up to three charts of them.
+
+    The spider diagram's shape depends on the order of its axes, so a dot chart of the same
+    positions sits beside it, with diverging bars of the answers by audience and group.
+    """
     framework = trust.framework
-    overall = analysis.overall
     scale = [(lv.value, lv.label) for lv in framework.scale.levels]
-    sections = []
+    q_scale = [o.value for o in trust.questionnaire.answer_scale]
+    q_labels = [o.label for o in trust.questionnaire.answer_scale]
+    audiences = [g for g in analysis.groups[1:] if list(g.by) == ["audience"] and g.by["audience"]]
+    groups = [g for g in by_group.groups[1:] if g.by.get("workforce_group")] if by_group else []
+    planned: list[tuple[Any, ...]] = []
+    calls: list[ChartCall] = []
     for colour in framework.colours:
-        rows = tuple(DimensionRow(d.id, d.name, d.description, overall.dimension(d.id),
-                                  trust.targets.get(d.id)) for d in colour.dimensions)
+        rows = tuple(gaps.dimension(d.id) for d in colour.dimensions)
         summary = _summary(colour.name, rows, framework)
-        svg = radar_svg(f"owcf-{colour.id}", [r.name for r in rows],
-                        [r.current.mean for r in rows], [r.target for r in rows], scale,
-                        colour.hex, f"Spider diagram for {colour.name}. {summary}")
-        sections.append(ColourSection(colour.id, colour.name, colour.theme, colour.description,
-                                      overall.colour(colour.id), rows,
-                                      f"charts/{colour.id}.svg", svg, summary))
-    return sections
+        names = [r.name for r in rows]
+        series = [(framework.audience(g.by["audience"]).name,
+                   [g.dimension(d.id).mean for d in colour.dimensions])
+                  for g in audiences] if overlays else []
+        alts = [
+            (f"charts/{colour.id}.svg",
+             f"Spider diagram for {colour.name}: current position (solid line, round markers) "
+             "against target (dashed line, square markers) on each dimension"
+             + (", with each audience's view" if series else "")
+             + "; the figures are in the table below."),
+            (f"charts/{colour.id}-dots.svg",
+             f"Dot chart for {colour.name}: current position (circle) with its band and target "
+             "(square) for each dimension; the figures are in the table below."),
+        ]
+        calls += [
+            (radar_svg, (f"owcf-{colour.id}", names, [r.current for r in rows],
+                         [r.target for r in rows], scale, colour.hex,
+                         f"Spider diagram for {colour.name}. {summary}", series)),
+            (dot_chart_svg, (f"owcf-{colour.id}-dots", names, [r.current for r in rows],
+                             [r.low for r in rows], [r.high for r in rows],
+                             [r.target for r in rows], scale, colour.hex,
+                             f"Dot chart for {colour.name}: current position and its band "
+                             "against target for each dimension.")),
+        ]
+        answer_rows = [(framework.audience(g.by["audience"]).name, g.colour(colour.id).counts)
+                       for g in audiences]
+        answer_rows += [(framework.workforce_group(g.by["workforce_group"]).name,
+                         g.colour(colour.id).counts) for g in groups]
+        if answer_rows:  # no responses yet, no answers to show
+            alts.append((f"charts/{colour.id}-answers.svg",
+                         f"Answers to {colour.name} questions by audience and workforce group: "
+                         "disagreement to the left, agreement to the right; groups with small "
+                         "numbers are withheld."))
+            calls.append((diverging_bars_svg, (f"owcf-{colour.id}-answers", answer_rows,
+                                               q_labels, q_scale, f"Answers to {colour.name} "
+                                               "questions by audience and workforce group.")))
+        planned.append((colour, rows, summary, alts))
+    svgs = iter(draw(calls, jobs))
+    return [ColourSection(colour.id, colour.name, colour.theme, colour.description,
+                          gaps.colour(colour.id), rows,
+                          tuple(Chart(file, next(svgs), alt) for file, alt in alts), summary)
+            for colour, rows, summary, alts in planned]
 
 
 def _audience_counts(analysis: Analysis, framework: Framework) -> list[tuple[str, int | None]]:
@@ -111,25 +181,135 @@ def _audience_counts(analysis: Analysis, framework: Framework) -> list[tuple[str
              g.respondents) for g in by_audience]
 
 
-def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FORMATS
-                  ) -> dict[str, bytes]:
-    """All report files in memory, keyed by path relative to the output folder."""
+@dataclass(frozen=True)
+class BoardSummary:
+    """What a board asks for first."""
+
+    strongest: tuple[Position, ...]
+    weakest: tuple[Position, ...]
+    largest_gaps: tuple[Position, ...]
+    disagreements: tuple[PerceptionGap, ...]
+    unreliable: tuple[Reliability, ...]
+
+
+def board_summary(gaps: GapReport, analysis: Analysis, size: int = 3) -> BoardSummary:
+    """Strongest and weakest dimensions, largest gaps, and where audiences disagree."""
+    scored = sorted((p for p in gaps.dimensions if p.current is not None),
+                    key=lambda p: (-(p.current or 0), p.id))
+    disagree = sorted((g for g in analysis.perception_gaps
+                       if g.flagged and g.scope == "dimension" and g.difference is not None),
+                      key=lambda g: (-abs(g.difference or 0), g.id, g.audience_a, g.audience_b))
+    return BoardSummary(tuple(scored[:size]), tuple(reversed(scored[-size:])) if scored else (),
+                        tuple(gaps.ranked()[:5]), tuple(disagree[:5]),
+                        tuple(r for r in analysis.reliability if r.flagged))
+
+
+@dataclass(frozen=True)
+class Comment:
+    audience: str
+    text: str
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# UK numbers: +44 or 0, then 9 or 10 more digits with spaces, dots, dashes or brackets between
+_PHONE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?0)(?:[\s().-]*\d){9,10}")
+
+
+def redact(text: str) -> str:
+    """Free text with email addresses and phone numbers taken out."""
+    return _PHONE.sub("[phone number removed]", _EMAIL.sub("[email removed]", text))
+
+
+def select_comments(responses: ResponseSet, analysis: Analysis, framework: Framework,
+                    per_audience: int = 10) -> tuple[list[Comment], int]:
+    """Redacted comments from audiences large enough to publish, and how many there were.
+
+    Comments from an audience whose figures are withheld are left out: a handful of quotes
+    can identify their authors as surely as a small count can.
+    """
+    if responses.comments is None:
+        return [], 0
+    texts = responses.comments.fillna("").astype(str).str.strip()
+    audiences = responses.respondents["audience"]
+    shown = {g.by["audience"] for g in analysis.groups
+             if list(g.by) == ["audience"] and g.respondents is not None}
+    out: list[Comment] = []
+    for audience in framework.audiences:
+        if audience.id in shown:
+            chosen = texts[(audiences == audience.id) & (texts != "")].head(per_audience)
+            out += [Comment(audience.name, redact(t)) for t in chosen]
+    return out, int((texts != "").sum())
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """The appendix: who answered, what was withheld and why, and reliability."""
+
+    by_audience: tuple[tuple[str, int | None], ...]
+    by_group: tuple[tuple[str, int | None], ...]
+    withheld: dict[str, int]
+    reliability: tuple[Reliability, ...]
+
+
+def data_quality(analysis: Analysis, by_group: Analysis | None, framework: Framework
+                 ) -> DataQuality:
+    """Responses by audience and workforce group, and counts of withheld figures by reason."""
+    groups: list[tuple[str, int | None]] = []
+    if by_group is not None:
+        for g in by_group.groups[1:]:
+            key = g.by.get("workforce_group")
+            groups.append((framework.workforce_group(key).name if key else "Not stated",
+                           g.respondents))
+    withheld: dict[str, int] = {}
+    for result in (r for r in (analysis, by_group) if r is not None):
+        for g in result.groups:
+            for est in (*g.colours, *g.dimensions, *g.items):
+                for reason in est.suppressed.values():
+                    withheld[reason] = withheld.get(reason, 0) + 1
+    return DataQuality(tuple(_audience_counts(analysis, framework)), tuple(groups),
+                       dict(sorted(withheld.items())), analysis.reliability)
+
+
+def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FORMATS, *,
+                  by_group: Analysis | None = None,
+                  comments: tuple[list[Comment], int] | None = None,
+                  produced: dt.date | None = None, overlays: bool = False,
+                  jobs: int = 1) -> dict[str, bytes]:
+    """All report files in memory, keyed by path relative to the output folder.
+
+    ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
+    """
     framework = trust.framework
-    sections = build_sections(trust, analysis)
+    gaps = positions(analysis, trust)
+    sections = build_sections(trust, gaps, analysis, by_group, overlays, jobs)
+    ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
+    support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
               "participants": _participants(t, framework)} for t in trust.tests]
     context = {
         "trust": trust, "framework": framework, "analysis": analysis, "sections": sections,
         "tests": tests, "audiences": _audience_counts(analysis, framework),
+        "evidence": [{"record": e, "kind": TEST_KINDS[e.kind]} for e in trust.evidence],
+        "kinds": TEST_KINDS,
         "statuses": {"planned": "Planned", "in_progress": "In progress", "done": "Done",
                      "cancelled": "Cancelled"},
+        "summary": board_summary(gaps, analysis), "support": support,
+        "catalogue": trust.catalogue, "quality": data_quality(analysis, by_group, framework),
+        "comments": comments[0] if comments else None,
+        "comment_total": comments[1] if comments else 0,
+        "produced": fmt_date(produced) if produced else None,
+        "audience_names": {a.id: a.name for a in framework.audiences},
+        "dimension_names": {d.id: d.name for d in framework.dimensions},
+        "reasons": {"fewer-than-min-cell": "rests on fewer respondents than the threshold",
+                    "secondary": "withheld so that another withheld figure cannot be worked out"},
     }
     files: dict[str, bytes] = {}
     formats = set(formats)
     if "md" in formats:
         files["report.md"] = render("report.md.j2", **context).encode("utf-8")
         for section in sections:
-            files[section.chart_file] = section.chart_svg.encode("utf-8")
+            for chart in section.charts:
+                files[chart.file] = chart.svg.encode("utf-8")
     if "html" in formats:
         files["report.html"] = render("report.html.j2", **context).encode("utf-8")
     return files
@@ -159,3 +339,80 @@ def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def produced_date() -> dt.date | None:
+    """The report date from SOURCE_DATE_EPOCH, if set; reports carry no clock time otherwise."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] = FORMATS,
+             min_cell: int | None = None, include_comments: bool = False,
+             overlays: bool = False, jobs: int = 1, strict: bool = False
+             ) -> tuple[list[Path], list[Problem], list[str]]:
+    """Read a trust workspace, analyse it, and write its report. Returns the paths written,
+    any warnings (rejected rows among them), and the reconciliation of each responses file
+    read; raises OwcfError (writing nothing) if the inputs are invalid, or with ``strict``
+    if any row was rejected."""
+    from owcf.analysis import analyse
+    from owcf.ingest.pipeline import combine
+    from owcf.inputs import gather, reconciliation
+
+    inputs, warnings = gather(trust=trust, require_responses=False)
+    workspace = inputs.trust
+    assert workspace is not None
+    log = ProblemLog()
+    results = inputs.ingest(log)
+    log.raise_if_errors()
+    notes, rejected = reconciliation(results, strict)
+    if strict and rejected:
+        raise OwcfError(rejected)
+    warnings = [*warnings, *log.warnings, *rejected]
+    if not inputs.files:
+        warnings.append(Problem("no-responses", "the trust names no responses files yet; the "
+                                "report shows no current position",
+                                file=str(workspace.directory / "trust.yaml"),
+                                severity=Severity.WARNING))
+    responses = combine(results, inputs.questionnaire)
+    threshold = min_cell if min_cell is not None else workspace.disclosure.min_cell
+    options = {"min_cell_by_audience": workspace.disclosure.by_audience}
+    by_audience = analyse(responses, inputs.framework, ["audience"], threshold, inputs.sources,
+                          **options)
+    by_group = analyse(responses, inputs.framework, ["workforce_group"], threshold,
+                       inputs.sources, **options)
+    comments = (select_comments(responses, by_audience, inputs.framework)
+                if include_comments else None)
+    files = render_report(workspace, by_audience, formats, by_group=by_group, comments=comments,
+                          produced=produced_date(), overlays=overlays, jobs=jobs)
+    return write_files(files, out or Path("reports") / workspace.id), warnings, notes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One trust's report in a batch: what was written, or why not."""
+
+    trust: str
+    written: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()  # the reconciliation of the responses files read
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def generate_one(job: tuple[str, Path, tuple[str, ...], int | None, bool, bool]) -> Outcome:
+    """``generate`` for a worker process: failures come back as problems, never raised."""
+    name, out, formats, min_cell, include_comments, overlays = job
+    try:
+        written, warnings, notes = generate(name, out, formats, min_cell, include_comments,
+                                            overlays)
+    except OwcfError as exc:
+        return Outcome(name, (), tuple(exc.problems))
+    return Outcome(name, tuple(written), tuple(warnings), tuple(notes))

@@ -115,8 +115,8 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         for entry in trust.response_files:
             if entry.path.is_file():
                 read_responses(entry.path, trust.questionnaire, trust.framework, log,
-                               strict=True, source=entry.source, mapping=entry.mapping,
-                               salt=trust.pseudonym_salt)
+                               trust.breakdowns, strict=True, source=entry.source,
+                               mapping=entry.mapping, salt=trust.pseudonym_salt)
                 report.files.append(str(entry.path))
     for path, kind in kinds:
         if kind != "mapping" or not path.exists():

@@ -60,8 +60,10 @@ def test_analyse_json_equals_the_library_result(runner: CliRunner) -> None:
     assert result.exit_code == 0, result.stderr
     trust = load_trust("oxfordshire")
     responses = read_responses(trust.responses[0], trust.questionnaire, trust.framework,
-                               ProblemLog())
-    library = analyse(responses, trust.framework, ["audience"], sources=["responses.csv"])
+                               ProblemLog(), fields=trust.breakdowns)
+    library = analyse(responses, trust.framework, ["audience"], trust.disclosure.min_cell,
+                      sources=["responses.csv"],
+                      min_cell_by_audience=trust.disclosure.by_audience)
     assert json.loads(result.stdout) == library.to_dict()
     data = json.loads(result.stdout)
     assert data["schema_version"] == "1"
@@ -77,8 +79,11 @@ def test_analyse_csv_has_a_row_per_group_and_scope(runner: CliRunner) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert {"workforce_group", "scope", "id", "n", "mean", "ci_low", "ci_high", "count_DK",
             "count_NA", "count_blank"} <= set(rows[0])
-    everyone = [r for r in rows if r["workforce_group"] == ""][:37]
-    assert len([r for r in everyone if r["scope"] == "colour"]) == 7
+    everyone = rows[:7 + 30 + 75]
+    assert [sum(r["scope"] == s for r in everyone) for s in ("colour", "dimension", "item")] == [
+        7, 30, 75]
+    assert rows[0]["scope"] == "colour" and rows[1]["scope"] == "dimension"
+    assert rows[2]["scope"] == "item" and rows[2]["dimension"] == rows[1]["id"]
 
 
 def test_analyse_table_goes_to_stdout(runner: CliRunner) -> None:
@@ -86,10 +91,12 @@ def test_analyse_table_goes_to_stdout(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "Everyone (620 respondents)" in result.stdout
     assert "Shared vision for children" in result.stdout
-    # stderr carries only the reconciliation of the file read
-    first, second = result.stderr.splitlines()
-    assert first.endswith("read as owcf (wide, one row per respondent), UTF-8, comma-separated")
-    assert second.endswith("620 rows read = 620 accepted + 0 rejected")
+    # stderr: the column the trust declares as a breakdown is reported and left out
+    # without the trust, never mixed into data; then the reconciliation of the file read
+    assert "column 'locality': warning: unknown-column" in result.stderr
+    assert "warning" not in result.stdout
+    assert "read as owcf (wide, one row per respondent), UTF-8, comma-separated" in result.stderr
+    assert "620 rows read = 620 accepted + 0 rejected" in result.stderr
     quiet = runner.invoke(app, ["--quiet", "analyse", str(EXAMPLE / "responses.csv")])
     assert quiet.exit_code == 0 and quiet.stderr == ""
 
@@ -146,11 +153,11 @@ def test_report_writes_both_formats_and_prints_paths(runner: CliRunner, tmp_path
     assert result.exit_code == 0, result.stderr
     printed = result.stdout.strip().splitlines()
     charts = sorted((out / "charts").glob("*.svg"))
-    assert len(charts) == 7
+    assert len(charts) == 21  # a spider diagram, a dot chart and answer bars per colour
     assert sorted(printed) == sorted(str(p) for p in [out / "report.md", out / "report.html",
                                                        *charts])
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 7
+    assert html.count("<svg") == 21
     assert "<script" not in html.lower()
     for fetched in ('src="http', "src='http", "url(http", "@import", '<link rel="stylesheet"'):
         assert fetched not in html
@@ -171,7 +178,7 @@ def test_report_is_byte_identical_when_run_twice(runner: CliRunner, tmp_path: Pa
         assert runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)]).exit_code == 0
         digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                         for p in sorted(out.rglob("*")) if p.is_file()})
-    assert digests[0] == digests[1] and len(digests[0]) == 9
+    assert digests[0] == digests[1] and len(digests[0]) == 23
 
 
 def test_report_markdown_matches_golden_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -251,6 +258,6 @@ def test_report_before_any_responses_still_shows_plan_and_targets(
     assert "warning: no-responses" in result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "No questionnaire responses have been analysed yet." in md
-    assert "| Vision | – | – | 0 | 3.0 | – |" in md
+    assert "| Vision | – | – | 0 | – | – | 3.0 | – |" in md
     result = runner.invoke(app, ["analyse", "-t", "tinytown"])
     assert result.exit_code == 1 and "no-responses" in result.stderr

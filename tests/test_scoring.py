@@ -110,7 +110,7 @@ def test_small_groups_are_withheld(tiny: Path) -> None:
     vision = leaders.dimension("vision")
     assert leaders.respondents is None
     assert (vision.n, vision.mean, vision.ci_low) == (None, None, None)
-    assert "mean" in vision.suppressed and vision.reason == "fewer than 3"
+    assert vision.suppressed["mean"] == "fewer-than-min-cell"
     # counts of 1 or 2 are withheld; true zeros stay zero
     assert vision.counts["4"] is None and vision.counts["DK"] == 0
     overall = result.overall.dimension("vision")
@@ -149,7 +149,8 @@ def test_labels_and_codes_are_read_case_insensitively(tiny: Path) -> None:
 def test_bundled_example_leaders_rate_higher_than_frontline_staff() -> None:
     trust = load_trust("oxfordshire")
     log = ProblemLog()
-    responses = read_responses(trust.responses[0], trust.questionnaire, trust.framework, log)
+    responses = read_responses(trust.responses[0], trust.questionnaire, trust.framework, log,
+                               fields=trust.breakdowns)
     result = analyse(responses, trust.framework, by=["audience"])
     by = {g.by["audience"]: g for g in result.groups[1:]}
     assert by["workforce"].respondents + by["leaders_managers"].respondents >= 300

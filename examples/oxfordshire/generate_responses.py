@@ -3,7 +3,9 @@
 The numbers are made up but shaped like a real return: two questionnaire waves with the
 dates and participants of Oxfordshire's 2009 plan, leaders rating integration higher than
 frontline staff, children and young people lower, some "don't know", "not applicable"
-and blank answers, a few people who stopped part way, and free-text comments.
+and blank answers, a few people who stopped part way, a locality for each respondent,
+and free-text comments. Each person has a general view and a view of each dimension, so
+items of one dimension agree with each other about as well as real questionnaire items.
 
     python examples/oxfordshire/generate_responses.py [--out responses.csv] [--seed 2009]
 
@@ -39,6 +41,9 @@ GROUPS = [
     ("sport_culture", WAVE_2, 24, 6),
 ]
 CHILDREN = 142
+# Oxfordshire's children's services worked in three localities (area board groupings)
+LOCALITIES = ["North", "Central", "South"]
+LOCALITY_SHARE = [0.3, 0.4, 0.3]
 AUDIENCE_SHIFT = {"workforce": 0.0, "leaders_managers": 0.5, "children_young_people": -0.3}
 GROUP_SHIFT = {"early_years": 0.15, "education": -0.2, "health": -0.1, "lscb": 0.25,
                "social_family_community": 0.1, "integrated_youth_support": 0.2,
@@ -104,12 +109,14 @@ def generate(seed: int = 2009) -> list[dict[str, str]]:
         if rng.random() < 0.05:  # gave up part way through
             stops_after = int(rng.integers(10, len(questionnaire.items)))
         dk, na, blank = NON_ANSWER[audience]
+        locality = LOCALITIES[int(rng.choice(len(LOCALITIES), p=LOCALITY_SHARE))]
+        view = dict(zip(dims, rng.normal(0, 0.55, len(dims)), strict=True))
         row = {"respondent_id": f"OX{number:04d}", "audience": audience,
-               "workforce_group": group or "", "submitted": submitted}
+               "workforce_group": group or "", "locality": locality, "submitted": submitted}
         for position, item in enumerate(questionnaire.items):
             draw = rng.random()
             latent = (truth[item.dimension] + AUDIENCE_SHIFT[audience] + GROUP_SHIFT[group]
-                      + person + rng.normal(0, 0.75))
+                      + person + view[item.dimension] + rng.normal(0, 0.5))
             if not item.asked_of(audience) or position >= stops_after or draw < blank:
                 row[item.id] = ""
             elif draw < blank + dk:

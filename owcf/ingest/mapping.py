@@ -463,8 +463,17 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
         seen.setdefault(key, column)
     for column in export.by_role(Role.question):
         if export.source == "owcf":
-            known = [*(i.id for i in questionnaire.items), *RESPONDENT_TARGETS, *fields]
-            hint = closest(column.label, known)
+            # owcf's own layout: a near miss of an item id is most likely a typo that would
+            # lose that item's answers, so it stops the read; any other column is reported
+            # and left out (a trust declares the ones it breaks down by)
+            hint = closest(column.label, [*(i.id for i in questionnaire.items),
+                                          *RESPONDENT_TARGETS])
+            if not hint:
+                column.role, column.how = Role.ignore, "not an item or respondent field"
+                log.warn("unknown-column", "not a questionnaire item nor a respondent field; "
+                         "ignored (declare it under 'breakdowns:' to use it)", file=file, row=1,
+                         column=column.label)
+                continue
         else:
             hint = closest_items(column, questionnaire)
         log.add("unknown-column", f"not a questionnaire item nor a respondent field{hint}; "

@@ -1,0 +1,265 @@
+"""One pass over the respondents: everything the analysis needs, tallied per *cell*.
+
+A cell is one combination of group (the crossed ``--by`` values), audience and weighting
+stratum. Every figure owcf publishes is a sum over cells, so once the cells are tallied any
+grouping (everyone, the crossed groups, the audiences for perception gaps) costs nothing
+more than adding up a small table.
+
+Within one dimension a respondent's answers form a *pattern* (one category per item: with
+three items and eight categories, one of 512). Counting patterns per cell with a single
+``np.bincount`` gives, from tables of a few hundred entries instead of a million rows,
+the dimension scores and their sums, each item's answer counts, the respondents behind
+each count, and the complete cases for reliability.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from owcf.framework import Framework
+from owcf.questionnaire import Item, Questionnaire
+from owcf.responses import ResponseSet
+
+# Above this many (cell, pattern) slots, patterns are numbered by np.unique instead.
+DIRECT_PATTERN_LIMIT = 1 << 22
+
+
+def positions(questionnaire: Questionnaire, framework: Framework, reverse: bool) -> np.ndarray:
+    """Category index (0 = blank, 1.. scale, then non-answers) -> framework position or NaN."""
+    values = np.array([o.value for o in questionnaire.answer_scale], dtype=float)
+    lo, hi = values[0], values[-1]
+    if reverse:
+        values = lo + hi - values
+    f_lo, f_hi = framework.scale.minimum, framework.scale.maximum
+    scored = f_lo + (values - lo) * (f_hi - f_lo) / (hi - lo)
+    return np.concatenate([[np.nan], scored, np.full(len(questionnaire.non_answers), np.nan)])
+
+
+def slot_positions(questionnaire: Questionnaire, framework: Framework, item: Item) -> np.ndarray:
+    """Position per *slot*: the answer categories in publishing order, blank last."""
+    pos = positions(questionnaire, framework, item.reverse)
+    return np.concatenate([pos[1:], [np.nan]])
+
+
+def needed(asked: np.ndarray, fraction: float) -> np.ndarray:
+    """Items (or dimensions) a respondent must answer out of ``asked`` to get a score."""
+    # the small epsilon keeps 0.5 * 2 from rounding up to 2 through float error
+    return np.maximum(1, np.ceil(fraction * asked - 1e-9))
+
+
+@dataclass
+class Sums:
+    """Respondents with a score, sum of scores and sum of squares, per cell and unit."""
+
+    s0: np.ndarray
+    s1: np.ndarray
+    s2: np.ndarray
+
+
+@dataclass
+class Tally:
+    """Per-cell tables; the leading axis of every array is the cell."""
+
+    sizes: np.ndarray           # (K,) respondents
+    dim: Sums                   # (K, D)
+    dim_counts: np.ndarray      # (K, D, C) answers per category, blank last
+    dim_contrib: np.ndarray     # (K, D, C) respondents giving each category
+    colour: Sums                # (K, Kc)
+    colour_counts: np.ndarray   # (K, Kc, C)
+    colour_contrib: np.ndarray  # (K, Kc, C)
+    item: Sums                  # (K, I)
+    item_counts: np.ndarray     # (K, I, C)
+    complete: list[tuple[np.ndarray, np.ndarray]]  # per dimension: (frequency, values P x k)
+
+
+class _Patterns:
+    """One dimension's answer patterns, counted per cell."""
+
+    def __init__(self, slots: list[np.ndarray], cell: np.ndarray, n_cells: int, n_cat: int) -> None:
+        code = np.zeros(len(cell), dtype=np.int64)
+        for j, slot in enumerate(slots):
+            code += slot * n_cat**j
+        space = n_cat ** len(slots)
+        if n_cells * space <= DIRECT_PATTERN_LIMIT:
+            self.ids = np.arange(space)
+            self.index = code
+        else:  # many items: number only the patterns that occur
+            self.ids, self.index = np.unique(code, return_inverse=True)
+            self.index = self.index.reshape(-1)
+        count = len(self.ids)
+        self.table = np.bincount(cell * count + self.index,
+                                 minlength=n_cells * count).reshape(n_cells, count).astype(float)
+        self.slots = np.stack([(self.ids // n_cat**j) % n_cat for j in range(len(slots))], axis=1)
+
+
+def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cells: int,
+          cell_audience: np.ndarray, audience: np.ndarray) -> tuple[Tally, dict[str, np.ndarray],
+                                                                      dict[str, np.ndarray]]:
+    """Tally every cell; also return per-respondent dimension and colour scores.
+
+    ``cell`` numbers each respondent's cell, ``cell_audience`` gives each cell's audience
+    code and ``audience`` each respondent's.
+    """
+    q = responses.questionnaire
+    n_cat = len(q.categories) + 1
+    blank = n_cat - 1
+    n_aud = len(framework.audiences)
+    fraction = q.min_answered_fraction
+    audiences = [a.id for a in framework.audiences]
+
+    item_index = {item.id: u for u, item in enumerate(q.items)}
+    item_counts = np.zeros((n_cells, len(q.items), n_cat))
+    dims = framework.dimensions
+    d_sums = Sums(*(np.zeros((n_cells, len(dims))) for _ in range(3)))
+    dim_counts = np.zeros((n_cells, len(dims), n_cat))
+    dim_contrib = np.zeros((n_cells, len(dims), n_cat))
+    dim_scores: dict[str, np.ndarray | None] = dict.fromkeys(d.id for d in framework.dimensions)
+    dim_bits: dict[str, np.ndarray | None] = dict.fromkeys(d.id for d in framework.dimensions)
+    dim_asked: dict[str, np.ndarray] = {}
+    complete: list[tuple[np.ndarray, np.ndarray]] = []
+    onehot = np.eye(n_cat)
+    slot_of = np.array([blank, *range(n_cat - 1)], dtype=np.int64)
+
+    for d, dim in enumerate(dims):
+        items = q.items_for(dim.id)
+        asked = np.array([[item.asked_of(a) for item in items] for a in audiences],
+                         dtype=bool).reshape(n_aud, len(items))
+        asked_count = asked.sum(axis=1).astype(float)
+        dim_asked[dim.id] = asked_count
+        if not items:  # nobody is scored here; None keeps a million NaNs out of memory
+            complete.append((np.zeros(0), np.zeros((0, 0))))
+            continue
+        # category index (0 blank, 1.. answers) -> slot (answers first, blank last)
+        slots = [slot_of[responses.answers[item.id].to_numpy()] for item in items]
+        pats = _Patterns(slots, cell, n_cells, n_cat)
+        values = np.stack([slot_positions(q, framework, item)[pats.slots[:, j]]
+                           for j, item in enumerate(items)], axis=1)   # (P, k)
+        scored = ~np.isnan(values)
+        answered = scored.sum(axis=1)
+        total = np.where(scored, values, 0.0).sum(axis=1)
+        ok = (asked_count[:, None] > 0) & (answered[None, :] >= needed(asked_count, fraction)[:, None])
+        score = np.where(ok, total[None, :] / np.maximum(answered, 1)[None, :], np.nan)  # (A, P)
+        # blank is only an answer where the item was asked
+        kept = asked[:, None, :] | (pats.slots[None, :, :] != blank)                    # (A, P, k)
+
+        per_cell = score[cell_audience]                                                 # (K, P)
+        valid = ~np.isnan(per_cell)
+        x = np.where(valid, per_cell, 0.0)
+        d_sums.s0[:, d] = (pats.table * valid).sum(axis=1)
+        d_sums.s1[:, d] = (pats.table * x).sum(axis=1)
+        d_sums.s2[:, d] = (pats.table * x * x).sum(axis=1)
+
+        gave = np.zeros((n_aud, len(pats.ids), n_cat), dtype=bool)
+        for j, item in enumerate(items):
+            hot = onehot[pats.slots[:, j]]                                             # (P, C)
+            for a in range(n_aud):
+                rows = cell_audience == a
+                if rows.any():
+                    item_counts[rows, item_index[item.id], :] += (
+                        pats.table[rows] * kept[a, :, j]) @ hot
+            gave |= kept[:, :, j, None] & hot.astype(bool)[None, :, :]
+        for a in range(n_aud):
+            rows = cell_audience == a
+            if rows.any():
+                dim_contrib[rows, d, :] = pats.table[rows] @ gave[a]
+        dim_counts[:, d, :] = item_counts[:, [item_index[i.id] for i in items], :].sum(axis=1)
+
+        bits_table = (gave * (1 << np.arange(n_cat))).sum(axis=2)                      # (A, P)
+        flat = np.clip(audience, 0, n_aud - 1) * len(pats.ids) + pats.index
+        dim_scores[dim.id] = np.where(audience >= 0, score.reshape(-1)[flat], np.nan)
+        dim_bits[dim.id] = np.where(audience >= 0, bits_table.reshape(-1)[flat], 0)
+        all_scored = scored.all(axis=1)
+        complete.append((pats.table.sum(axis=0)[all_scored], values[all_scored]))
+
+    sizes = np.bincount(cell, minlength=n_cells).astype(float)
+    colour_scores, c_sums, colour_contrib = _colours(framework, fraction, dim_scores, dim_asked,
+                                                     dim_bits, audience, cell, n_cells, n_cat)
+    colour_counts = np.stack([dim_counts[:, [d for d, dim in enumerate(dims)
+                                             if dim.colour == colour.id], :].sum(axis=1)
+                              for colour in framework.colours], axis=1)
+    i_sums = _item_sums(q, framework, item_counts)
+    return (Tally(sizes, d_sums, dim_counts, dim_contrib, c_sums, colour_counts, colour_contrib,
+                  i_sums, item_counts, complete), dim_scores, colour_scores)
+
+
+def _colours(framework: Framework, fraction: float, dim_scores: dict[str, np.ndarray | None],
+             dim_asked: dict[str, np.ndarray], dim_bits: dict[str, np.ndarray | None],
+             audience: np.ndarray, cell: np.ndarray, n_cells: int, n_cat: int
+             ) -> tuple[dict[str, np.ndarray], Sums, np.ndarray]:
+    """Per-respondent colour scores, their per-cell sums, and the respondents behind counts."""
+    n_aud = len(framework.audiences)
+    lookup = np.where(audience < 0, n_aud, audience)
+    scores: dict[str, np.ndarray] = {}
+    sums = Sums(*(np.zeros((n_cells, len(framework.colours))) for _ in range(3)))
+    contrib = np.zeros((n_cells, len(framework.colours), n_cat))
+    for k, colour in enumerate(framework.colours):
+        ids = [d.id for d in colour.dimensions]
+        avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)] + [0],
+                         dtype=float)[lookup]
+        total = np.zeros(len(cell))
+        have = np.zeros(len(cell))
+        bits = np.zeros(len(cell), dtype=np.int64)
+        for d in ids:
+            x, b = dim_scores[d], dim_bits[d]
+            if x is None or b is None:
+                continue
+            ok = ~np.isnan(x)
+            total += np.where(ok, x, 0.0)
+            have += ok
+            bits |= b
+        good = (avail > 0) & (have >= needed(avail, fraction))
+        score = np.where(good, total / np.maximum(have, 1), np.nan)
+        scores[colour.id] = score
+        valid = ~np.isnan(score)
+        sums.s0[:, k] = np.bincount(cell[valid], minlength=n_cells)
+        sums.s1[:, k] = np.bincount(cell[valid], weights=score[valid], minlength=n_cells)
+        sums.s2[:, k] = np.bincount(cell[valid], weights=score[valid] ** 2, minlength=n_cells)
+        contrib[:, k, :] = _bits_per_cell(bits, cell, n_cells, n_cat)
+    return scores, sums, contrib
+
+
+def _bits_per_cell(bits: np.ndarray, cell: np.ndarray, n_cells: int, n_cat: int) -> np.ndarray:
+    """Respondents per cell with each category bit set."""
+    if n_cat <= 12:
+        # few categories: count each bit pattern per cell, then expand the patterns
+        patterns = 1 << n_cat
+        table = np.bincount(cell * patterns + bits, minlength=n_cells * patterns)
+        has_bit = (np.arange(patterns)[:, None] >> np.arange(n_cat)) & 1
+        return (table.reshape(n_cells, patterns) @ has_bit).astype(float)
+    out = np.zeros((n_cells, n_cat))
+    for c in range(n_cat):
+        on = (bits >> c) & 1 == 1
+        out[:, c] = np.bincount(cell[on], minlength=n_cells)
+    return out
+
+
+def _item_sums(q: Questionnaire, framework: Framework, counts: np.ndarray) -> Sums:
+    """Item sums from answer counts: every answer is one of a few categories."""
+    if not q.items:
+        empty = np.zeros((counts.shape[0], 0))
+        return Sums(empty, empty.copy(), empty.copy())
+    pos = np.stack([slot_positions(q, framework, item) for item in q.items])   # (I, C)
+    scored = ~np.isnan(pos)
+    p = np.where(scored, pos, 0.0)
+    c = np.where(scored[None, :, :], counts, 0.0)
+    return Sums(c.sum(axis=2), (c * p).sum(axis=2), (c * p * p).sum(axis=2))
+
+
+def cronbach_alpha_weighted(freq: np.ndarray, values: np.ndarray) -> tuple[float, int]:
+    """Cronbach's alpha from distinct complete answer patterns and how often each occurs."""
+    total = float(freq.sum())
+    k = values.shape[1]
+    if total < 2 or k < 2:
+        return math.nan, int(total)
+
+    def var(x: np.ndarray) -> float:
+        mean = (freq * x).sum() / total
+        return float((freq * (x - mean) ** 2).sum() / (total - 1))
+
+    item_var = sum(var(values[:, j]) for j in range(k))
+    total_var = var(values.sum(axis=1))
+    alpha = k / (k - 1) * (1 - item_var / total_var) if total_var > 0 else math.nan
+    return alpha, int(total)

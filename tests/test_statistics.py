@@ -1,0 +1,347 @@
+"""Known-answer tests (independent formulas or scipy.stats, to 1e-9) and invariants for the
+statistics a trust board acts on: weights, intervals, reliability, perception gaps,
+triangulation, priorities, and disclosure control."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from owcf.analysis import Analysis, analyse, cronbach_alpha
+from owcf.errors import OwcfError, ProblemLog
+from owcf.framework import read_framework
+from owcf.gaps import positions
+from owcf.questionnaire import read_questionnaire
+from owcf.responses import ResponseSet
+from owcf.trust import Evidence, Population, Triangulation, load_trust
+
+from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, write
+
+TOL = 1e-9
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("model")
+    log = ProblemLog()
+    framework = read_framework(write(root / "f.yaml", TINY_FRAMEWORK), log)
+    questionnaire = read_questionnaire(write(root / "q.yaml", TINY_QUESTIONNAIRE), log, framework)
+    assert not log.errors
+    return framework, questionnaire
+
+
+def build(questionnaire, rows) -> ResponseSet:
+    """rows: (audience, workforce_group, {item: answer}) with answers 1-4, 'DK', 'NA'."""
+    codes = {str(o.value): i for i, o in enumerate(questionnaire.answer_scale, start=1)}
+    codes |= {n.code: len(codes) + j for j, n in enumerate(questionnaire.non_answers, start=1)}
+    respondents = pd.DataFrame({
+        "respondent_id": [f"r{i}" for i in range(len(rows))],
+        "audience": pd.Series([r[0] for r in rows], dtype=object),
+        "workforce_group": pd.Series([r[1] for r in rows], dtype=object)})
+    answers = pd.DataFrame({
+        item.id: np.array([codes.get(str(r[2].get(item.id, "")), 0) for r in rows], dtype=np.int8)
+        for item in questionnaire.items})
+    return ResponseSet(respondents, answers, questionnaire, "test")
+
+
+def t_interval(values, weights=None):
+    """Independent reference: weighted mean, SD and 95% interval by the documented formulas."""
+    x = np.asarray(values, dtype=float)
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    n = len(x)
+    m = np.sum(w * x) / np.sum(w)
+    sd = math.sqrt(np.sum(w * (x - m) ** 2) / np.sum(w) * n / (n - 1))
+    se = math.sqrt(np.sum(w**2 * (x - m) ** 2) / np.sum(w) ** 2 * n / (n - 1))
+    n_eff = np.sum(w) ** 2 / np.sum(w**2)
+    half = stats.t.ppf(0.975, n_eff - 1) * se
+    return m, sd, m - half, m + half, n_eff
+
+
+# planning items p1, p2 (staff and leaders only); answers chosen so the interval stays inside 1-4
+PLANNING = [("staff", "health", {"p1": 2, "p2": 3}), ("staff", "health", {"p1": 3, "p2": 3}),
+            ("staff", "schools", {"p1": 2, "p2": 2}), ("staff", "schools", {"p1": 3}),
+            ("leaders", "health", {"p1": 3, "p2": 4}), ("leaders", "schools", {"p1": 3, "p2": 3}),
+            ("staff", "health", {"p1": 2, "p2": "DK"})]
+SCORES = [2.5, 3.0, 2.0, 3.0, 3.5, 3.0, 2.0]
+
+
+def test_unweighted_mean_and_interval_match_scipy(model) -> None:
+    framework, questionnaire = model
+    result = analyse(build(questionnaire, PLANNING), framework, min_cell=1)
+    est = result.overall.dimension("planning")
+    x = np.array(SCORES)
+    low, high = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert est.n == 7
+    assert est.mean == pytest.approx(x.mean(), abs=TOL)
+    assert est.sd == pytest.approx(x.std(ddof=1), abs=TOL)
+    assert (est.ci_low, est.ci_high) == (pytest.approx(low, abs=TOL), pytest.approx(high, abs=TOL))
+    assert est.n_eff == pytest.approx(7, abs=TOL)
+
+
+def test_item_figures_come_from_answer_counts(model) -> None:
+    framework, questionnaire = model
+    est = analyse(build(questionnaire, PLANNING), framework, min_cell=1).overall.item("p2")
+    x = np.array([3, 3, 2, 4, 3], dtype=float)
+    low, high = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
+    assert (est.n, est.mean, est.sd) == (5, pytest.approx(x.mean(), abs=TOL),
+                                         pytest.approx(x.std(ddof=1), abs=TOL))
+    assert est.ci_low == pytest.approx(low, abs=TOL) and est.ci_high == pytest.approx(high, abs=TOL)
+    assert est.counts == {"1": 0, "2": 1, "3": 3, "4": 1, "DK": 1, "NA": 0, "blank": 1}
+
+
+def test_audience_weights_make_each_audience_count_equally(model) -> None:
+    framework, questionnaire = model
+    est = analyse(build(questionnaire, PLANNING), framework, weights="audiences",
+                  min_cell=1).overall.dimension("planning")
+    staff, leaders = SCORES[:4] + SCORES[6:], SCORES[4:6]
+    assert est.mean == pytest.approx((np.mean(staff) + np.mean(leaders)) / 2, abs=TOL)
+    weights = [1 / len(staff)] * 4 + [1 / len(leaders)] * 2 + [1 / len(staff)]
+    m, sd, low, high, n_eff = t_interval(SCORES, weights)
+    assert (est.mean, est.sd, est.ci_low, est.ci_high, est.n_eff) == (
+        pytest.approx(m, abs=TOL), pytest.approx(sd, abs=TOL), pytest.approx(low, abs=TOL),
+        pytest.approx(high, abs=TOL), pytest.approx(n_eff, abs=TOL))
+    assert est.n == 7  # n stays the count of people
+
+
+def test_population_weights_post_stratify_to_the_census(model) -> None:
+    framework, questionnaire = model
+    rows = [*PLANNING, ("young_people", None, {"v1": 4})]  # no workforce group: weight 1
+    population = Population("workforce_group", {"health": 300.0, "schools": 100.0})
+    result = analyse(build(questionnaire, rows), framework, weights="population",
+                     population=population, min_cell=1)
+    health = [SCORES[i] for i in (0, 1, 4, 6)]
+    schools = [SCORES[i] for i in (2, 3, 5)]
+    est = result.overall.dimension("planning")
+    assert est.mean == pytest.approx(0.75 * np.mean(health) + 0.25 * np.mean(schools), abs=TOL)
+    n = 7
+    weights = [(0.75 * n / 4) if i in (0, 1, 4, 6) else (0.25 * n / 3) for i in range(7)]
+    m, sd, low, high, n_eff = t_interval(SCORES, weights)
+    assert (est.mean, est.sd, est.ci_low, est.ci_high, est.n_eff) == (
+        pytest.approx(m, abs=TOL), pytest.approx(sd, abs=TOL), pytest.approx(low, abs=TOL),
+        pytest.approx(high, abs=TOL), pytest.approx(n_eff, abs=TOL))
+    # vision: the young person (not stated) keeps weight 1 beside the re-weighted staff
+    vision = result.overall.dimension("vision")
+    assert vision.n == 1 and vision.mean == pytest.approx(4.0)
+
+
+def test_population_without_a_size_for_a_group_is_an_error(model) -> None:
+    framework, questionnaire = model
+    with pytest.raises(OwcfError) as caught:
+        analyse(build(questionnaire, PLANNING), framework, weights="population",
+                population=Population("workforce_group", {"health": 10.0}))
+    assert "'schools'" in str(caught.value)
+
+
+def test_cronbach_alpha_matches_the_textbook_formula() -> None:
+    data = np.array([[1, 2, 2], [2, 2, 3], [3, 3, 3], [4, 4, 3], [2, 3, 2], [4, 3, 4]], float)
+    k = data.shape[1]
+    item_vars = sum(statistics.variance(col) for col in data.T)
+    total_var = statistics.variance(data.sum(axis=1))
+    assert cronbach_alpha(data) == pytest.approx(k / (k - 1) * (1 - item_vars / total_var), abs=TOL)
+
+
+def test_reliability_uses_complete_cases_and_flags_low_alpha(model) -> None:
+    framework, questionnaire = model
+    result = analyse(build(questionnaire, PLANNING), framework, min_cell=1)
+    rel = next(r for r in result.reliability if r.dimension == "planning")
+    complete = np.array([[2, 3], [3, 3], [2, 2], [3, 4], [3, 3]], float)
+    assert rel.n == 5
+    assert rel.alpha == pytest.approx(cronbach_alpha(complete), abs=TOL)
+    assert rel.flagged == (rel.alpha < 0.7)
+    assert rel.alpha_if_deleted == {"p1": None, "p2": None}  # one item left: undefined
+    strict = analyse(build(questionnaire, PLANNING), framework, min_cell=6)
+    hidden = next(r for r in strict.reliability if r.dimension == "planning")
+    assert hidden.alpha is None and hidden.suppressed == {"alpha": "fewer-than-min-cell"}
+
+
+def test_perception_gap_uses_welch_and_flags_separated_intervals(model) -> None:
+    framework, questionnaire = model
+    rows = ([("staff", "health", {"p1": 1, "p2": 2})] * 3
+            + [("staff", "health", {"p1": 2, "p2": 1})] * 3
+            + [("leaders", "health", {"p1": 4, "p2": 4})] * 2
+            + [("leaders", "schools", {"p1": 3, "p2": 4})] * 2)
+    result = analyse(build(questionnaire, rows), framework, min_cell=1)
+    gap = next(g for g in result.perception_gaps if g.id == "planning"
+               and (g.audience_a, g.audience_b) == ("staff", "leaders"))
+    a, b = np.array([1.5] * 6), np.array([4.0, 4.0, 3.5, 3.5])
+    se_a, se_b = stats.sem(a) if a.std() else 0.0, stats.sem(b)
+    se = math.hypot(se_a, se_b)
+    assert gap.difference == pytest.approx(a.mean() - b.mean(), abs=TOL)
+    df = se**4 / (se_a**4 / 5 + se_b**4 / 3)
+    half = stats.t.ppf(0.975, df) * se
+    assert gap.ci_low == pytest.approx(gap.difference - half, abs=TOL)
+    assert gap.ci_high == pytest.approx(gap.difference + half, abs=TOL)
+    assert gap.flagged
+
+
+def test_triangulated_position_gap_and_priority(tiny: Path) -> None:
+    trust = load_trust(tiny)
+    framework, questionnaire = trust.framework, trust.questionnaire
+    result = analyse(build(questionnaire, PLANNING), framework, min_cell=1)
+    q = result.overall.dimension("planning")
+    workshop = Evidence("w", "analysis_workshop", None, "", "", "", {"planning": 1.5}, 2.0)
+    trust = replace(trust, evidence=(workshop,), triangulation=Triangulation(1.0, 1.0))
+    report = positions(result, trust)
+    p = report.dimension("planning")
+    current = (1 * q.mean + 2 * 1.5) / 3
+    assert p.current == pytest.approx(current, abs=TOL)
+    assert p.low == pytest.approx(current - (q.mean - q.ci_low) / 3, abs=TOL)
+    assert p.high == pytest.approx(current + (q.ci_high - q.mean) / 3, abs=TOL)
+    assert p.spread == pytest.approx(q.mean - 1.5, abs=TOL) and p.agree is (q.mean - 1.5 <= 1)
+    assert p.gap == pytest.approx(3 - current, abs=TOL)
+    assert p.priority == pytest.approx(3 - p.high, abs=TOL)
+    ranked = report.ranked()
+    scores = [r.priority for r in ranked]
+    assert scores == sorted(scores, reverse=True) and ranked[0].rank == 1
+    blue = report.colour("blue")
+    assert blue.current == pytest.approx(p.current, abs=TOL) and blue.target == 3
+
+
+# -- disclosure control ------------------------------------------------------------------
+
+def audit(result: Analysis) -> list[str]:
+    """Independent check of the published JSON: every figure about people is 0 or rests on at
+    least the group's threshold, and no set of figures that add up has exactly one withheld."""
+    data = result.to_dict()
+    problems = []
+    groups = data["groups"]
+    labels = data["categories"]
+    for g in groups:
+        thr = g["threshold"]
+        if g["respondents"] is not None and 0 < g["respondents"] < thr:
+            problems.append(f"group {g['by']} size {g['respondents']}")
+        for level in ("colours", "dimensions", "items"):
+            for est in g[level]:
+                if est["n"] is not None and 0 < est["n"] < thr:
+                    problems.append(f"{g['by']} {est['id']} n={est['n']}")
+                if est["n"] is None and est["mean"] is not None:
+                    problems.append(f"{g['by']} {est['id']} mean shown without n")
+                row = [est["counts"][lab] for lab in labels]
+                if sum(v is None for v in row) == 1:
+                    problems.append(f"{g['by']} {est['id']} lone withheld count in row")
+                if level == "items":
+                    problems += [f"{g['by']} {est['id']} count {v}" for v in row
+                                 if v is not None and 0 < v < thr]
+
+    def lone(values: list) -> bool:
+        return sum(v is None for v in values) == 1
+
+    if len(groups) > 1:
+        if lone([groups[0]["respondents"]] + [g["respondents"] for g in groups[1:]]):
+            problems.append("group sizes: lone withheld")
+        for level in ("colours", "dimensions", "items"):
+            for u, est in enumerate(groups[0][level]):
+                if lone([est["n"]] + [g[level][u]["n"] for g in groups[1:]]):
+                    problems.append(f"{est['id']}: lone withheld n across groups")
+                for lab in labels:
+                    if lone([est["counts"][lab]] + [g[level][u]["counts"][lab] for g in groups[1:]]):
+                        problems.append(f"{est['id']} {lab}: lone withheld count across groups")
+    columns = list(groups[-1]["by"]) if len(groups) > 1 else []
+    for column in columns if len(columns) >= 2 else []:
+        margins: dict[tuple, list] = {}
+        for g in groups[1:]:
+            margins.setdefault(tuple(v for k, v in g["by"].items() if k != column), []).append(g)
+        for members in margins.values():
+            if len(members) < 2:
+                continue
+            if lone([g["respondents"] for g in members]):
+                problems.append(f"margin over {column}: lone withheld group size")
+            for level in ("colours", "dimensions", "items"):
+                for u in range(len(members[0][level])):
+                    if lone([g[level][u]["n"] for g in members]):
+                        problems.append(f"margin over {column}: lone withheld n")
+                    for lab in labels:
+                        if lone([g[level][u]["counts"][lab] for g in members]):
+                            problems.append(f"margin over {column}: lone withheld count")
+    for g in groups:
+        items = {}
+        for est in g["items"]:
+            items.setdefault(est["dimension"], []).append(est)
+        dims = {}
+        for est in g["dimensions"]:
+            dims.setdefault(est["colour"], []).append(est)
+        for lab in labels:
+            for est in g["dimensions"]:
+                if lone([est["counts"][lab]] + [i["counts"][lab] for i in items.get(est["id"], [])]):
+                    problems.append(f"{g['by']} {est['id']} {lab}: lone withheld item count")
+            for est in g["colours"]:
+                if lone([est["counts"][lab]] + [d["counts"][lab] for d in dims[est["id"]]]):
+                    problems.append(f"{g['by']} {est['id']} {lab}: lone withheld dimension count")
+    return problems
+
+
+ANSWER = st.sampled_from(["1", "2", "3", "4", "DK", "NA", ""])
+RESPONDENT = st.tuples(st.sampled_from(["staff", "leaders", "young_people"]),
+                       st.sampled_from(["health", "schools", None]),
+                       st.fixed_dictionaries({i: ANSWER for i in ("v1", "v2", "s1", "s2", "p1", "p2")}))
+
+
+def _routed(questionnaire, rows):
+    """Drop answers to items the respondent's audience is not asked (as ingest would)."""
+    asked = {i.id: i for i in questionnaire.items}
+    return [(a, g, {k: v for k, v in answers.items() if asked[k].asked_of(a)})
+            for a, g, answers in rows]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(RESPONDENT, min_size=1, max_size=40), min_cell=st.integers(2, 8),
+       children=st.integers(0, 12), weights=st.sampled_from(["respondents", "audiences"]),
+       by=st.sampled_from([(), ("audience",), ("workforce_group",), ("audience", "workforce_group")]))
+def test_no_output_ever_shows_or_lets_anyone_work_out_a_small_cell(
+        model, rows, min_cell, children, weights, by) -> None:
+    framework, questionnaire = model
+    result = analyse(build(questionnaire, _routed(questionnaire, rows)), framework, by, min_cell,
+                     weights=weights, min_cell_by_audience={"young_people": children})
+    assert audit(result) == []
+    for gap in result.perception_gaps:
+        assert gap.difference is None or (gap.mean_a is not None and gap.mean_b is not None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(RESPONDENT, min_size=2, max_size=30), seed=st.integers(0, 10_000),
+       weights=st.sampled_from(["respondents", "audiences"]))
+def test_reordering_respondents_changes_no_figure(model, rows, seed, weights) -> None:
+    framework, questionnaire = model
+    rows = _routed(questionnaire, rows)
+    shuffled = [rows[i] for i in np.random.default_rng(seed).permutation(len(rows))]
+    a = analyse(build(questionnaire, rows), framework, ["audience"], 2, weights=weights)
+    b = analyse(build(questionnaire, shuffled), framework, ["audience"], 2, weights=weights)
+    assert _rounded(a.to_dict()) == _rounded(b.to_dict())
+    for group in a.groups:
+        for est in (*group.colours, *group.dimensions, *group.items):
+            if est.mean is not None:
+                assert 1 - TOL <= est.mean <= 4 + TOL
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def test_children_threshold_applies_wherever_children_are_counted(model) -> None:
+    framework, questionnaire = model
+    rows = [("young_people", None, {"v1": 3, "s1": 3})] * 7 + [("staff", "health", {"v1": 2, "p1": 2})] * 6
+    result = analyse(build(questionnaire, rows), framework, ["audience"], 5,
+                     min_cell_by_audience={"young_people": 10})
+    young = next(g for g in result.groups if g.by == {"audience": "young_people"})
+    staff = next(g for g in result.groups if g.by == {"audience": "staff"})
+    assert young.threshold == 10 and young.respondents is None
+    assert staff.threshold == 5 and staff.respondents is None  # secondary: 13 - 6 would reveal 7
+    assert result.overall.threshold == 10 and result.overall.respondents == 13
+    assert young.dimension("vision").mean is None
+    assert young.dimension("vision").suppressed["mean"] == "fewer-than-min-cell"
+    assert staff.dimension("vision").suppressed["n"] == "secondary"
