@@ -167,6 +167,9 @@ def test_report_and_analyse_ingest_a_trusts_exports_on_the_fly(town: Path) -> No
     assert analysed.exit_code == 0
     assert json.loads(analysed.stdout)["respondents"] == 16
     assert runner.invoke(app, ["analyse", "-t", "survey-town", "--strict"]).exit_code == 1
+    strict = runner.invoke(app, ["report", "-t", "survey-town", "-o", "r3", "--strict"])
+    assert strict.exit_code == 1 and "row 4, column 'Status': test-response" in strict.stderr
+    assert not Path("r3").exists()  # nothing written
 
 
 def test_validate_checks_a_trusts_exports_strictly(town: Path) -> None:
