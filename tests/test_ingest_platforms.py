@@ -3,6 +3,7 @@ gives, through `owcf analyse --format json`; personal data never comes out."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -44,6 +45,8 @@ PLATFORMS = [
                  "limesurvey", "codes", 0, id="limesurvey-codes"),
     pytest.param("limesurvey-text.tsv", [], "limesurvey", "code and text", 0,
                  id="limesurvey-code-and-text"),
+    pytest.param("limesurvey-full-text.csv", [], "limesurvey", "question text", 0,
+                 id="limesurvey-question-text"),
     pytest.param("kobo.csv", [], "kobo", "one heading row", 0, id="kobo"),
 ]
 
@@ -54,6 +57,11 @@ def exports(tmp_path: Path) -> Path:
     folder = tmp_path / "exports"
     shutil.copytree(EXPORTS, folder)
     to_xlsx(csv_rows(EXPORTS / "surveymonkey.csv"), folder / "surveymonkey.xlsx")
+    # LimeSurvey's "full question text" headings: the code-and-text file without its codes
+    rows = csv_rows(EXPORTS / "limesurvey-text.tsv", delimiter="\t")
+    rows[0] = [h.split(". ", 1)[1] for h in rows[0]]
+    with (folder / "limesurvey-full-text.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
     microsoft_forms_xlsx(folder / "microsoft-forms.xlsx")
     return folder
 
