@@ -174,8 +174,9 @@ def analyse(
     mapping: MappingOption = None,
     strict: StrictOption = False,
 ) -> None:
-    """Score responses: n, mean position, 95% interval and answer counts per colour,
-    dimension and item, with reliability and perception gaps.
+    """Score responses: n, mean, 95% interval and answer counts per colour, dimension, item.
+
+    Also reliability (Cronbach's alpha) and perception gaps between audiences.
 
     Survey exports are ingested on the fly: rejected rows are listed on stderr
     with the reconciliation, and the analysis runs on the accepted ones.
@@ -266,8 +267,9 @@ def gaps(
     output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = DataFormat.table,
 ) -> None:
-    """Current position (questionnaire and other evidence) against target for every
-    dimension and colour, ranked by priority.
+    """Current position against target for every dimension and colour, ranked by priority.
+
+    The current position combines the questionnaire with evidence from the other tests.
 
     Example: owcf gaps --trust oxfordshire --format json
     """
