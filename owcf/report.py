@@ -14,7 +14,9 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any
 
@@ -97,24 +99,36 @@ def _call(func: Callable[..., str], args: tuple[Any, ...]) -> str:
     return func(*args)
 
 
-def draw(calls: Sequence[ChartCall], jobs: int = 1) -> list[str]:
-    """Render chart calls, across ``jobs`` forked processes when there are several cores.
-
-    matplotlib is imported once before forking, so workers start with it loaded. Each
-    chart is deterministic on its own, so the order of work does not change any byte.
-    """
-    if jobs <= 1 or len(calls) < 4 or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(*args) for func, args in calls]
+def _load_matplotlib() -> None:
     import matplotlib.backends.backend_svg
     import matplotlib.figure  # noqa: F401
 
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(calls))) as pool:
-        return pool.starmap(_call, calls)
+
+def chart_workers(jobs: int) -> Pool | None:
+    """Processes for drawing charts, started early so they load matplotlib while the
+    parent reads and analyses the responses (None with one core or no fork)."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_load_matplotlib)
+
+
+def draw(calls: Sequence[ChartCall], jobs: int = 1, workers: Pool | None = None) -> list[str]:
+    """Render chart calls, on ``workers`` or across ``jobs`` forked processes if given.
+
+    Each chart is deterministic on its own, so the order of work does not change any byte.
+    """
+    if workers is not None and len(calls) > 1:
+        return workers.starmap(_call, calls)
+    if jobs > 1 and len(calls) >= 4:
+        with chart_workers(min(jobs, len(calls))) or nullcontext() as pool:
+            if pool is not None:
+                return pool.starmap(_call, calls)
+    return [func(*args) for func, args in calls]
 
 
 def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
-                   by_group: Analysis | None = None, overlays: bool = False, jobs: int = 1
-                   ) -> list[ColourSection]:
+                   by_group: Analysis | None = None, overlays: bool = False, jobs: int = 1,
+                   workers: Pool | None = None) -> list[ColourSection]:
     """Per colour: the positions, a written summary, and up to three charts of them.
 
     The spider diagram's shape depends on the order of its axes, so a dot chart of the same
@@ -168,7 +182,7 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                                                q_labels, q_scale, f"Answers to {colour.name} "
                                                "questions by audience and workforce group.")))
         planned.append((colour, rows, summary, alts))
-    svgs = iter(draw(calls, jobs))
+    svgs = iter(draw(calls, jobs, workers))
     return [ColourSection(colour.id, colour.name, colour.theme, colour.description,
                           gaps.colour(colour.id), rows,
                           tuple(Chart(file, next(svgs), alt) for file, alt in alts), summary)
@@ -274,14 +288,14 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
                   by_group: Analysis | None = None,
                   comments: tuple[list[Comment], int] | None = None,
                   produced: dt.date | None = None, overlays: bool = False,
-                  jobs: int = 1) -> dict[str, bytes]:
+                  jobs: int = 1, workers: Pool | None = None) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder.
 
     ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
     """
     framework = trust.framework
     gaps = positions(analysis, trust)
-    sections = build_sections(trust, gaps, analysis, by_group, overlays, jobs)
+    sections = build_sections(trust, gaps, analysis, by_group, overlays, jobs, workers)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
     support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
@@ -360,6 +374,14 @@ def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] 
     any warnings (rejected rows among them), and the reconciliation of each responses file
     read; raises OwcfError (writing nothing) if the inputs are invalid, or with ``strict``
     if any row was rejected."""
+    with chart_workers(jobs) or nullcontext() as workers:
+        return _generate(trust, out, formats, min_cell, include_comments, overlays, jobs,
+                         strict, workers)
+
+
+def _generate(trust: str | Path, out: Path | None, formats: Iterable[str], min_cell: int | None,
+              include_comments: bool, overlays: bool, jobs: int, strict: bool,
+              workers: Pool | None) -> tuple[list[Path], list[Problem], list[str]]:
     from owcf.analysis import analyse
     from owcf.ingest.pipeline import combine
     from owcf.inputs import gather, reconciliation
@@ -389,7 +411,8 @@ def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] 
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if include_comments else None)
     files = render_report(workspace, by_audience, formats, by_group=by_group, comments=comments,
-                          produced=produced_date(), overlays=overlays, jobs=jobs)
+                          produced=produced_date(), overlays=overlays, jobs=jobs,
+                          workers=workers)
     return write_files(files, out or Path("reports") / workspace.id), warnings, notes
 
 
