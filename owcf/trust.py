@@ -415,29 +415,38 @@ def _read_participants(sec: Section, framework: Framework | None
     return out[0], out[1], others
 
 
-def _read_targets(top: Section, framework: Framework | None) -> dict[str, float]:
-    node = top.mapping("targets", required=False)
-    targets: dict[str, float] = {}
-    if node is None or framework is None:
-        return targets
+def _scale_values(sec: Section, node: Node, framework: Framework, what: str,
+                  out_of_range: str) -> dict[str, float]:
+    """A mapping of dimension id -> position on the framework scale, each entry checked."""
     known = [d.id for d in framework.dimensions]
     lo, hi = framework.scale.minimum, framework.scale.maximum
+    prefix = f"{sec.where}: " if sec.where else ""
+    values: dict[str, float] = {}
     for key, value in node.items():
         line = node.line_of(key)
         if key not in known:
-            top.log.add("unknown-dimension", f"target for {key!r}: no such dimension in framework "
-                        f"{framework.id!r}{closest(str(key), known)}", file=top.file, line=line)
+            sec.log.add("unknown-dimension", f"{prefix}{what} for {key!r}: no such dimension in "
+                        f"framework {framework.id!r}{closest(str(key), known)}",
+                        file=sec.file, line=line)
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            top.log.add("wrong-type", f"target for {key!r} must be a number, not {value!r}",
-                        file=top.file, line=line)
+            sec.log.add("wrong-type", f"{prefix}{what} for {key!r} must be a number, not "
+                        f"{value!r}", file=sec.file, line=line)
         elif not lo <= value <= hi:
-            top.log.add("target-out-of-range", f"target for {key!r} is {value}, outside the "
-                        f"framework scale {lo}-{hi}", file=top.file, line=line)
+            sec.log.add(out_of_range, f"{prefix}{what} for {key!r} is {value}, outside the "
+                        f"framework scale {lo}-{hi}", file=sec.file, line=line)
         else:
-            targets[key] = float(value)
-    for dim in known:
-        if dim not in node:
-            top.log.warn("missing-target", f"dimension {dim!r} has no target",
+            values[str(key)] = float(value)
+    return values
+
+
+def _read_targets(top: Section, framework: Framework | None) -> dict[str, float]:
+    node = top.mapping("targets", required=False)
+    if node is None or framework is None:
+        return {}
+    targets = _scale_values(top, node, framework, "target", "target-out-of-range")
+    for dim in framework.dimensions:
+        if dim.id not in node:
+            top.log.warn("missing-target", f"dimension {dim.id!r} has no target",
                          file=top.file, line=node.line)
     return targets
 
@@ -675,22 +684,6 @@ def _read_evidence(top: Section, framework: Framework | None,
 
 def _read_ratings(sec: Section, framework: Framework | None) -> dict[str, float]:
     node = sec.mapping("ratings")
-    ratings: dict[str, float] = {}
     if node is None or framework is None:
-        return ratings
-    known = [d.id for d in framework.dimensions]
-    lo, hi = framework.scale.minimum, framework.scale.maximum
-    for key, value in node.items():
-        line = node.line_of(key)
-        if key not in known:
-            sec.log.add("unknown-dimension", f"{sec.where}: rating for {key!r}: no such dimension"
-                        f"{closest(str(key), known)}", file=sec.file, line=line)
-        elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            sec.log.add("wrong-type", f"{sec.where}: rating for {key!r} must be a number",
-                        file=sec.file, line=line)
-        elif not lo <= value <= hi:
-            sec.log.add("value-out-of-range", f"{sec.where}: rating for {key!r} is {value}, "
-                        f"outside the framework scale {lo}-{hi}", file=sec.file, line=line)
-        else:
-            ratings[str(key)] = float(value)
-    return ratings
+        return {}
+    return _scale_values(sec, node, framework, "rating", "value-out-of-range")

@@ -150,3 +150,14 @@ def trust_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny: Path) -> P
     monkeypatch.setenv("OWCF_TRUST_PATH", str(tiny.parent))
     monkeypatch.chdir(tmp_path)
     return tiny
+
+
+def rounded(value: object) -> object:
+    """Floats to 9 places, deep: summation order may move the last bits."""
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, dict):
+        return {k: rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [rounded(v) for v in value]
+    return value

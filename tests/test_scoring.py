@@ -18,7 +18,7 @@ from owcf.questionnaire import read_questionnaire
 from owcf.responses import ResponseSet, read_responses
 from owcf.trust import load_trust
 
-from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, write
+from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
 
 # t(0.975, df) from statistical tables, so the test does not reuse the code's scipy call
 T975 = {1: 12.706204736, 2: 4.302652730}
@@ -193,7 +193,7 @@ def test_reordering_respondents_changes_nothing(tiny: Path, rows: list, seed: in
                            responses.questionnaire, responses.source)
     a = analyse(responses, trust.framework, by=["audience"], min_cell=1).to_dict()
     b = analyse(shuffled, trust.framework, by=["audience"], min_cell=1).to_dict()
-    assert _rounded(a) == _rounded(b)
+    assert rounded(a) == rounded(b)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -211,17 +211,6 @@ def test_means_stay_on_the_scale_and_small_cells_never_show(tiny: Path, rows: li
                 assert 1 <= est.ci_low <= est.mean <= est.ci_high <= 4
             assert est.n is None or est.n == 0 or est.n >= min_cell
             assert all(c is None or c == 0 or c >= min_cell for c in est.counts.values())
-
-
-def _rounded(value: object) -> object:
-    """Floats to 9 places: summation order may move the last bits."""
-    if isinstance(value, float):
-        return round(value, 9)
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    return value
 
 
 def test_scores_frame_is_indexed_like_respondents(tiny: Path) -> None:

@@ -24,7 +24,7 @@ from owcf.questionnaire import read_questionnaire
 from owcf.responses import ResponseSet
 from owcf.trust import Evidence, Population, Triangulation, load_trust
 
-from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, write
+from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
 
 TOL = 1e-9
 
@@ -315,21 +315,11 @@ def test_reordering_respondents_changes_no_figure(model, rows, seed, weights) ->
     shuffled = [rows[i] for i in np.random.default_rng(seed).permutation(len(rows))]
     a = analyse(build(questionnaire, rows), framework, ["audience"], 2, weights=weights)
     b = analyse(build(questionnaire, shuffled), framework, ["audience"], 2, weights=weights)
-    assert _rounded(a.to_dict()) == _rounded(b.to_dict())
+    assert rounded(a.to_dict()) == rounded(b.to_dict())
     for group in a.groups:
         for est in (*group.colours, *group.dimensions, *group.items):
             if est.mean is not None:
                 assert 1 - TOL <= est.mean <= 4 + TOL
-
-
-def _rounded(value):
-    if isinstance(value, float):
-        return round(value, 9)
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    return value
 
 
 def test_children_threshold_applies_wherever_children_are_counted(model) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -461,31 +462,33 @@ def _audience_and_group(resp: _Responses, plan: Plan, framework: Framework,
     n = resp.n
     audience_ids = [a.id for a in framework.audiences]
     if "audience" in resp.texts:
-        column, values = resp.texts["audience"]
-        audience = plan.audiences.codes(values).astype(np.int16)
-        bad = np.flatnonzero(audience == UNMAPPED)
-        if len(bad):
-            findings.append(Finding("unknown-audience", bad, _by_text(
-                values, bad, lambda t: f"{t!r} is not one of {', '.join(audience_ids)}"
-                f"{_nearest(t, [*audience_ids, *(a.name for a in framework.audiences)])}"),
-                column))
+        audience = _choice_codes(resp, "audience", plan.audiences, framework.audiences,
+                                 "unknown-audience", findings)
         blank = np.flatnonzero(audience == 0)
         if len(blank):
-            findings.append(Finding("missing-value", blank, "audience is blank", column))
+            findings.append(Finding("missing-value", blank, "audience is blank",
+                                    resp.texts["audience"][0]))
     else:
         audience = np.full(n, audience_ids.index(plan.audience_constant) + 1, dtype=np.int16)
-    group_ids = [g.id for g in framework.workforce_groups]
     group = np.zeros(n, dtype=np.int16)
     if "workforce_group" in resp.texts:
-        column, values = resp.texts["workforce_group"]
-        group = plan.workforce_groups.codes(values).astype(np.int16)
-        bad = np.flatnonzero(group == UNMAPPED)
-        if len(bad):
-            findings.append(Finding("unknown-workforce-group", bad, _by_text(
-                values, bad, lambda t: f"{t!r} is not one of {', '.join(group_ids)}"
-                f"{_nearest(t, [*group_ids, *(g.name for g in framework.workforce_groups)])}"),
-                column))
+        group = _choice_codes(resp, "workforce_group", plan.workforce_groups,
+                              framework.workforce_groups, "unknown-workforce-group", findings)
     return audience, group
+
+
+def _choice_codes(resp: _Responses, field: str, choices: Any, named: Sequence[Any],
+                  code: str, findings: list[Finding]) -> np.ndarray:
+    """Codes of a mapped respondent field; values that map to nothing become findings."""
+    column, values = resp.texts[field]
+    codes = choices.codes(values).astype(np.int16)
+    bad = np.flatnonzero(codes == UNMAPPED)
+    if len(bad):
+        ids = [c.id for c in named]
+        findings.append(Finding(code, bad, _by_text(
+            values, bad, lambda t: f"{t!r} is not one of {', '.join(ids)}"
+            f"{_nearest(t, [*ids, *(c.name for c in named)])}"), column))
+    return codes
 
 
 def _ids(resp: _Responses, plan: Plan, export: Export, salt: str,
