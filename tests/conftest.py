@@ -3,11 +3,19 @@ scale, a 1-4 answer scale), so every test also proves owcf is not tied to owcf.y
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the same examples every time, so a landing never hangs on a random draw; local
+# runs keep exploring new ones (and hypothesis replays any failure it has found before).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "oxfordshire"
