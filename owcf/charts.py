@@ -136,7 +136,7 @@ def radar_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | No
     extra = LEGEND_ROW_INCHES * (math.ceil((2 + len(overlays)) / columns) - 1)
     draw = partial(_draw_radar, labels=labels, current=current, target=target, scale=scale,
                    colour=colour, overlays=overlays, columns=columns, extra=extra)
-    return _render(chart_id, description, (6.4, 5.6 + extra), draw)
+    return _render(chart_id, description, (6.4, 6.0 + extra), draw)
 
 
 def _draw_radar(fig: Figure, *, labels: Sequence[str], current: Sequence[float | None],
@@ -173,8 +173,10 @@ def _draw_radar(fig: Figure, *, labels: Sequence[str], current: Sequence[float |
                 markersize=5.5, label=_wrap(name, 28))
     if None not in current:  # a shaded area with a gap in it would invent a value
         ax.fill(*loop(current), color=colour, alpha=0.12)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=columns)
-    _margins(fig, left=1.024, right=1.024, top=0.672, bottom=0.784 + extra)
+    # the legend sits in the figure's own bottom strip, below the lowest axis label (which
+    # may wrap onto two lines), so the two can never overlap
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.01), ncol=columns, frameon=False)
+    _margins(fig, left=1.024, right=1.024, top=0.672, bottom=1.2 + extra)
 
 
 def dot_chart_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | None],
