@@ -7,9 +7,14 @@ from itertools import pairwise
 from pathlib import Path
 
 from owcf.errors import ProblemLog
-from owcf.yamlio import Section, check_schema, load_yaml
+from owcf.yamlio import Section, load_section
 
 SCHEMA = "owcf-framework/1"
+#: the keys a file of this kind may use at its top level
+TOP_KEYS = frozenset({
+    "schema", "id", "name", "notice", "version", "scale", "perspectives", "audiences",
+    "workforce_groups", "colours"
+})
 
 
 @dataclass(frozen=True)
@@ -145,12 +150,9 @@ def _read_named(top: Section, key: str, what: str, required: bool = True) -> tup
 def read_framework(path: Path, log: ProblemLog) -> Framework | None:
     """Load and check a framework file; problems go to ``log``."""
     file = str(path)
-    root = check_schema(load_yaml(path, log), file, log, SCHEMA)
-    if root is None:
+    top = load_section(path, log, SCHEMA, TOP_KEYS)
+    if top is None:
         return None
-    top = Section(root, file, log)
-    top.check_keys({"schema", "id", "name", "notice", "version", "scale", "perspectives",
-                    "audiences", "workforce_groups", "colours"})
     ident, name = top.slug("id"), top.text("name")
     scale = _read_scale(top)
     perspectives = _read_named(top, "perspectives", "perspective", required=False)

@@ -8,9 +8,14 @@ from pathlib import Path
 
 from owcf.errors import ProblemLog, closest
 from owcf.framework import Framework
-from owcf.yamlio import Node, Section, check_schema, load_yaml
+from owcf.yamlio import Node, Section, load_section
 
 SCHEMA = "owcf-questionnaire/1"
+#: the keys a file of this kind may use at its top level
+TOP_KEYS = frozenset({
+    "schema", "id", "name", "framework", "answer_scale", "non_answers", "scoring", "items",
+    "version"
+})
 ITEM_KEYS = {"id", "dimension", "text", "text_children", "audiences", "reverse"}
 
 
@@ -140,12 +145,9 @@ def read_questionnaire(path: Path, log: ProblemLog,
                        framework: Framework | None = None) -> Questionnaire | None:
     """Load and check a questionnaire file (against ``framework`` when given)."""
     file = str(path)
-    root = check_schema(load_yaml(path, log), file, log, SCHEMA)
-    if root is None:
+    top = load_section(path, log, SCHEMA, TOP_KEYS)
+    if top is None:
         return None
-    top = Section(root, file, log)
-    top.check_keys({"schema", "id", "name", "framework", "answer_scale", "non_answers",
-                    "scoring", "items", "version"})
     ident, name, fw = top.slug("id"), top.text("name"), top.slug("framework")
     if fw and framework is not None and fw != framework.id:
         top.problem("framework-mismatch",

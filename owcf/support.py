@@ -14,9 +14,13 @@ from pathlib import Path
 
 from owcf.errors import ProblemLog, closest
 from owcf.framework import Framework
-from owcf.yamlio import Section, check_schema, load_yaml
+from owcf.yamlio import load_section
 
 SCHEMA = "owcf-support/1"
+#: the keys a file of this kind may use at its top level
+TOP_KEYS = frozenset({
+    "schema", "id", "framework", "name", "notice", "partners", "offers"
+})
 #: how many of the highest-priority dimensions the report suggests support for
 SUGGEST_FOR = 5
 
@@ -56,11 +60,9 @@ class Catalogue:
 def read_catalogue(path: Path, log: ProblemLog, framework: Framework | None) -> Catalogue | None:
     """Load and check a support catalogue; problems go to ``log``."""
     file = str(path)
-    root = check_schema(load_yaml(path, log), file, log, SCHEMA)
-    if root is None:
+    top = load_section(path, log, SCHEMA, TOP_KEYS)
+    if top is None:
         return None
-    top = Section(root, file, log)
-    top.check_keys({"schema", "id", "framework", "name", "notice", "partners", "offers"})
     framework_id = top.slug("framework")
     if framework is not None and framework_id and framework_id != framework.id:
         top.problem("framework-mismatch", f"catalogue is for framework {framework_id!r} but the "

@@ -19,9 +19,15 @@ from owcf.ingest import InputFile, Source
 from owcf.questionnaire import Questionnaire, check_coverage, read_questionnaire, tailor
 from owcf.resources import data_dir
 from owcf.support import Catalogue, read_catalogue
-from owcf.yamlio import Node, NodeList, Section, check_schema, load_yaml
+from owcf.yamlio import Node, NodeList, Section, load_section
 
 SCHEMA = "owcf-trust/1"
+#: the keys a file of this kind may use at its top level
+TOP_KEYS = frozenset({
+    "schema", "id", "name", "framework", "questionnaire", "responses", "introduction",
+    "governance", "plan", "targets", "planned_actions", "actions", "closing", "breakdowns",
+    "population", "disclosure", "evidence", "triangulation", "support", "pseudonym_salt"
+})
 TRUST_FILE = "trust.yaml"
 TRUST_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SLUG_COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -224,14 +230,9 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
         path = path / TRUST_FILE
     directory = path.parent
     file = str(path)
-    root = check_schema(load_yaml(path, log), file, log, SCHEMA)
-    if root is None:
+    top = load_section(path, log, SCHEMA, TOP_KEYS)
+    if top is None:
         return None
-    top = Section(root, file, log)
-    top.check_keys({"schema", "id", "name", "framework", "questionnaire", "responses",
-                    "introduction", "governance", "plan", "targets", "planned_actions",
-                    "actions", "closing", "breakdowns", "population", "disclosure",
-                    "evidence", "triangulation", "support", "pseudonym_salt"})
     ident, name = top.slug("id"), top.text("name")
 
     framework = _load_framework(top, directory, log)

@@ -319,3 +319,14 @@ def check_schema(root: Any, file: str, log: ProblemLog, expected: str) -> Node |
         log.add("wrong-schema", f"schema is {schema!r}, expected {expected!r}",
                 file=file, line=root.line_of("schema"))
     return root
+
+
+def load_section(path: Path, log: ProblemLog, schema: str, keys: frozenset[str]) -> Section | None:
+    """Load a YAML file that declares ``schema:`` and may use only ``keys`` at the top."""
+    file = str(path)
+    root = check_schema(load_yaml(path, log), file, log, schema)
+    if root is None:
+        return None
+    top = Section(root, file, log)
+    top.check_keys(keys)
+    return top

@@ -39,9 +39,14 @@ from owcf.ingest import Source
 from owcf.ingest.model import Export, Role, SourceColumn
 from owcf.ingest.text import loose, nearest, normalise, shorten
 from owcf.questionnaire import Questionnaire
-from owcf.yamlio import Section, check_schema, load_yaml
+from owcf.yamlio import Section, load_section
 
 SCHEMA = "owcf-mapping/1"
+#: the keys a file of this kind may use at its top level
+TOP_KEYS = frozenset({
+    "schema", "source", "audience", "date_order", "columns", "answers", "audiences",
+    "workforce_groups"
+})
 #: column targets that are not item ids or breakdown fields
 RESPONDENT_TARGETS = ("respondent_id", "audience", "workforce_group", "submitted", "comment")
 DROP_TARGETS = ("ignore", "personal")
@@ -104,12 +109,9 @@ def read_mapping(path: Path, questionnaire: Questionnaire, framework: Framework,
                  fields: Sequence[str], log: ProblemLog) -> MappingFile | None:
     """Load and check a mapping YAML against the questionnaire and framework."""
     file = str(path)
-    root = check_schema(load_yaml(path, log), file, log, SCHEMA)
-    if root is None:
+    top = load_section(path, log, SCHEMA, TOP_KEYS)
+    if top is None:
         return None
-    top = Section(root, file, log)
-    top.check_keys({"schema", "source", "audience", "date_order", "columns", "answers",
-                    "audiences", "workforce_groups"})
     out = MappingFile(file, hashlib.sha256(path.read_bytes()).hexdigest())
     source = top.text("source", required=False)
     sources = [s.value for s in Source if s is not Source.auto]
