@@ -103,14 +103,3 @@ def _smallest_visible(members: Sequence[int], state: np.ndarray, values: np.ndar
     nonzero = [m for m in visible if values[m] > 0]
     pool = nonzero or visible
     return min(pool, key=lambda m: (values[m], m))
-
-
-def unprotected_sets(table: CellTable) -> list[int]:
-    """Sets with exactly one withheld member (for tests: must always be empty)."""
-    assert table.state is not None
-    bad = []
-    for number, (total, members) in enumerate(table.sets):
-        cells = ([total] if total >= 0 else []) + members
-        if sum(bool(table.state[c]) for c in cells) == 1:
-            bad.append(number)
-    return bad

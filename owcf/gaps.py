@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from owcf.analysis import Analysis, Estimate
-from owcf.trust import TEST_KINDS, Trust
+from owcf.trust import Trust
 
 METHOD = {
     "current": "weighted mean of the questionnaire mean and each evidence rating",
@@ -186,7 +186,3 @@ def _with_rank(p: Position, ranks: dict[str, int]) -> Position:
 def _mean(values: list[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return sum(present) / len(present) if present else None
-
-
-def kind_label(kind: str) -> str:
-    return TEST_KINDS.get(kind, kind)
