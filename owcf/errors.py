@@ -97,7 +97,7 @@ class Problem:
     @property
     def location(self) -> str:
         """``file:line`` for YAML, ``file:row N, column C`` for CSV."""
-        parts = [self.file or "<input>"]
+        parts = [self.file or "owcf"]  # a problem with no file is about the command itself
         if self.line is not None:
             parts.append(str(self.line))
         place = ":".join(parts)

@@ -16,12 +16,15 @@ from owcf.framework import Framework, read_framework
 from owcf.questionnaire import SCHEMA as QUESTIONNAIRE_SCHEMA
 from owcf.questionnaire import Questionnaire, check_coverage, read_questionnaire
 from owcf.resources import default_framework_path, default_questionnaire_path
+from owcf.support import SCHEMA as SUPPORT_SCHEMA
+from owcf.support import read_catalogue
 from owcf.trust import SCHEMA as TRUST_SCHEMA
 from owcf.trust import TRUST_FILE, read_trust, resolve_reference
 
 MAPPING_SCHEMA = "owcf-mapping/1"  # owcf.ingest.mapping.SCHEMA, without importing pyarrow
 KINDS = {FRAMEWORK_SCHEMA: "framework", QUESTIONNAIRE_SCHEMA: "questionnaire",
-         TRUST_SCHEMA: "trust", MAPPING_SCHEMA: "mapping"}
+         TRUST_SCHEMA: "trust", MAPPING_SCHEMA: "mapping", SUPPORT_SCHEMA: "support"}
+FILE_SUFFIXES = (".yaml", ".yml", ".csv", ".tsv", ".txt", ".xlsx")
 
 
 @dataclass
@@ -76,7 +79,12 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
 
     report = ValidationReport()
     log = ProblemLog()
-    kinds = [(p, kind_of(p)) for p in paths]
+    expanded = _expand(paths)
+    for path in paths:
+        if path.is_dir() and not any(p.parent == path or p == path for p in expanded):
+            log.add("file-not-found", f"nothing to check: no {TRUST_FILE}, YAML or responses "
+                    "files in this folder", file=str(path))
+    kinds = [(p, kind_of(p)) for p in expanded]
     framework: Framework | None = None
     questionnaire: Questionnaire | None = None
     for path, kind in kinds:
@@ -126,11 +134,17 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
             read_mapping(path, against[0], against[1], (), log)
             report.files.append(str(path))
     for path, kind in kinds:
+        if kind != "support" or not path.exists():
+            continue
+        ref = _peek(path, "framework")
+        read_catalogue(path, log, _framework_for(ref, path.parent, framework))
+        report.files.append(str(path))
+    for path, kind in kinds:
         if not path.exists() or kind not in {"responses", "unknown"}:
             continue
         if kind == "unknown":
-            log.add("unknown-file-kind", "expected a framework, questionnaire, trust or "
-                    "mapping YAML (with a 'schema:' line), a responses file or a workspace "
+            log.add("unknown-file-kind", "expected a framework, questionnaire, trust, mapping "
+                    "or support catalogue YAML (with a 'schema:' line), a responses file or a "
                     "folder", file=str(path))
             continue
         responses_against = responses_against or _defaults(log)
@@ -140,6 +154,18 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         report.files.append(str(path))
     report.problems = log.problems
     return report
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """A folder without trust.yaml stands for the YAML and responses files in it."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir() and not (path / TRUST_FILE).is_file():
+            out += sorted(p for p in path.iterdir() if p.is_file()
+                          and p.suffix.lower() in FILE_SUFFIXES)
+        else:
+            out.append(path)
+    return out
 
 
 def _defaults(log: ProblemLog) -> tuple[Questionnaire, Framework] | None:

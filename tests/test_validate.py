@@ -474,6 +474,28 @@ def test_folder_without_trust_yaml(tmp_path: Path) -> None:
     assert " file-not-found:" in result.output
 
 
+def test_folder_without_trust_yaml_checks_the_files_in_it(tiny: Path) -> None:
+    (tiny / "trust.yaml").unlink()
+    report = check([tiny])
+    assert sorted(Path(f).name for f in report.files) == [
+        "framework.yaml", "questionnaire.yaml", "responses.csv"]
+    assert report.ok
+    edit(tiny / "questionnaire.yaml", "dimension: planning", "dimension: plannin")
+    assert "unknown-dimension" in {p.code for p in check([tiny]).problems}
+
+
+def test_support_catalogue_is_checked_against_its_framework(tmp_path: Path) -> None:
+    from owcf.resources import data_dir
+
+    text = (data_dir("frameworks") / "owcf-support.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "support.yaml"
+    bad.write_text(text.replace("dimensions: [care_pathways,", "dimensions: [care_pathway,"),
+                   encoding="utf-8")
+    problems = check([bad]).problems
+    assert [(p.code, p.line) for p in problems] == [
+        ("unknown-dimension", line_of(bad, "dimensions: [care_pathway,"))]
+
+
 def test_unknown_option_is_a_usage_error() -> None:
     result = runner.invoke(app, ["validate", "--no-such-option"])
     assert result.exit_code == 2
