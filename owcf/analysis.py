@@ -38,7 +38,6 @@ from owcf.responses import ResponseSet
 from owcf.tally import Sums, Tally, cronbach_alpha_weighted, tally
 
 SCHEMA_VERSION = "1"
-GROUPINGS = ("audience", "workforce_group")
 WEIGHTINGS = ("respondents", "audiences", "population")
 DEFAULT_MIN_CELL = 5
 ALPHA_FLAG = 0.7

@@ -25,8 +25,6 @@ from owcf.questionnaire import Questionnaire
 if TYPE_CHECKING:  # owcf.ingest imports this module: only the type is needed here
     from owcf.ingest.reconcile import Ingested
 
-RESPONDENT_FIELDS = ("respondent_id", "audience", "workforce_group", "submitted", "comment")
-REQUIRED_FIELDS = ("respondent_id", "audience")
 #: at most this many problems of one code are listed per file; the rest are counted
 MAX_LISTED = 200
 

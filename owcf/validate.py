@@ -178,7 +178,9 @@ def _defaults(log: ProblemLog) -> tuple[Questionnaire, Framework] | None:
 def _peek(path: Path, key: str) -> str | None:
     """The top-level ``key`` of a YAML file if it parses; None otherwise."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        # the C parser where present, as in owcf.yamlio: this is a second read of the file
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     value = data.get(key) if isinstance(data, dict) else None
