@@ -112,22 +112,18 @@ def chart_workers(jobs: int) -> Pool | None:
     return multiprocessing.get_context("fork").Pool(jobs, initializer=_load_matplotlib)
 
 
-def draw(calls: Sequence[ChartCall], jobs: int = 1, workers: Pool | None = None) -> list[str]:
-    """Render chart calls, on ``workers`` or across ``jobs`` forked processes if given.
+def draw(calls: Sequence[ChartCall], workers: Pool | None = None) -> list[str]:
+    """Render chart calls, on ``workers`` (see :func:`chart_workers`) when given.
 
     Each chart is deterministic on its own, so the order of work does not change any byte.
     """
     if workers is not None and len(calls) > 1:
         return workers.starmap(_call, calls)
-    if jobs > 1 and len(calls) >= 4:
-        with chart_workers(min(jobs, len(calls))) or nullcontext() as pool:
-            if pool is not None:
-                return pool.starmap(_call, calls)
     return [func(*args) for func, args in calls]
 
 
 def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
-                   by_group: Analysis | None = None, overlays: bool = False, jobs: int = 1,
+                   by_group: Analysis | None = None, overlays: bool = False,
                    workers: Pool | None = None) -> list[ColourSection]:
     """Per colour: the positions, a written summary, and up to three charts of them.
 
@@ -182,7 +178,7 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                                                q_labels, q_scale, f"Answers to {colour.name} "
                                                "questions by audience and workforce group.")))
         planned.append((colour, rows, summary, alts))
-    svgs = iter(draw(calls, jobs, workers))
+    svgs = iter(draw(calls, workers))
     return [ColourSection(colour.id, colour.name, colour.theme, colour.description,
                           gaps.colour(colour.id), rows,
                           tuple(Chart(file, next(svgs), alt) for file, alt in alts), summary)
@@ -288,14 +284,14 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
                   by_group: Analysis | None = None,
                   comments: tuple[list[Comment], int] | None = None,
                   produced: dt.date | None = None, overlays: bool = False,
-                  jobs: int = 1, workers: Pool | None = None) -> dict[str, bytes]:
+                  workers: Pool | None = None) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder.
 
     ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
     """
     framework = trust.framework
     gaps = positions(analysis, trust)
-    sections = build_sections(trust, gaps, analysis, by_group, overlays, jobs, workers)
+    sections = build_sections(trust, gaps, analysis, by_group, overlays, workers)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
     support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
@@ -375,13 +371,13 @@ def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] 
     read; raises OwcfError (writing nothing) if the inputs are invalid, or with ``strict``
     if any row was rejected."""
     with chart_workers(jobs) or nullcontext() as workers:
-        return _generate(trust, out, formats, min_cell, include_comments, overlays, jobs,
-                         strict, workers)
+        return _generate(trust, out, formats, min_cell, include_comments, overlays, strict,
+                         workers)
 
 
 def _generate(trust: str | Path, out: Path | None, formats: Iterable[str], min_cell: int | None,
-              include_comments: bool, overlays: bool, jobs: int, strict: bool,
-              workers: Pool | None) -> tuple[list[Path], list[Problem], list[str]]:
+              include_comments: bool, overlays: bool, strict: bool, workers: Pool | None
+              ) -> tuple[list[Path], list[Problem], list[str]]:
     from owcf.analysis import analyse
     from owcf.ingest.pipeline import combine
     from owcf.inputs import gather, reconciliation
@@ -411,8 +407,7 @@ def _generate(trust: str | Path, out: Path | None, formats: Iterable[str], min_c
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if include_comments else None)
     files = render_report(workspace, by_audience, formats, by_group=by_group, comments=comments,
-                          produced=produced_date(), overlays=overlays, jobs=jobs,
-                          workers=workers)
+                          produced=produced_date(), overlays=overlays, workers=workers)
     return write_files(files, out or Path("reports") / workspace.id), warnings, notes
 
 
