@@ -169,6 +169,20 @@ def test_a_respondent_in_two_files_is_a_duplicate_in_the_second(tmp_path: Path) 
                                strict=True) is None
 
 
+def test_each_repeat_across_files_names_the_file_and_row_it_repeats(tmp_path: Path) -> None:
+    framework, questionnaire, _, _ = survey(tmp_path)
+    a = _file(tmp_path, GOOD[:2], "a.csv")
+    b = _file(tmp_path, GOOD[2:4], "b.csv")
+    c = _file(tmp_path, [GOOD[3], GOOD[4], GOOD[0]], "c.csv")
+    log = ProblemLog()
+    responses = read_response_files([a, b, c], questionnaire, framework, log)
+    assert len(responses) == 5
+    repeats = [(p.file, p.row, p.message) for p in log.problems
+               if p.code == "duplicate-respondent"]
+    assert repeats == [(str(c), 2, f"the same respondent as {b} row 3"),
+                       (str(c), 4, f"the same respondent as {a} row 2")]
+
+
 def test_strict_reading_returns_nothing_and_logs_errors(tmp_path: Path) -> None:
     framework, questionnaire, _, _ = survey(tmp_path)
     path = _file(tmp_path, [*GOOD, "r9,staff,health,,7,1,3,,2,2,"])

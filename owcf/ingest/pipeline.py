@@ -75,20 +75,39 @@ def ingest_files(inputs: Sequence[InputFile], questionnaire: Questionnaire,
     if any(r is None for r in results):
         return None
     done: list[Ingested] = [r for r in results if r is not None]
-    seen: dict[int, tuple[str, int]] = {}
-    for result in done:
+    _reject_repeats(done)
+    return done
+
+
+def _reject_repeats(results: Sequence[Ingested]) -> None:
+    """Reject a response accepted in an earlier file as a duplicate in the later one.
+
+    A file's accepted keys are distinct (repeats within a file are rejected already), so
+    the keys seen so far are kept sorted and each file is matched with one search.
+    """
+    if len(results) < 2:
+        return
+    seen = np.zeros(0, dtype=np.uint64)      # sorted keys of earlier accepted responses
+    seen_at = np.zeros((0, 2), dtype=np.int64)  # (file number, row) of each, same order
+    for number, result in enumerate(results):
         accepted = np.flatnonzero(~result.rejected_mask)
         keys = result.keys[accepted]
-        earlier = [(int(p), seen[int(k)]) for p, k in zip(accepted.tolist(), keys.tolist(),
-                                                           strict=True) if int(k) in seen]
-        if earlier:
-            positions = np.array([p for p, _ in earlier], dtype=np.int64)
-            result.reject(Finding("duplicate-respondent", positions, [
-                f"the same respondent as {file} row {row}" for _, (file, row) in earlier],
+        found = np.zeros(len(keys), dtype=bool)
+        if len(seen):
+            where = np.minimum(np.searchsorted(seen, keys), len(seen) - 1)
+            found = seen[where] == keys
+        if found.any():
+            hits = seen_at[where[found]]
+            result.reject(Finding("duplicate-respondent", accepted[found], [
+                f"the same respondent as {results[f].file} row {row}"
+                for f, row in hits.tolist()],
                 result.plan.identity[0] if result.plan.identity else None))
-        for position, key in zip(accepted.tolist(), keys.tolist(), strict=True):
-            seen.setdefault(int(key), (result.file, int(result.response_rows[position])))
-    return done
+        fresh = ~found
+        at = np.column_stack([np.full(int(fresh.sum()), number),
+                              result.response_rows[accepted[fresh]]])
+        keys_all = np.concatenate([seen, keys[fresh]])
+        order = np.argsort(keys_all, kind="stable")
+        seen, seen_at = keys_all[order], np.concatenate([seen_at, at])[order]
 
 
 def combine(results: Sequence[Ingested], questionnaire: Questionnaire) -> ResponseSet:
