@@ -235,9 +235,13 @@ class Analysis:
 def codes_for(values: pd.Series, order: Sequence[str], missing: int = -1) -> np.ndarray:
     """Position of each value in ``order`` (``missing`` where absent or not stated).
 
-    Factorising first means only the few distinct values are looked up.
+    Only the few distinct values are looked up: a categorical column (as ingest makes)
+    has them already, anything else is factorised first.
     """
-    found, uniques = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        found, uniques = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        found, uniques = pd.factorize(values, use_na_sentinel=True)
     index = {v: i for i, v in enumerate(order)}
     table = np.array([index.get(u, missing) for u in uniques] + [missing], dtype=np.int64)
     return table[found]
@@ -253,7 +257,7 @@ def respondent_scores(responses: ResponseSet, framework: Framework
     audience = _audience_codes(responses, framework)
     n_aud = len(framework.audiences)
     _, dims, colours = tally(responses, framework, np.clip(audience, 0, n_aud - 1), n_aud,
-                             np.arange(n_aud), audience)
+                             np.arange(n_aud), audience, per_respondent=True)
     index = responses.respondents.index
     dims = {k: np.full(len(index), np.nan) if v is None else v for k, v in dims.items()}
     return pd.DataFrame(dims, index=index), pd.DataFrame(colours, index=index)

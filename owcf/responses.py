@@ -34,7 +34,9 @@ class ResponseSet:
     """Checked responses: who answered (``respondents``) and what (``answers``).
 
     ``answers`` holds, per respondent and questionnaire item, the 1-based index into
-    ``questionnaire.categories`` (0 = blank), as int8.
+    ``questionnaire.categories`` (0 = blank), as int8. Ingest makes ``audience``,
+    ``workforce_group`` and breakdown fields categoricals (missing: "not stated"); analysis
+    takes text columns too.
     """
 
     respondents: pd.DataFrame

@@ -76,32 +76,62 @@ class Tally:
 
 
 class _Patterns:
-    """One dimension's answer patterns, counted per cell."""
+    """One dimension's answer patterns, counted per cell.
 
-    def __init__(self, slots: list[np.ndarray], cell: np.ndarray, n_cells: int, n_cat: int) -> None:
-        code = np.zeros(len(cell), dtype=np.int64)
-        for j, slot in enumerate(slots):
-            code += slot * n_cat**j
-        space = n_cat ** len(slots)
-        if n_cells * space <= DIRECT_PATTERN_LIMIT:
+    A pattern is numbered in category space (one base-``n_cat`` digit per item, blank 0),
+    straight from the int8 answers; ``slots`` gives each pattern's answers in slot order.
+    """
+
+    def __init__(self, answers: list[np.ndarray], cell: np.ndarray, n_cells: int, n_cat: int,
+                 slot_of: np.ndarray) -> None:
+        space = n_cat ** len(answers)
+        direct = n_cells * space <= DIRECT_PATTERN_LIMIT
+        # pattern numbers are summed in int32 where they fit (half the memory traffic)
+        kind = np.int32 if space < 1 << 31 else np.int64
+        code = np.zeros(len(cell), dtype=kind)
+        for j, column in enumerate(answers):
+            code += column * kind(n_cat**j)
+        if direct:
             self.ids = np.arange(space)
             self.index = code
         else:  # many items: number only the patterns that occur
             self.ids, self.index = np.unique(code, return_inverse=True)
             self.index = self.index.reshape(-1)
         count = len(self.ids)
-        self.table = np.bincount(cell * count + self.index,
-                                 minlength=n_cells * count).reshape(n_cells, count).astype(float)
-        self.slots = np.stack([(self.ids // n_cat**j) % n_cat for j in range(len(slots))], axis=1)
+        key = cell * count + self.index  # cell is intp: bincount takes it without a copy
+        self.table = np.bincount(key, minlength=n_cells * count).reshape(n_cells, count) \
+            .astype(float)
+        self.slots = np.stack([slot_of[(self.ids // n_cat**j) % n_cat]
+                               for j in range(len(answers))], axis=1)
+
+
+@dataclass
+class _Scored:
+    """One dimension's score for each pattern and audience, and which respondent has which.
+
+    Tables have a row per audience and a last row for respondents of no known audience;
+    ``where`` indexes them flattened, per respondent.
+    """
+
+    where: np.ndarray     # (N,) row * patterns + pattern
+    total: np.ndarray     # (A + 1, P) score, 0 where none
+    scored: np.ndarray    # (A + 1, P) 1 where the pattern gets a score
+    bits: np.ndarray      # (A + 1, P) categories given, one bit each
+
+    def score(self) -> np.ndarray:
+        """Per respondent: the dimension score, NaN where there is none."""
+        scores = np.where(self.scored, self.total, np.nan)
+        return np.take(scores, self.where)
 
 
 def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cells: int,
-          cell_audience: np.ndarray, audience: np.ndarray) -> tuple[Tally, dict[str, np.ndarray],
-                                                                      dict[str, np.ndarray]]:
-    """Tally every cell; also return per-respondent dimension and colour scores.
+          cell_audience: np.ndarray, audience: np.ndarray, per_respondent: bool = False
+          ) -> tuple[Tally, dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Tally every cell; also return per-respondent colour scores and, when
+    ``per_respondent``, dimension scores (else an empty dict).
 
     ``cell`` numbers each respondent's cell, ``cell_audience`` gives each cell's audience
-    code and ``audience`` each respondent's.
+    code and ``audience`` each respondent's (-1 for none known).
     """
     q = responses.questionnaire
     n_cat = len(q.categories) + 1
@@ -109,6 +139,9 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
     n_aud = len(framework.audiences)
     fraction = q.min_answered_fraction
     audiences = [a.id for a in framework.audiences]
+    # indices are intp throughout: numpy's take and bincount would copy anything else
+    cell = cell.astype(np.intp, copy=False)
+    row = np.where(audience >= 0, audience, n_aud).astype(np.intp)
 
     item_index = {item.id: u for u, item in enumerate(q.items)}
     item_counts = np.zeros((n_cells, len(q.items), n_cat))
@@ -116,12 +149,12 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
     d_sums = Sums(*(np.zeros((n_cells, len(dims))) for _ in range(3)))
     dim_counts = np.zeros((n_cells, len(dims), n_cat))
     dim_contrib = np.zeros((n_cells, len(dims), n_cat))
-    dim_scores: dict[str, np.ndarray | None] = dict.fromkeys(d.id for d in framework.dimensions)
-    dim_bits: dict[str, np.ndarray | None] = dict.fromkeys(d.id for d in framework.dimensions)
+    scored_dims: dict[str, _Scored | None] = dict.fromkeys(d.id for d in framework.dimensions)
     dim_asked: dict[str, np.ndarray] = {}
     complete: list[tuple[np.ndarray, np.ndarray]] = []
     onehot = np.eye(n_cat)
     slot_of = np.array([blank, *range(n_cat - 1)], dtype=np.int64)
+    answers = responses.answers
 
     for d, dim in enumerate(dims):
         items = q.items_for(dim.id)
@@ -132,9 +165,8 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
         if not items:  # nobody is scored here; None keeps a million NaNs out of memory
             complete.append((np.zeros(0), np.zeros((0, 0))))
             continue
-        # category index (0 blank, 1.. answers) -> slot (answers first, blank last)
-        slots = [slot_of[responses.answers[item.id].to_numpy()] for item in items]
-        pats = _Patterns(slots, cell, n_cells, n_cat)
+        pats = _Patterns([answers[item.id].to_numpy() for item in items], cell, n_cells, n_cat,
+                         slot_of)
         values = np.stack([slot_positions(q, framework, item)[pats.slots[:, j]]
                            for j, item in enumerate(items)], axis=1)   # (P, k)
         scored = ~np.isnan(values)
@@ -167,56 +199,66 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
                 dim_contrib[rows, d, :] = pats.table[rows] @ gave[a]
         dim_counts[:, d, :] = item_counts[:, [item_index[i.id] for i in items], :].sum(axis=1)
 
+        # the last row: respondents of no known audience, who get no score
         bits_table = (gave * (1 << np.arange(n_cat))).sum(axis=2)                      # (A, P)
-        flat = np.clip(audience, 0, n_aud - 1) * len(pats.ids) + pats.index
-        dim_scores[dim.id] = np.where(audience >= 0, score.reshape(-1)[flat], np.nan)
-        dim_bits[dim.id] = np.where(audience >= 0, bits_table.reshape(-1)[flat], 0)
+        none = np.zeros((1, len(pats.ids)))
+        scored_dims[dim.id] = _Scored(
+            row * len(pats.ids) + pats.index,
+            np.vstack([np.where(np.isnan(score), 0.0, score), none]),
+            np.vstack([~np.isnan(score), none.astype(bool)]),
+            np.vstack([bits_table, none.astype(np.int64)]))
         all_scored = scored.all(axis=1)
         complete.append((pats.table.sum(axis=0)[all_scored], values[all_scored]))
 
     sizes = np.bincount(cell, minlength=n_cells).astype(float)
-    colour_scores, c_sums, colour_contrib = _colours(framework, fraction, dim_scores, dim_asked,
-                                                     dim_bits, audience, cell, n_cells, n_cat)
+    colour_scores, c_sums, colour_contrib = _colours(framework, fraction, scored_dims, dim_asked,
+                                                     row, cell, n_cells, n_cat)
     colour_counts = np.stack([dim_counts[:, [d for d, dim in enumerate(dims)
                                              if dim.colour == colour.id], :].sum(axis=1)
                               for colour in framework.colours], axis=1)
     i_sums = _item_sums(q, framework, item_counts)
+    dim_scores = {}
+    if per_respondent:
+        dim_scores = {k: np.full(len(cell), np.nan) if v is None else v.score()
+                      for k, v in scored_dims.items()}
     return (Tally(sizes, d_sums, dim_counts, dim_contrib, c_sums, colour_counts, colour_contrib,
                   i_sums, item_counts, complete), dim_scores, colour_scores)
 
 
-def _colours(framework: Framework, fraction: float, dim_scores: dict[str, np.ndarray | None],
-             dim_asked: dict[str, np.ndarray], dim_bits: dict[str, np.ndarray | None],
-             audience: np.ndarray, cell: np.ndarray, n_cells: int, n_cat: int
-             ) -> tuple[dict[str, np.ndarray], Sums, np.ndarray]:
-    """Per-respondent colour scores, their per-cell sums, and the respondents behind counts."""
+def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scored | None],
+             dim_asked: dict[str, np.ndarray], row: np.ndarray, cell: np.ndarray,
+             n_cells: int, n_cat: int) -> tuple[dict[str, np.ndarray], Sums, np.ndarray]:
+    """Per-respondent colour scores, their per-cell sums, and the respondents behind counts.
+
+    ``row`` is each respondent's audience, or one past the last for none known.
+    """
     n_aud = len(framework.audiences)
-    lookup = np.where(audience < 0, n_aud, audience)
     scores: dict[str, np.ndarray] = {}
     sums = Sums(*(np.zeros((n_cells, len(framework.colours))) for _ in range(3)))
     contrib = np.zeros((n_cells, len(framework.colours), n_cat))
     for k, colour in enumerate(framework.colours):
         ids = [d.id for d in colour.dimensions]
+        # per audience (and none known): dimensions asked, and how many need a score
         avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)] + [0],
-                         dtype=float)[lookup]
+                         dtype=float)
+        need = np.where(avail > 0, needed(avail, fraction), np.inf)[row]
         total = np.zeros(len(cell))
-        have = np.zeros(len(cell))
+        have = np.zeros(len(cell), dtype=np.int16)
         bits = np.zeros(len(cell), dtype=np.int64)
         for d in ids:
-            x, b = dim_scores[d], dim_bits[d]
-            if x is None or b is None:
+            dim = scored_dims[d]
+            if dim is None:
                 continue
-            ok = ~np.isnan(x)
-            total += np.where(ok, x, 0.0)
-            have += ok
-            bits |= b
-        good = (avail > 0) & (have >= needed(avail, fraction))
+            total += np.take(dim.total, dim.where)
+            have += np.take(dim.scored, dim.where)
+            bits |= np.take(dim.bits, dim.where)
+        good = have >= need
         score = np.where(good, total / np.maximum(have, 1), np.nan)
         scores[colour.id] = score
-        valid = ~np.isnan(score)
-        sums.s0[:, k] = np.bincount(cell[valid], minlength=n_cells)
-        sums.s1[:, k] = np.bincount(cell[valid], weights=score[valid], minlength=n_cells)
-        sums.s2[:, k] = np.bincount(cell[valid], weights=score[valid] ** 2, minlength=n_cells)
+        x = np.where(good, score, 0.0)
+        sums.s0[:, k] = np.bincount(cell, weights=good, minlength=n_cells)
+        sums.s1[:, k] = np.bincount(cell, weights=x, minlength=n_cells)
+        sums.s2[:, k] = np.bincount(cell, weights=x * x, minlength=n_cells)
         contrib[:, k, :] = _bits_per_cell(bits, cell, n_cells, n_cat)
     return scores, sums, contrib
 

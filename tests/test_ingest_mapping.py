@@ -202,7 +202,7 @@ def test_kobo_choice_names_map_to_labels(tmp_path: Path) -> None:
     assert result.responses.answers[["v1", "v2", "s1"]].to_numpy().tolist() == [[4, 5, 6]]
 
 
-def test_breakdown_fields_are_kept_as_text(tmp_path: Path) -> None:
+def test_breakdown_fields_are_kept_as_categories(tmp_path: Path) -> None:
     path = _google(tmp_path, ["audience", "Locality", "Area board", TEXTS["v1"]],
                    [["staff", "North", "", "Agree"], ["staff", "South", "B2", "Agree"]])
     mapping = write(tmp_path / "m.yaml",
@@ -211,7 +211,9 @@ def test_breakdown_fields_are_kept_as_text(tmp_path: Path) -> None:
     assert result is not None, log.problems
     people = result.responses.respondents
     assert people["locality"].tolist() == ["North", "South"]
-    assert people["area_board"].tolist() == [None, "B2"]
+    assert people["area_board"].isna().tolist() == [True, False]  # blank: not stated
+    assert people["area_board"].iloc[1] == "B2"
+    assert people["area_board"].dtype == "category"
 
 
 # -- suggest-mapping ----------------------------------------------------------------------

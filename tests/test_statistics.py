@@ -322,6 +322,24 @@ def test_reordering_respondents_changes_no_figure(model, rows, seed, weights) ->
                 assert 1 - TOL <= est.mean <= 4 + TOL
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(RESPONDENT, min_size=2, max_size=30),
+       by=st.sampled_from([("audience",), ("workforce_group",), ("audience", "workforce_group")]))
+def test_counting_only_the_patterns_that_occur_gives_the_same_figures(model, rows, by) -> None:
+    """Questionnaires with many items per dimension number patterns by np.unique; group
+    columns may arrive as text or as categoricals (as ingest makes them)."""
+    framework, questionnaire = model
+    responses = build(questionnaire, _routed(questionnaire, rows))
+    direct = analyse(responses, framework, by, 2, weights="audiences")
+    as_categories = responses.respondents.astype(
+        {"audience": "category", "workforce_group": "category"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("owcf.tally.DIRECT_PATTERN_LIMIT", 0)
+        sparse = analyse(replace(responses, respondents=as_categories), framework, by, 2,
+                         weights="audiences")
+    assert rounded(sparse.to_dict()) == rounded(direct.to_dict())
+
+
 def test_children_threshold_applies_wherever_children_are_counted(model) -> None:
     framework, questionnaire = model
     rows = [("young_people", None, {"v1": 3, "s1": 3})] * 7 + [("staff", "health", {"v1": 2, "p1": 2})] * 6

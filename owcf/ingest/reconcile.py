@@ -430,20 +430,21 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
                 column, cell_rows))
     findings += _minimum(block, audience, unasked, questionnaire, framework)
 
-    # the response set, every response included; rejected ones are masked out later
+    # the response set, every response included; rejected ones are masked out later.
+    # Respondent fields are categoricals: analysis takes their codes as they are, and a
+    # missing value is NaN, "not stated".
     group_ids = [g.id for g in framework.workforce_groups]
-    audience_text = np.array([None, *audience_ids], dtype=object)[np.maximum(audience, 0)]
-    group_text = np.array([None, *group_ids], dtype=object)[np.maximum(group, 0)]
-    # object columns with None for "not stated", as analysis expects (not pandas' NaN)
-    respondents = pd.DataFrame({"respondent_id": pseudonyms.to_pandas(),
-                                "audience": pd.Series(audience_text, dtype=object),
-                                "workforce_group": pd.Series(group_text, dtype=object)})
+    respondents = pd.DataFrame({
+        "respondent_id": pseudonyms.to_pandas(),
+        "audience": pd.Categorical.from_codes(np.where(audience > 0, audience - 1, -1),
+                                              categories=audience_ids),
+        "workforce_group": pd.Categorical.from_codes(np.where(group > 0, group - 1, -1),
+                                                     categories=group_ids)})
     if submitted is not None:
         respondents["submitted"] = submitted.to_numpy()
     for name in plan.fields:
         _, values = resp.texts[f"field:{name}"]
-        text = pc.utf8_trim_whitespace(values).to_numpy(zero_copy_only=False)
-        respondents[name] = pd.Series(np.where(text == "", None, text), dtype=object)
+        respondents[name] = _categorical(pc.utf8_trim_whitespace(values))
     comment_cols = [resp.texts[f"comment:{k}"][1] for k in range(len(plan.comments))]
     comments = None
     if comment_cols:
@@ -454,6 +455,18 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     everyone = ResponseSet(respondents, answers, questionnaire, export.file, comments)
     return Ingested(export, plan, everyone, findings, pseudonyms, keys, resp.rows,
                     resp.source_response, mapping, salt_source, order)
+
+
+def _categorical(values: pa.ChunkedArray | pa.Array) -> pd.Categorical:
+    """Text as a categorical, in order of first appearance; blank is missing."""
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    texts = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    named = texts != ""
+    renumber = np.where(named, np.cumsum(named) - 1, -1)
+    codes = renumber[encoded.indices.to_numpy(zero_copy_only=False)]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(texts[named], dtype=object))
 
 
 def _audience_and_group(resp: _Responses, plan: Plan, framework: Framework,
