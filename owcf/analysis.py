@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ from owcf.framework import Framework
 from owcf.questionnaire import Questionnaire
 from owcf.responses import ResponseSet
 from owcf.tally import Sums, Tally, cronbach_alpha_weighted, tally
+from owcf.tdist import t_quantile
 
 SCHEMA_VERSION = "1"
 WEIGHTINGS = ("respondents", "audiences", "population")
@@ -333,8 +334,6 @@ def _strata(responses: ResponseSet, framework: Framework, weights: str,
 
 def _statistics(sums: Sums, sizes: np.ndarray, lo: float, hi: float) -> dict[str, np.ndarray]:
     """Weighted n, mean, sd, interval per (group, unit) from per-stratum sums."""
-    from scipy.special import stdtrit  # scipy.special: the t quantile without scipy.stats' import cost
-
     s0, s1, s2 = sums.s0, sums.s1, sums.s2
     present = s0 > 0
     sized = ~np.isnan(sizes)[None, :, None]
@@ -357,7 +356,7 @@ def _statistics(sums: Sums, sizes: np.ndarray, lo: float, hi: float) -> dict[str
         var = np.maximum(swx2 - mean * swx, 0) / sw * correction
         se2 = np.maximum(sw2x2 - 2 * mean * sw2x + mean * mean * sw2, 0) / (sw * sw) * correction
         n_eff = sw * sw / sw2
-        half = stdtrit(np.maximum(n_eff - 1, 1), 0.975) * np.sqrt(se2)
+        half = t_quantile(0.975, np.maximum(n_eff - 1, 1)) * np.sqrt(se2)
     several = n >= 2
     mean = np.where(n > 0, mean, np.nan)
     return {"n": n, "n_eff": np.where(n > 0, n_eff, np.nan), "mean": mean,
@@ -632,11 +631,10 @@ def _reliability(counted: Tally, framework: Framework, q: Questionnaire, thresho
 def _gaps_from_groups(groups: Sequence[GroupResult], framework: Framework
                       ) -> tuple[PerceptionGap, ...]:
     """Every pair of audiences, on every colour and dimension."""
-    from scipy.special import stdtrit
-
     per_audience = {g.by["audience"]: g for g in groups[1:] if list(g.by) == ["audience"]}
     order = [a.id for a in framework.audiences if a.id in per_audience]
-    out = []
+    out: list[PerceptionGap] = []
+    pending: list[tuple[int, float, float, float]] = []  # (position, df, se, difference)
     for scope in ("colour", "dimension"):
         units = framework.colours if scope == "colour" else framework.dimensions
         for unit in units:
@@ -655,10 +653,15 @@ def _gaps_from_groups(groups: Sequence[GroupResult], framework: Framework
                     df_a, df_b = (ea.n_eff or 2) - 1, (eb.n_eff or 2) - 1
                     df = se**4 / (se_a**4 / max(df_a, 1) + se_b**4 / max(df_b, 1)) if se > 0 else 1
                     diff = ea.mean - eb.mean
-                    half = float(stdtrit(max(df, 1), 0.975)) * se
                     apart = ea.ci_low > eb.ci_high or eb.ci_low > ea.ci_high
+                    pending.append((len(out), max(df, 1), se, diff))
                     out.append(PerceptionGap(scope, unit.id, a, b, ea.mean, eb.mean, diff,
-                                             diff - half, diff + half, apart))
+                                             None, None, apart))
+    if pending:  # every interval's t quantile in one call
+        quantiles = t_quantile(0.975, np.array([p[1] for p in pending])).tolist()
+        for (position, _, se, diff), t in zip(pending, quantiles, strict=True):
+            half = t * se
+            out[position] = replace(out[position], ci_low=diff - half, ci_high=diff + half)
     return tuple(out)
 
 

@@ -1,0 +1,48 @@
+"""owcf's t quantiles against scipy's, which owcf no longer imports at run time."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.special import stdtrit
+
+from owcf.tdist import t_quantile
+
+REL = 1e-12
+
+
+def test_matches_scipy_across_the_whole_range_of_degrees_of_freedom() -> None:
+    df = np.concatenate([np.linspace(1, 10, 181), np.geomspace(1, 1e9, 400),
+                         [199.999, 200.0, 200.001, 1e12]])
+    for p in (0.9, 0.95, 0.975, 0.995):
+        ours, theirs = t_quantile(p, df), stdtrit(df, p)
+        assert np.max(np.abs(ours - theirs) / theirs) < REL, p
+
+
+@given(df=st.floats(1, 1e7, allow_nan=False))
+def test_any_single_degrees_of_freedom(df: float) -> None:
+    (ours,) = t_quantile(0.975, [df])
+    assert math.isclose(ours, stdtrit(df, 0.975), rel_tol=REL)
+
+
+def test_known_table_values() -> None:
+    # from printed tables: t(0.975) for 1, 2, 10 and 30 degrees of freedom
+    assert t_quantile(0.975, [1, 2, 10, 30]).round(3).tolist() == [12.706, 4.303, 2.228, 2.042]
+
+
+def test_missing_and_infinite_degrees_of_freedom() -> None:
+    out = t_quantile(0.975, [np.nan, np.inf, 5])
+    assert math.isnan(out[0])
+    assert out[1] == pytest.approx(1.959963984540054, rel=1e-15)
+    assert out[2] == pytest.approx(2.5705818356363146, rel=REL)
+
+
+def test_rejects_what_it_does_not_cover() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        t_quantile(0.975, [0.5])
+    with pytest.raises(ValueError, match=r"between 0\.5 and 1"):
+        t_quantile(0.25, [5])
