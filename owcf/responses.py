@@ -36,7 +36,8 @@ class ResponseSet:
     ``answers`` holds, per respondent and questionnaire item, the 1-based index into
     ``questionnaire.categories`` (0 = blank), as int8. Ingest makes ``audience``,
     ``workforce_group`` and breakdown fields categoricals (missing: "not stated"); analysis
-    takes text columns too.
+    takes text columns too. There are no respondent ids, not even pseudonyms: analysis
+    needs none (:attr:`owcf.ingest.Ingested.pseudonyms` has them, for written files).
     """
 
     respondents: pd.DataFrame
@@ -52,7 +53,7 @@ class ResponseSet:
     def empty(cls, questionnaire: Questionnaire) -> ResponseSet:
         """No responses yet: a trust can still report its plan, targets and actions."""
         respondents = pd.DataFrame({c: pd.Series(dtype=object)
-                                    for c in ("respondent_id", "audience", "workforce_group")})
+                                    for c in ("audience", "workforce_group")})
         answers = pd.DataFrame({i.id: pd.Series(dtype=np.int8) for i in questionnaire.items})
         return cls(respondents, answers, questionnaire, "")
 

@@ -143,7 +143,9 @@ def test_pseudonyms_are_stable_across_runs_and_files_and_hide_ids(tmp_path: Path
     two = _run(_file(tmp_path, list(reversed(GOOD)), "b.csv"), tmp_path)
     assert sorted(one.pseudonyms.tolist()) == sorted(two.pseudonyms.tolist())
     assert all(p.startswith("p-") and len(p) == 18 for p in one.pseudonyms.to_pylist())
-    assert not {"r1", "r2"} & set(one.responses.respondents["respondent_id"])
+    people = one.responses.respondents  # analysis needs no ids, not even pseudonyms
+    assert "respondent_id" not in people.columns
+    assert not {"r1", "r2"} & set(people.astype(str).to_numpy().ravel())
     salted = _run(_file(tmp_path, GOOD, "c.csv"), tmp_path, salt="a trust secret")
     assert not set(salted.pseudonyms.tolist()) & set(one.pseudonyms.tolist())
     assert salted.salt == "trust" and one.salt == "default"
@@ -167,6 +169,15 @@ def test_a_respondent_in_two_files_is_a_duplicate_in_the_second(tmp_path: Path) 
     assert problem.message == f"the same respondent as {a} row 4"
     assert read_response_files([a, b], questionnaire, framework, ProblemLog(),
                                strict=True) is None
+
+
+def test_an_id_and_its_pseudonym_in_one_file_are_the_same_respondent(tmp_path: Path) -> None:
+    first = _run(_file(tmp_path, GOOD[:1], "a.csv"), tmp_path)
+    (pseudonym,) = first.pseudonyms.to_pylist()
+    again = GOOD[0].replace(GOOD[0].split(",")[0], pseudonym, 1)
+    result = _run(_file(tmp_path, [GOOD[0], GOOD[1], again], "b.csv"), tmp_path)
+    (problem,) = [p for p in result.problems() if p.code == "duplicate-respondent"]
+    assert (problem.row, problem.message) == (4, "the same respondent as row 2")
 
 
 def test_each_repeat_across_files_names_the_file_and_row_it_repeats(tmp_path: Path) -> None:

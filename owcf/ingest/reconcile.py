@@ -60,21 +60,42 @@ class Ingested:
     plan: Plan
     everyone: ResponseSet             # every response, rejected ones included
     findings: list[Finding]
-    pseudonyms: pa.Array              # per response
-    keys: np.ndarray                  # uint64 per response, for duplicate checks
+    identity: pa.ChunkedArray | pa.Array = field(repr=False)  # per response, raw: never output
     response_rows: np.ndarray         # file row of each response (its first, in long layout)
     source_response: np.ndarray       # response position of each data row of the file
     mapping: MappingFile | None = None
     salt: str = "default"             # "trust" when the trust set pseudonym_salt
     date_order: str = "dmy"
+    hash_salt: str = field(default="", repr=False)
 
     @property
     def file(self) -> str:
         return self.export.file
 
+    @property
+    def n_responses(self) -> int:
+        return len(self.response_rows)
+
+    # Pseudonyms are made when something asks for them (a written file, a check across
+    # files): analysing a file needs neither, and hashing a million ids is a fifth of
+    # reading them.
+    @cached_property
+    def _pseudonymised(self) -> tuple[pa.Array, np.ndarray]:
+        return pseudonymise(self.identity, self.hash_salt, self.export.source)
+
+    @property
+    def pseudonyms(self) -> pa.Array:
+        """Each response's pseudonym (``p-`` and 16 hex digits)."""
+        return self._pseudonymised[0]
+
+    @property
+    def keys(self) -> np.ndarray:
+        """Each response's pseudonym as a uint64, for duplicate checks across files."""
+        return self._pseudonymised[1]
+
     @cached_property
     def rejected_mask(self) -> np.ndarray:
-        mask = np.zeros(len(self.keys), dtype=bool)
+        mask = np.zeros(self.n_responses, dtype=bool)
         for finding in self.findings:
             mask[finding.positions] = True
         return mask
@@ -108,7 +129,7 @@ class Ingested:
     def _primary(self) -> np.ndarray:
         """Per response, the rank in REASON_ORDER of the reason it is tallied under
         (past the end for accepted responses)."""
-        best = np.full(len(self.keys), len(REASON_ORDER) + 1, dtype=np.int16)
+        best = np.full(self.n_responses, len(REASON_ORDER) + 1, dtype=np.int16)
         for finding in self.findings:
             np.minimum.at(best, finding.positions, rank(finding.code))
         return best
@@ -130,7 +151,7 @@ class Ingested:
             "rows_rejected": int(rejected_rows.sum()),
             "rejected_by_reason": {code: int(count) for code, count in
                                    zip(codes, rows_by_rank, strict=False) if count},
-            "responses_read": len(self.keys),
+            "responses_read": self.n_responses,
             "responses_accepted": int((~self.rejected_mask).sum()),
             "responses_rejected": int(self.rejected_mask.sum()),
             "responses_with_reason": {c: len(having[c]) for c in sorted(having, key=rank)},
@@ -406,7 +427,7 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
         if n >= 50_000 and len(calls) > 1 else None
     try:
         pending = [pool.submit(_map_item, *args) for _, _, args in calls] if pool else []
-        pseudonyms, keys = _ids(resp, plan, export, salt, findings)
+        hashed = _ids(resp, plan, findings, salt, export.source)
         submitted, order = _dates(resp, plan, findings)
         mapped = [f.result() for f in pending] if pool else \
             [_map_item(*args) for _, _, args in calls]
@@ -435,7 +456,6 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     # missing value is NaN, "not stated".
     group_ids = [g.id for g in framework.workforce_groups]
     respondents = pd.DataFrame({
-        "respondent_id": pseudonyms.to_pandas(),
         "audience": pd.Categorical.from_codes(np.where(audience > 0, audience - 1, -1),
                                               categories=audience_ids),
         "workforce_group": pd.Categorical.from_codes(np.where(group > 0, group - 1, -1),
@@ -453,8 +473,11 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
         comments = pc.utf8_trim(joined, "\n ").to_pandas()
     answers = pd.DataFrame(block.T, columns=[i.id for i in items], copy=False)
     everyone = ResponseSet(respondents, answers, questionnaire, export.file, comments)
-    return Ingested(export, plan, everyone, findings, pseudonyms, keys, resp.rows,
-                    resp.source_response, mapping, salt_source, order)
+    result = Ingested(export, plan, everyone, findings, resp.identity, resp.rows,
+                      resp.source_response, mapping, salt_source, order, salt)
+    if hashed is not None:
+        result.__dict__["_pseudonymised"] = hashed  # made already: keep them
+    return result
 
 
 def _categorical(values: pa.ChunkedArray | pa.Array) -> pd.Categorical:
@@ -504,19 +527,25 @@ def _choice_codes(resp: _Responses, field: str, choices: Any, named: Sequence[An
     return codes
 
 
-def _ids(resp: _Responses, plan: Plan, export: Export, salt: str,
-         findings: list[Finding]) -> tuple[pa.Array, np.ndarray]:
-    """Pseudonyms and duplicate keys; blank and repeated ids are findings."""
+def _ids(resp: _Responses, plan: Plan, findings: list[Finding], salt: str, namespace: str
+         ) -> tuple[pa.Array, np.ndarray] | None:
+    """Blank and repeated respondent ids are findings. Ids are told apart as they are,
+    unless some are pseudonyms already (a normalised file ingested again), which must
+    match the ids they stand for: then the pseudonyms are made here, and returned."""
     n = resp.n
-    pseudonyms, keys = pseudonymise(resp.identity, salt, export.source)
     blank = resp.blank_id
     if len(blank):
         findings.append(Finding("missing-value", blank,
                                 f"{plan.identity[0].label} (the respondent id) is blank",
                                 resp.identity_column, resp.blank_id_rows))
-    # factorize numbers ids in order of first appearance: an id's first row is where the
-    # running highest number goes up
-    codes, _ = pd.factorize(keys)
+    # codes number ids in order of first appearance: an id's first row is where the
+    # running highest code goes up
+    hashed = None
+    if pc.any(pc.starts_with(resp.identity, "p-")).as_py():
+        hashed = pseudonymise(resp.identity, salt, namespace)
+        codes = pd.factorize(hashed[1])[0]
+    else:
+        codes = _first_appearance(resp.identity)
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
     earlier = first[codes]
     not_blank = np.ones(n, dtype=bool)
@@ -526,7 +555,15 @@ def _ids(resp: _Responses, plan: Plan, export: Export, salt: str,
         findings.append(Finding("duplicate-respondent", duplicate, [
             f"the same respondent as row {resp.rows[earlier[i]]}" for i in duplicate],
             resp.identity_column))
-    return pseudonyms, keys
+    return hashed
+
+
+def _first_appearance(ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Per id, a number given to each distinct id in order of first appearance."""
+    encoded = pc.dictionary_encode(ids)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    return encoded.indices.to_numpy(zero_copy_only=False)
 
 
 def _dates(resp: _Responses, plan: Plan, findings: list[Finding]
