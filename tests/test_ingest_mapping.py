@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +18,7 @@ from typer.testing import CliRunner
 
 from owcf.cli import app
 from owcf.errors import ProblemLog
-from owcf.ingest.mapping import is_personal_heading
+from owcf.ingest.mapping import ValueMap, is_personal_heading
 from owcf.ingest.pipeline import ingest
 from owcf.ingest.reconcile import Ingested
 from owcf.ingest.text import loose, normalise
@@ -281,3 +284,24 @@ def test_validate_checks_a_mapping_file_against_the_questionnaire(tmp_path: Path
     assert f"{mapping}:4: unknown-item: column 'Q2' maps to 'vison_1'" in result.output
     mapping.write_text(mapping.read_text().replace("vison_1", "v1"))
     assert runner.invoke(app, ["validate", str(fw), str(q), str(mapping)]).exit_code == 0
+
+
+ANSWER_MAP = ValueMap([("1", 1), ("2", 2), ("Agree", 2), ("DK", 6), ("é", 3), ("N/A", 7)])
+CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "Agree", "N/A", "  "])
+
+
+@settings(max_examples=150)
+@given(cells=st.lists(CELL, min_size=1, max_size=40), cuts=st.lists(st.integers(0, 40)),
+       skip=st.integers(0, 3))
+def test_a_column_maps_as_its_cells_do_one_by_one(cells: list[str], cuts: list[int],
+                                                  skip: int) -> None:
+    """The whole-column pass (a byte table for short cells, index_in otherwise) agrees with
+    looking each cell up, however the column is cut into chunks or sliced."""
+    bounds = sorted({0, len(cells), *(c for c in cuts if c < len(cells))})
+    column = pa.chunked_array([pa.array(["xx"] * skip + cells[a:b])[skip:]
+                               for a, b in pairwise(bounds)], pa.string())
+    expected = [ANSWER_MAP.lookup(c) for c in cells]
+    assert ANSWER_MAP.codes(column).tolist() == expected
+    out = np.zeros(len(cells), dtype=np.int8)
+    ANSWER_MAP.codes(column, out)
+    assert out.tolist() == expected

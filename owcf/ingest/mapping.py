@@ -202,9 +202,11 @@ def answer_targets(questionnaire: Questionnaire) -> dict[str, int]:
 class ValueMap:
     """Cell text -> code (category index, or 1-based choice), 0 for blank, -1 unmapped.
 
-    Exact text goes through one vectorised ``index_in`` over the whole column; only the
-    rows it misses are looked at again, once per distinct text, through the normalised
-    and letters-only tables. A million answers cost about as much as a column scan.
+    Exact text goes through one vectorised pass over the whole column: a table indexed
+    by the cell's bytes where every cell is at most two bytes long (scale values and codes
+    such as ``4`` and ``DK``, the usual case), else pyarrow's ``index_in``. Only the rows
+    it misses are looked at again, once per distinct text, through the normalised and
+    letters-only tables. A million answers cost about as much as a column scan.
     """
 
     def __init__(self, entries: Iterable[tuple[str, int]],
@@ -227,6 +229,12 @@ class ValueMap:
         self._keys = pa.array(list(exact), type=pa.string())
         self._codes = np.array([*exact.values(), UNMAPPED], dtype=np.int16)
         self.dtype = np.int8 if self._codes.max(initial=0) < 127 else np.int16
+        # cells of at most two bytes, by short_key: their code, or LOOK_AGAIN
+        self._short = np.full(1 << 18, _LOOK_AGAIN, dtype=np.int16)
+        for text, code in exact.items():
+            raw = text.encode("utf-8")
+            if len(raw) <= 2:
+                self._short[(len(raw) << 16) | int.from_bytes(raw.ljust(2, b"\0"), "little")] = code
 
     def lookup(self, text: str) -> int:
         """The code of one cell text."""
@@ -242,10 +250,19 @@ class ValueMap:
     def codes(self, values: pa.ChunkedArray | pa.Array, out: np.ndarray | None = None
               ) -> np.ndarray:
         """Codes for a whole column (int8 when they fit), written into ``out`` if given."""
-        index = pc.fill_null(pc.index_in(values, value_set=self._keys), len(self._codes) - 1)
-        table = self._codes.astype(self.dtype if out is None else out.dtype)
-        codes = np.take(table, index.to_numpy(), out=out)
-        missed = np.flatnonzero(codes == UNMAPPED)
+        kind = self.dtype if out is None else out.dtype
+        keys = short_keys(values)
+        if keys is not None:
+            found = np.take(self._short, keys)
+            codes = found.astype(kind, copy=False) if out is None else out
+            if out is not None:
+                out[:] = found
+            missed = np.flatnonzero(found == _LOOK_AGAIN)
+            codes[missed] = UNMAPPED
+        else:
+            index = pc.fill_null(pc.index_in(values, value_set=self._keys), len(self._codes) - 1)
+            codes = np.take(self._codes.astype(kind), index.to_numpy(), out=out)
+            missed = np.flatnonzero(codes == UNMAPPED)
         if len(missed):
             rest = pc.dictionary_encode(values.take(pa.array(missed)))
             if isinstance(rest, pa.ChunkedArray):
@@ -254,6 +271,39 @@ class ValueMap:
                              dtype=codes.dtype)
             codes[missed] = found[rest.indices.to_numpy(zero_copy_only=False)]
         return codes
+
+
+_LOOK_AGAIN = -2
+
+
+def short_keys(values: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
+    """Per cell, its length and bytes as one number below 2**18, read straight from the
+    Arrow buffers; None unless every cell is text of at most two bytes."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    if any(c.type != pa.string() or c.null_count for c in chunks):
+        return None
+    keys = np.empty(len(values), dtype=np.intp)
+    at = 0
+    for chunk in chunks:
+        m = len(chunk)
+        if not m:
+            continue
+        _, offsets, data = chunk.buffers()
+        ends = np.frombuffer(offsets, dtype=np.int32, count=m + 1, offset=chunk.offset * 4)
+        lengths = np.diff(ends)
+        if lengths.max() > 2:
+            return None
+        raw = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else \
+            np.zeros(1, dtype=np.uint8)
+        starts = ends[:-1].astype(np.intp)
+        word = np.take(raw, starts, mode="clip").astype(np.intp)
+        word |= np.take(raw, starts + 1, mode="clip").astype(np.intp) << 8
+        # bytes beyond a cell's length belong to the next cell: mask them off
+        lengths <<= 3
+        word &= (1 << lengths) - 1
+        keys[at:at + m] = word | (lengths.astype(np.intp) << 13)
+        at += m
+    return keys
 
 
 def answer_map(questionnaire: Questionnaire, mapping: MappingFile | None) -> ValueMap:
