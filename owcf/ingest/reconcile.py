@@ -544,6 +544,8 @@ def _ids(resp: _Responses, plan: Plan, findings: list[Finding], salt: str, names
     if pc.any(pc.starts_with(resp.identity, "p-")).as_py():
         hashed = pseudonymise(resp.identity, salt, namespace)
         codes = pd.factorize(hashed[1])[0]
+    elif _increasing(resp.identity):  # ids that only go up cannot repeat
+        codes = np.arange(n)
     else:
         codes = _first_appearance(resp.identity)
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
@@ -556,6 +558,13 @@ def _ids(resp: _Responses, plan: Plan, findings: list[Finding], salt: str, names
             f"the same respondent as row {resp.rows[earlier[i]]}" for i in duplicate],
             resp.identity_column))
     return hashed
+
+
+def _increasing(ids: pa.ChunkedArray | pa.Array) -> bool:
+    """True if every id sorts after the one above it (platforms often number responses
+    in order): a few milliseconds, where telling a million ids apart takes a tenth of a
+    second."""
+    return len(ids) < 2 or bool(pc.all(pc.less(ids[:-1], ids[1:])).as_py())
 
 
 def _first_appearance(ids: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -18,8 +18,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +44,19 @@ class Sheet:
     encoding: str | None         # human-readable, e.g. "UTF-8 with BOM"; None for XLSX
     delimiter: str | None        # None for XLSX
     sheet_name: str | None       # the worksheet read, for XLSX
-    sha256: str
-    size: int
     columns: list[pa.ChunkedArray | pa.Array]  # one per column, every record, all text
     extra_cells: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    raw: bytes = field(default=b"", repr=False)  # the file as read
+
+    @property
+    def size(self) -> int:
+        return len(self.raw)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The SHA-256 of the bytes read, for the provenance record (made when asked
+        for: analysing a file does not need it)."""
+        return hashlib.sha256(self.raw).hexdigest()
 
     @property
     def n_records(self) -> int:
@@ -86,16 +95,12 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
         log.add("file-unreadable", "this is an old Excel .xls workbook: save it as .xlsx or CSV "
                 "and ingest that", file=file)
         return None
-    # the SHA-256 for the provenance record, on another core while the file is parsed
-    # (hashlib lets go of the GIL for large buffers)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(lambda: hashlib.sha256(data).hexdigest())
-        if head.startswith(_XLSX_MAGIC):
-            sheet = _read_xlsx(bytes(data), file, log)
-        else:
-            sheet = _read_csv(data, file, log)
-        if sheet is not None:
-            sheet.sha256, sheet.size = digest.result(), len(data)
+    if head.startswith(_XLSX_MAGIC):
+        sheet = _read_xlsx(data, file, log)
+    else:
+        sheet = _read_csv(data, file, log)
+    if sheet is not None:
+        sheet.raw = data
     return sheet
 
 
@@ -184,7 +189,7 @@ def _read_csv(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
         encoded = text.encode("utf-8")
         columns = _parse_fast(pa.py_buffer(encoded), delimiter, width, encoded.find(b'"') >= 0)
     if isinstance(columns, list):
-        return Sheet(file, "csv", encoding, delimiter, None, "", 0, columns)
+        return Sheet(file, "csv", encoding, delimiter, None, columns)
     if text is None:
         text = bytes(body).decode("utf-8")
     try:
@@ -242,7 +247,7 @@ def _from_rows(rows: list[list[str]], file: str, kind: str, encoding: str | None
             row = row[:width]
         padded.append(row + [""] * (width - len(row)))
     columns = [pa.array([r[j] for r in padded], type=pa.string()) for j in range(width)]
-    return Sheet(file, kind, encoding, delimiter, sheet_name, "", 0, columns,
+    return Sheet(file, kind, encoding, delimiter, sheet_name, columns,
                  np.array(extra, dtype=np.int64))
 
 
