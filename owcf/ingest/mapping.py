@@ -229,12 +229,19 @@ class ValueMap:
         self._keys = pa.array(list(exact), type=pa.string())
         self._codes = np.array([*exact.values(), UNMAPPED], dtype=np.int16)
         self.dtype = np.int8 if self._codes.max(initial=0) < 127 else np.int16
-        # cells of at most two bytes, by short_key: their code, or LOOK_AGAIN
-        self._short = np.full(1 << 18, _LOOK_AGAIN, dtype=np.int16)
+        # cells of at most two bytes, by _short_key: their code, or _LOOK_AGAIN. A cell
+        # is read as its length and the two bytes where it starts: for a shorter cell the
+        # bytes beyond it are the next cell's, so every value they can take is filled in.
+        short = np.full(1 << 18, _LOOK_AGAIN, dtype=np.int16)
+        short[:1 << 16] = exact[""]
         for text, code in exact.items():
             raw = text.encode("utf-8")
-            if len(raw) <= 2:
-                self._short[(len(raw) << 16) | int.from_bytes(raw.ljust(2, b"\0"), "little")] = code
+            if len(raw) == 1:
+                short[(1 << 16) | (np.arange(256) << 8) | raw[0]] = code
+            elif len(raw) == 2:
+                short[(2 << 16) | int.from_bytes(raw, "little")] = code
+        self._short = {np.dtype(np.int16): short, np.dtype(np.int8): short.astype(np.int8)} \
+            if self.dtype == np.int8 else {np.dtype(np.int16): short}
 
     def lookup(self, text: str) -> int:
         """The code of one cell text."""
@@ -250,39 +257,41 @@ class ValueMap:
     def codes(self, values: pa.ChunkedArray | pa.Array, out: np.ndarray | None = None
               ) -> np.ndarray:
         """Codes for a whole column (int8 when they fit), written into ``out`` if given."""
-        kind = self.dtype if out is None else out.dtype
-        keys = short_keys(values)
-        if keys is not None:
-            found = np.take(self._short, keys)
-            codes = found.astype(kind, copy=False) if out is None else out
-            if out is not None:
-                out[:] = found
-            missed = np.flatnonzero(found == _LOOK_AGAIN)
-            codes[missed] = UNMAPPED
+        codes = np.empty(len(values), dtype=self.dtype) if out is None else out
+        self.code_into(values, codes)
+        return codes
+
+    def code_into(self, values: pa.ChunkedArray | pa.Array, out: np.ndarray) -> np.ndarray:
+        """Write the codes of a whole column into ``out``; return the positions of cells
+        that map to nothing (:data:`UNMAPPED`)."""
+        table = self._short.get(out.dtype)
+        if table is not None and _short_codes(values, table, out):
+            missed = np.flatnonzero(out < 0)  # _LOOK_AGAIN: the few cells to look at again
         else:
             index = pc.fill_null(pc.index_in(values, value_set=self._keys), len(self._codes) - 1)
-            codes = np.take(self._codes.astype(kind), index.to_numpy(), out=out)
-            missed = np.flatnonzero(codes == UNMAPPED)
-        if len(missed):
-            rest = pc.dictionary_encode(values.take(pa.array(missed)))
-            if isinstance(rest, pa.ChunkedArray):
-                rest = rest.combine_chunks()
-            found = np.array([self.lookup(t) for t in rest.dictionary.to_pylist()],
-                             dtype=codes.dtype)
-            codes[missed] = found[rest.indices.to_numpy(zero_copy_only=False)]
-        return codes
+            np.take(self._codes.astype(out.dtype), index.to_numpy(), out=out)
+            missed = np.flatnonzero(out == UNMAPPED)
+        if not len(missed):
+            return missed
+        rest = pc.dictionary_encode(values.take(pa.array(missed)))
+        if isinstance(rest, pa.ChunkedArray):
+            rest = rest.combine_chunks()
+        found = np.array([self.lookup(t) for t in rest.dictionary.to_pylist()], dtype=out.dtype)
+        out[missed] = found[rest.indices.to_numpy(zero_copy_only=False)]
+        return missed[out[missed] == UNMAPPED]
 
 
 _LOOK_AGAIN = -2
 
 
-def short_keys(values: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
-    """Per cell, its length and bytes as one number below 2**18, read straight from the
-    Arrow buffers; None unless every cell is text of at most two bytes."""
+def _short_codes(values: pa.ChunkedArray | pa.Array, table: np.ndarray, out: np.ndarray
+                 ) -> bool:
+    """Code every cell through ``table`` by its length and first two bytes, read straight
+    from the Arrow buffers, chunk by chunk (each stays in the CPU's cache); False, with
+    ``out`` undefined, unless every cell is text of at most two bytes."""
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
     if any(c.type != pa.string() or c.null_count for c in chunks):
-        return None
-    keys = np.empty(len(values), dtype=np.intp)
+        return False
     at = 0
     for chunk in chunks:
         m = len(chunk)
@@ -292,18 +301,17 @@ def short_keys(values: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
         ends = np.frombuffer(offsets, dtype=np.int32, count=m + 1, offset=chunk.offset * 4)
         lengths = np.diff(ends)
         if lengths.max() > 2:
-            return None
-        raw = np.frombuffer(data, dtype=np.uint8) if data is not None and data.size else \
-            np.zeros(1, dtype=np.uint8)
-        starts = ends[:-1].astype(np.intp)
-        word = np.take(raw, starts, mode="clip").astype(np.intp)
-        word |= np.take(raw, starts + 1, mode="clip").astype(np.intp) << 8
-        # bytes beyond a cell's length belong to the next cell: mask them off
-        lengths <<= 3
-        word &= (1 << lengths) - 1
-        keys[at:at + m] = word | (lengths.astype(np.intp) << 13)
+            return False
+        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+        pairs = np.zeros(len(raw) + 2, dtype=np.intp)  # the byte at each place, and the next
+        pairs[:len(raw)] = raw
+        if len(raw) > 1:
+            pairs[:len(raw) - 1] |= pairs[1:len(raw)] << 8
+        key = np.take(pairs, ends[:-1].astype(np.intp))
+        key |= lengths.astype(np.intp) << 16
+        np.take(table, key, out=out[at:at + m])
         at += m
-    return keys
+    return True
 
 
 def answer_map(questionnaire: Questionnaire, mapping: MappingFile | None) -> ValueMap:

@@ -37,7 +37,7 @@ from owcf.ingest.mapping import UNMAPPED, MappingFile, Plan, ValueMap
 from owcf.ingest.model import Export, Finding, Role, SourceColumn
 from owcf.ingest.pseudonym import pseudonymise
 from owcf.ingest.text import nearest
-from owcf.questionnaire import Questionnaire
+from owcf.questionnaire import Item, Questionnaire
 from owcf.responses import ResponseSet
 
 #: rejection reasons, most fundamental first: a row is tallied under its first one
@@ -381,15 +381,30 @@ def _by_text(values: pa.ChunkedArray | pa.Array, positions: np.ndarray,
 
 
 def _map_item(values: pa.ChunkedArray | pa.Array | None, answers: ValueMap, out: np.ndarray,
-              asked: np.ndarray | None, audience: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Map one item's column into ``out``; (rows with no such answer, rows whose audience
-    is not asked the item). Runs on a worker thread: pyarrow and numpy let go of the GIL."""
-    codes = answers.codes(values, out) if values is not None else out
-    bad = np.flatnonzero(codes == UNMAPPED)
-    codes[bad] = 0  # an invalid answer counts as none
-    if asked is None:
+              not_asked: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Map one item's column into ``out``; (rows with no such answer, rows that answered
+    though their audience is not asked the item: ``not_asked`` lists those audiences'
+    rows). Runs on a worker thread: pyarrow and numpy let go of the GIL."""
+    bad = answers.code_into(values, out) if values is not None else np.zeros(0, np.intp)
+    out[bad] = 0  # an invalid answer counts as none
+    if not_asked is None:
         return bad, bad[:0]
-    return bad, np.flatnonzero(~asked[audience + 1] & (codes > 0))
+    return bad, not_asked[out[not_asked] > 0]
+
+
+def _not_asked(item: Item, audience_ids: Sequence[str], audience: np.ndarray,
+               routed: dict[tuple[str, ...], np.ndarray]) -> np.ndarray | None:
+    """Rows whose audience is not asked ``item`` (None if everyone is), found once for
+    each set of audiences that items are routed to."""
+    if item.audiences is None:
+        return None
+    key = tuple(item.audiences)
+    if key not in routed:
+        # by audience code + 1: codes -1 (unknown) and 0 (blank) count as asked, those
+        # rows are rejected for their audience anyway
+        asked = np.array([True, True, *(a in key for a in audience_ids)])
+        routed[key] = np.flatnonzero(~asked[audience + 1])
+    return routed[key]
 
 
 def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework: Framework,
@@ -411,18 +426,15 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     items = questionnaire.items
     block = np.zeros((len(items), n), dtype=np.int8)
     calls = []
+    routed: dict[tuple[str, ...], np.ndarray] = {}
     for k, item in enumerate(items):
         column = resp.answer_columns.get(item.id)
         if item.id in resp.answers:
             block[k] = resp.answers[item.id]
         elif column is None:
             continue
-        # asked[audience code + 1]: codes -1 (unknown) and 0 (blank) count as asked, those
-        # rows are rejected for their audience anyway
-        asked = None if item.audiences is None else np.array(
-            [True, True, *(a in item.audiences for a in audience_ids)])
         calls.append((k, item, (column.values if column else None, plan.answers, block[k],
-                                asked, audience)))
+                                _not_asked(item, audience_ids, audience, routed))))
     pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) \
         if n >= 50_000 and len(calls) > 1 else None
     try:

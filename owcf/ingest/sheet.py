@@ -95,10 +95,8 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
         log.add("file-unreadable", "this is an old Excel .xls workbook: save it as .xlsx or CSV "
                 "and ingest that", file=file)
         return None
-    if head.startswith(_XLSX_MAGIC):
-        sheet = _read_xlsx(data, file, log)
-    else:
-        sheet = _read_csv(data, file, log)
+    read = _read_xlsx if head.startswith(_XLSX_MAGIC) else _read_csv
+    sheet = read(data, file, log)
     if sheet is not None:
         sheet.raw = data
     return sheet
