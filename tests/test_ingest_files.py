@@ -4,6 +4,7 @@ leftovers, Excel dates, XLSX, and broken files, each read right or refused clear
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 from pathlib import Path
 
@@ -52,10 +53,13 @@ ENCODINGS = [
 ]
 
 
+@pytest.mark.parametrize("mapped", [False, True], ids=["read", "mapped"])
 @pytest.mark.parametrize(("encoding", "delimiter", "name"), ENCODINGS)
 def test_encodings_and_delimiters_are_detected_and_reported(
         tmp_path: Path, expected: list[list[int]], encoding: str, delimiter: str,
-        name: str) -> None:
+        name: str, mapped: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if mapped:  # as large files are: mapped into memory, not copied
+        monkeypatch.setattr("owcf.ingest.sheet._MAP_FROM", 1)
     text = WIDE.replace("Good start", "Caf\u00e9 staff don\u2019t know").replace(",", delimiter)
     path = tmp_path / "export.csv"
     path.write_bytes(text.encode(encoding))
@@ -65,6 +69,7 @@ def test_encodings_and_delimiters_are_detected_and_reported(
     assert result.responses.comments.iloc[0] == "Caf\u00e9 staff don\u2019t know"
     separator = {",": "comma", ";": "semicolon", "\t": "tab"}[delimiter]
     assert f"{name}, {separator}-separated" in summary(result)[0]
+    assert result.export.sheet.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_non_utf8_bytes_after_the_first_block_still_decode(tmp_path: Path) -> None:

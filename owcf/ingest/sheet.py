@@ -18,6 +18,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import mmap
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +36,7 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
 _PREFIX = 1 << 16  # bytes looked at to sniff the encoding and the delimiter
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+_MAP_FROM = 1 << 20  # files this large are mapped, not copied
 
 
 @dataclass
@@ -46,7 +50,7 @@ class Sheet:
     sheet_name: str | None       # the worksheet read, for XLSX
     columns: list[pa.ChunkedArray | pa.Array]  # one per column, every record, all text
     extra_cells: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    raw: bytes = field(default=b"", repr=False)  # the file as read
+    raw: bytes | mmap.mmap = field(default=b"", repr=False)  # the file as read
 
     @property
     def size(self) -> int:
@@ -77,7 +81,7 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
     """Read ``path`` as text cells; problems (missing, unreadable, empty) go to ``log``."""
     file = str(path)
     try:
-        data = path.read_bytes()
+        data = _contents(path)
     except FileNotFoundError:
         log.add("file-not-found", "no such file", file=file)
         return None
@@ -88,7 +92,7 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
         log.add("file-unreadable", exc.strerror or str(exc), file=file)
         return None
     head = data[:_PREFIX]
-    if not head.strip() and not data.strip():
+    if not head.strip() and not bytes(data).strip():
         log.add("no-responses", "the file is empty", file=file)
         return None
     if head.startswith(_XLS_MAGIC):
@@ -100,6 +104,24 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
     if sheet is not None:
         sheet.raw = data
     return sheet
+
+
+def _contents(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes. A large regular file is mapped into memory rather than copied:
+    the parser reads the operating system's cached pages where they are."""
+    with path.open("rb") as handle:
+        status = os.fstat(handle.fileno())
+        if stat.S_ISREG(status.st_mode) and status.st_size >= _MAP_FROM:
+            try:
+                return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            except (OSError, ValueError):  # a file system that cannot map files
+                pass
+        return handle.read()
+
+
+def _ascii(data: memoryview) -> bool:
+    """True if every byte is ASCII (and so valid UTF-8 that need not be checked again)."""
+    return bool(np.frombuffer(data, dtype=np.uint8).max(initial=0) < 0x80)
 
 
 # -- CSV -------------------------------------------------------------------------------
@@ -179,7 +201,7 @@ def _read_csv(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
     columns = None
     if text is None:  # UTF-8 as it stands: hand pyarrow the file's bytes, no copy
         columns = _parse_fast(pa.py_buffer(body), delimiter, width, data.find(b'"', bom) >= 0,
-                              check_utf8=bool(bom) or not data.isascii())
+                              check_utf8=bool(bom) or not _ascii(body))
         if columns == "not-utf-8":
             text, encoding = _legacy_decode(bytes(body))
             columns = None
