@@ -83,14 +83,17 @@ class _Patterns:
     """
 
     def __init__(self, answers: list[np.ndarray], cell: np.ndarray, n_cells: int, n_cat: int,
-                 slot_of: np.ndarray) -> None:
+                 slot_of: np.ndarray, scratch: np.ndarray) -> None:
         space = n_cat ** len(answers)
         direct = n_cells * space <= DIRECT_PATTERN_LIMIT
-        # pattern numbers are summed in int32 where they fit (half the memory traffic)
+        # pattern numbers are summed in int32 where they fit (half the memory traffic),
+        # through one scratch buffer: a million-row temporary per item costs page faults
         kind = np.int32 if space < 1 << 31 else np.int64
         code = np.zeros(len(cell), dtype=kind)
+        term = np.empty(len(cell), dtype=kind)
         for j, column in enumerate(answers):
-            code += column * kind(n_cat**j)
+            np.multiply(column, kind(n_cat**j), out=term)
+            code += term
         if direct:
             self.ids = np.arange(space)
             self.index = code
@@ -98,7 +101,8 @@ class _Patterns:
             self.ids, self.index = np.unique(code, return_inverse=True)
             self.index = self.index.reshape(-1)
         count = len(self.ids)
-        key = cell * count + self.index  # cell is intp: bincount takes it without a copy
+        key = np.multiply(cell, count, out=scratch)  # intp: bincount takes it without a copy
+        key += self.index
         self.table = np.bincount(key, minlength=n_cells * count).reshape(n_cells, count) \
             .astype(float)
         self.slots = np.stack([slot_of[(self.ids // n_cat**j) % n_cat]
@@ -110,25 +114,31 @@ class _Scored:
     """One dimension's score for each pattern and audience, and which respondent has which.
 
     Tables have a row per audience and a last row for respondents of no known audience;
-    ``where`` indexes them flattened, per respondent.
+    a respondent's entry, flattened, is ``row * patterns + pattern``.
     """
 
-    where: np.ndarray     # (N,) row * patterns + pattern
+    pattern: np.ndarray   # (N,) each respondent's pattern
     total: np.ndarray     # (A + 1, P) score, 0 where none
     scored: np.ndarray    # (A + 1, P) 1 where the pattern gets a score
     bits: np.ndarray      # (A + 1, P) categories given, one bit each
 
-    def score(self) -> np.ndarray:
+    def where(self, row: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Each respondent's flat entry in the tables, written into ``out``."""
+        np.multiply(row, self.total.shape[1], out=out)
+        out += self.pattern
+        return out
+
+    def score(self, row: np.ndarray) -> np.ndarray:
         """Per respondent: the dimension score, NaN where there is none."""
         scores = np.where(self.scored, self.total, np.nan)
-        return np.take(scores, self.where)
+        return np.take(scores, self.where(row, np.empty(len(row), dtype=np.intp)))
 
 
 def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cells: int,
           cell_audience: np.ndarray, audience: np.ndarray, per_respondent: bool = False
           ) -> tuple[Tally, dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Tally every cell; also return per-respondent colour scores and, when
-    ``per_respondent``, dimension scores (else an empty dict).
+    """Tally every cell; with ``per_respondent``, also return each respondent's dimension
+    and colour scores (else two empty dicts).
 
     ``cell`` numbers each respondent's cell, ``cell_audience`` gives each cell's audience
     code and ``audience`` each respondent's (-1 for none known).
@@ -155,6 +165,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
     onehot = np.eye(n_cat)
     slot_of = np.array([blank, *range(n_cat - 1)], dtype=np.int64)
     answers = responses.answers
+    scratch = np.empty(len(cell), dtype=np.intp)
 
     for d, dim in enumerate(dims):
         items = q.items_for(dim.id)
@@ -166,7 +177,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
             complete.append((np.zeros(0), np.zeros((0, 0))))
             continue
         pats = _Patterns([answers[item.id].to_numpy() for item in items], cell, n_cells, n_cat,
-                         slot_of)
+                         slot_of, scratch)
         values = np.stack([slot_positions(q, framework, item)[pats.slots[:, j]]
                            for j, item in enumerate(items)], axis=1)   # (P, k)
         scored = ~np.isnan(values)
@@ -203,7 +214,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
         bits_table = (gave * (1 << np.arange(n_cat))).sum(axis=2)                      # (A, P)
         none = np.zeros((1, len(pats.ids)))
         scored_dims[dim.id] = _Scored(
-            row * len(pats.ids) + pats.index,
+            pats.index,
             np.vstack([np.where(np.isnan(score), 0.0, score), none]),
             np.vstack([~np.isnan(score), none.astype(bool)]),
             np.vstack([bits_table, none.astype(np.int64)]))
@@ -212,14 +223,14 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
 
     sizes = np.bincount(cell, minlength=n_cells).astype(float)
     colour_scores, c_sums, colour_contrib = _colours(framework, fraction, scored_dims, dim_asked,
-                                                     row, cell, n_cells, n_cat)
+                                                     row, cell, n_cells, n_cat, per_respondent)
     colour_counts = np.stack([dim_counts[:, [d for d, dim in enumerate(dims)
                                              if dim.colour == colour.id], :].sum(axis=1)
                               for colour in framework.colours], axis=1)
     i_sums = _item_sums(q, framework, item_counts)
     dim_scores = {}
     if per_respondent:
-        dim_scores = {k: np.full(len(cell), np.nan) if v is None else v.score()
+        dim_scores = {k: np.full(len(cell), np.nan) if v is None else v.score(row)
                       for k, v in scored_dims.items()}
     return (Tally(sizes, d_sums, dim_counts, dim_contrib, c_sums, colour_counts, colour_contrib,
                   i_sums, item_counts, complete), dim_scores, colour_scores)
@@ -227,48 +238,64 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
 
 def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scored | None],
              dim_asked: dict[str, np.ndarray], row: np.ndarray, cell: np.ndarray,
-             n_cells: int, n_cat: int) -> tuple[dict[str, np.ndarray], Sums, np.ndarray]:
-    """Per-respondent colour scores, their per-cell sums, and the respondents behind counts.
+             n_cells: int, n_cat: int, per_respondent: bool
+             ) -> tuple[dict[str, np.ndarray], Sums, np.ndarray]:
+    """Per-cell sums of colour scores, the respondents behind counts and, when
+    ``per_respondent``, each respondent's colour scores (else an empty dict).
 
-    ``row`` is each respondent's audience, or one past the last for none known.
+    ``row`` is each respondent's audience, or one past the last for none known. The
+    million-row arrays are a few buffers used again for every colour and dimension.
     """
     n_aud = len(framework.audiences)
+    n = len(cell)
     scores: dict[str, np.ndarray] = {}
     sums = Sums(*(np.zeros((n_cells, len(framework.colours))) for _ in range(3)))
     contrib = np.zeros((n_cells, len(framework.colours), n_cat))
+    where, key = np.empty(n, dtype=np.intp), np.empty(n, dtype=np.intp)
+    total, x, part = np.empty(n), np.empty(n), np.empty(n)
+    have, bits = np.empty(n, dtype=np.int16), np.empty(n, dtype=np.int64)
+    flag, part_bits = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
     for k, colour in enumerate(framework.colours):
         ids = [d.id for d in colour.dimensions]
         # per audience (and none known): dimensions asked, and how many need a score
         avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)] + [0],
                          dtype=float)
-        need = np.where(avail > 0, needed(avail, fraction), np.inf)[row]
-        total = np.zeros(len(cell))
-        have = np.zeros(len(cell), dtype=np.int16)
-        bits = np.zeros(len(cell), dtype=np.int64)
+        need = np.where(avail > 0, needed(avail, fraction), np.inf)
+        total.fill(0.0)
+        have.fill(0)
+        bits.fill(0)
         for d in ids:
             dim = scored_dims[d]
             if dim is None:
                 continue
-            total += np.take(dim.total, dim.where)
-            have += np.take(dim.scored, dim.where)
-            bits |= np.take(dim.bits, dim.where)
-        good = have >= need
-        score = np.where(good, total / np.maximum(have, 1), np.nan)
-        scores[colour.id] = score
-        x = np.where(good, score, 0.0)
-        sums.s0[:, k] = np.bincount(cell, weights=good, minlength=n_cells)
+            dim.where(row, where)
+            total += np.take(dim.total, where, out=part)
+            have += np.take(dim.scored, where, out=flag)
+            bits |= np.take(dim.bits, where, out=part_bits)
+        good = np.greater_equal(have, np.take(need, row, out=part), out=flag)
+        np.divide(total, np.maximum(have, 1), out=x)
+        np.copyto(x, 0.0, where=~good)
+        # respondents with a score: count (cell, scored) pairs, keep the scored half
+        np.multiply(cell, 2, out=key)
+        key += good
+        sums.s0[:, k] = np.bincount(key, minlength=2 * n_cells)[1::2]
         sums.s1[:, k] = np.bincount(cell, weights=x, minlength=n_cells)
-        sums.s2[:, k] = np.bincount(cell, weights=x * x, minlength=n_cells)
-        contrib[:, k, :] = _bits_per_cell(bits, cell, n_cells, n_cat)
+        sums.s2[:, k] = np.bincount(cell, weights=np.multiply(x, x, out=part), minlength=n_cells)
+        contrib[:, k, :] = _bits_per_cell(bits, cell, n_cells, n_cat, key)
+        if per_respondent:
+            scores[colour.id] = np.where(good, x, np.nan)
     return scores, sums, contrib
 
 
-def _bits_per_cell(bits: np.ndarray, cell: np.ndarray, n_cells: int, n_cat: int) -> np.ndarray:
-    """Respondents per cell with each category bit set."""
+def _bits_per_cell(bits: np.ndarray, cell: np.ndarray, n_cells: int, n_cat: int,
+                   scratch: np.ndarray) -> np.ndarray:
+    """Respondents per cell with each category bit set (``scratch``: a buffer like cell)."""
     if n_cat <= 12:
         # few categories: count each bit pattern per cell, then expand the patterns
         patterns = 1 << n_cat
-        table = np.bincount(cell * patterns + bits, minlength=n_cells * patterns)
+        key = np.multiply(cell, patterns, out=scratch)
+        key += bits
+        table = np.bincount(key, minlength=n_cells * patterns)
         has_bit = (np.arange(patterns)[:, None] >> np.arange(n_cat)) & 1
         return (table.reshape(n_cells, patterns) @ has_bit).astype(float)
     out = np.zeros((n_cells, n_cat))
