@@ -15,6 +15,8 @@ each count, and the complete cases for reliability.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +27,8 @@ from owcf.responses import ResponseSet
 
 # Above this many (cell, pattern) slots, patterns are numbered by np.unique instead.
 DIRECT_PATTERN_LIMIT = 1 << 22
+# From this many respondents, colours are tallied on two threads.
+THREADS_FROM = 50_000
 
 
 def positions(questionnaire: Questionnaire, framework: Framework, reverse: bool) -> np.ndarray:
@@ -251,39 +255,54 @@ def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scor
     scores: dict[str, np.ndarray] = {}
     sums = Sums(*(np.zeros((n_cells, len(framework.colours))) for _ in range(3)))
     contrib = np.zeros((n_cells, len(framework.colours), n_cat))
-    where, key = np.empty(n, dtype=np.intp), np.empty(n, dtype=np.intp)
-    total, x, part = np.empty(n), np.empty(n), np.empty(n)
-    have, bits = np.empty(n, dtype=np.int16), np.empty(n, dtype=np.int64)
-    flag, part_bits = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
-    for k, colour in enumerate(framework.colours):
-        ids = [d.id for d in colour.dimensions]
-        # per audience (and none known): dimensions asked, and how many need a score
-        avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)] + [0],
-                         dtype=float)
-        need = np.where(avail > 0, needed(avail, fraction), np.inf)
-        total.fill(0.0)
-        have.fill(0)
-        bits.fill(0)
-        for d in ids:
-            dim = scored_dims[d]
-            if dim is None:
-                continue
-            dim.where(row, where)
-            total += np.take(dim.total, where, out=part)
-            have += np.take(dim.scored, where, out=flag)
-            bits |= np.take(dim.bits, where, out=part_bits)
-        good = np.greater_equal(have, np.take(need, row, out=part), out=flag)
-        np.divide(total, np.maximum(have, 1), out=x)
-        np.copyto(x, 0.0, where=~good)
-        # respondents with a score: count (cell, scored) pairs, keep the scored half
-        np.multiply(cell, 2, out=key)
-        key += good
-        sums.s0[:, k] = np.bincount(key, minlength=2 * n_cells)[1::2]
-        sums.s1[:, k] = np.bincount(cell, weights=x, minlength=n_cells)
-        sums.s2[:, k] = np.bincount(cell, weights=np.multiply(x, x, out=part), minlength=n_cells)
-        contrib[:, k, :] = _bits_per_cell(bits, cell, n_cells, n_cat, key)
-        if per_respondent:
-            scores[colour.id] = np.where(good, x, np.nan)
+
+    def colours(chosen: list[int]) -> None:
+        """Tally the colours ``chosen`` through one set of buffers."""
+        where, key = np.empty(n, dtype=np.intp), np.empty(n, dtype=np.intp)
+        total, x, part = np.empty(n), np.empty(n), np.empty(n)
+        have, bits = np.empty(n, dtype=np.int16), np.empty(n, dtype=np.int64)
+        flag, part_bits = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
+        for k in chosen:
+            colour = framework.colours[k]
+            ids = [d.id for d in colour.dimensions]
+            # per audience (and none known): dimensions asked, and how many need a score
+            avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)]
+                             + [0], dtype=float)
+            need = np.where(avail > 0, needed(avail, fraction), np.inf)
+            total.fill(0.0)
+            have.fill(0)
+            bits.fill(0)
+            for d in ids:
+                dim = scored_dims[d]
+                if dim is None:
+                    continue
+                dim.where(row, where)
+                total += np.take(dim.total, where, out=part)
+                have += np.take(dim.scored, where, out=flag)
+                bits |= np.take(dim.bits, where, out=part_bits)
+            good = np.greater_equal(have, np.take(need, row, out=part), out=flag)
+            np.divide(total, np.maximum(have, 1), out=x)
+            np.copyto(x, 0.0, where=~good)
+            # respondents with a score: count (cell, scored) pairs, keep the scored half
+            np.multiply(cell, 2, out=key)
+            key += good
+            sums.s0[:, k] = np.bincount(key, minlength=2 * n_cells)[1::2]
+            sums.s1[:, k] = np.bincount(cell, weights=x, minlength=n_cells)
+            sums.s2[:, k] = np.bincount(cell, weights=np.multiply(x, x, out=part),
+                                        minlength=n_cells)
+            contrib[:, k, :] = _bits_per_cell(bits, cell, n_cells, n_cat, key)
+            if per_respondent:
+                scores[colour.id] = np.where(good, x, np.nan)
+
+    # Big sets split the colours between two threads: numpy lets go of the GIL for the
+    # gathers and sums that are most of the work. Each colour fills its own columns.
+    order = list(range(len(framework.colours)))
+    if n >= THREADS_FROM and len(order) > 1 and (os.cpu_count() or 1) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(colours, [order[0::2], order[1::2]]))
+    else:
+        colours(order)
+    scores = {c.id: scores[c.id] for c in framework.colours if c.id in scores}
     return scores, sums, contrib
 
 

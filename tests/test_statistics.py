@@ -326,8 +326,9 @@ def test_reordering_respondents_changes_no_figure(model, rows, seed, weights) ->
 @given(rows=st.lists(RESPONDENT, min_size=2, max_size=30),
        by=st.sampled_from([("audience",), ("workforce_group",), ("audience", "workforce_group")]))
 def test_counting_only_the_patterns_that_occur_gives_the_same_figures(model, rows, by) -> None:
-    """Questionnaires with many items per dimension number patterns by np.unique; group
-    columns may arrive as text or as categoricals (as ingest makes them)."""
+    """Questionnaires with many items per dimension number patterns by np.unique, big
+    sets tally colours on two threads, and group columns may arrive as text or as
+    categoricals (as ingest makes them): the figures are the same whichever way."""
     framework, questionnaire = model
     responses = build(questionnaire, _routed(questionnaire, rows))
     direct = analyse(responses, framework, by, 2, weights="audiences")
@@ -335,6 +336,7 @@ def test_counting_only_the_patterns_that_occur_gives_the_same_figures(model, row
         {"audience": "category", "workforce_group": "category"})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("owcf.tally.DIRECT_PATTERN_LIMIT", 0)
+        patch.setattr("owcf.tally.THREADS_FROM", 0)  # and the colours on two threads
         sparse = analyse(replace(responses, respondents=as_categories), framework, by, 2,
                          weights="audiences")
     assert rounded(sparse.to_dict()) == rounded(direct.to_dict())
