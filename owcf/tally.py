@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from owcf.framework import Framework
+from owcf.framework import Dimension, Framework
 from owcf.questionnaire import Item, Questionnaire
 from owcf.responses import ResponseSet
 
@@ -168,8 +169,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
     complete: list[tuple[np.ndarray, np.ndarray]] = []
     onehot = np.eye(n_cat)
     slot_of = np.array([blank, *range(n_cat - 1)], dtype=np.int64)
-    answers = responses.answers
-    scratch = np.empty(len(cell), dtype=np.intp)
+    counted = _count_patterns(responses, dims, cell, n_cells, n_cat, slot_of)
 
     for d, dim in enumerate(dims):
         items = q.items_for(dim.id)
@@ -180,8 +180,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
         if not items:  # nobody is scored here; None keeps a million NaNs out of memory
             complete.append((np.zeros(0), np.zeros((0, 0))))
             continue
-        pats = _Patterns([answers[item.id].to_numpy() for item in items], cell, n_cells, n_cat,
-                         slot_of, scratch)
+        pats = counted[dim.id]
         values = np.stack([slot_positions(q, framework, item)[pats.slots[:, j]]
                            for j, item in enumerate(items)], axis=1)   # (P, k)
         scored = ~np.isnan(values)
@@ -238,6 +237,29 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
                       for k, v in scored_dims.items()}
     return (Tally(sizes, d_sums, dim_counts, dim_contrib, c_sums, colour_counts, colour_contrib,
                   i_sums, item_counts, complete), dim_scores, colour_scores)
+
+
+def _count_patterns(responses: ResponseSet, dims: Sequence[Dimension], cell: np.ndarray,
+                    n_cells: int, n_cat: int, slot_of: np.ndarray) -> dict[str, _Patterns]:
+    """Each dimension's patterns, counted per cell; big sets split the dimensions between
+    two threads (numpy lets go of the GIL for the arithmetic), each with its own buffer."""
+    q = responses.questionnaire
+    found: dict[str, _Patterns] = {}
+
+    def count(chosen: Sequence[Dimension]) -> None:
+        scratch = np.empty(len(cell), dtype=np.intp)
+        for dim in chosen:
+            items = q.items_for(dim.id)
+            if items:
+                found[dim.id] = _Patterns([responses.answers[i.id].to_numpy() for i in items],
+                                          cell, n_cells, n_cat, slot_of, scratch)
+
+    if len(cell) >= THREADS_FROM and len(dims) > 1 and (os.cpu_count() or 1) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(count, [dims[0::2], dims[1::2]]))
+    else:
+        count(dims)
+    return found
 
 
 def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scored | None],
