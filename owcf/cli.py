@@ -137,6 +137,7 @@ MappingOption = Annotated[Path | None, typer.Option(
     "item, and how answers map (see owcf ingest --suggest-mapping).")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Exit 1 if any response is rejected (for CI).")]
+DataFormatOption = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 def _usage(message: str) -> typer.Exit:
@@ -168,8 +169,7 @@ def analyse(
     ] = Weighting.respondents,
     min_cell: MinCellOption = None,
     items: Annotated[bool, typer.Option("--items", help="Show items in the table too.")] = False,
-    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
-                      ] = DataFormat.table,
+    output: DataFormatOption = DataFormat.table,
     source: SourceOption = Source.auto,
     mapping: MappingOption = None,
     strict: StrictOption = False,
@@ -264,8 +264,7 @@ def gaps(
         help="How respondents are weighted in the questionnaire's part of the position.")
     ] = Weighting.respondents,
     min_cell: MinCellOption = None,
-    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
-                      ] = DataFormat.table,
+    output: DataFormatOption = DataFormat.table,
 ) -> None:
     """Current position against target for every dimension and colour, ranked by priority.
 
@@ -302,8 +301,7 @@ def actions(
     today: Annotated[str | None, typer.Option(
         metavar="YYYY-MM-DD", help="The date to judge due dates against (default: today).")
     ] = None,
-    output: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")
-                      ] = DataFormat.table,
+    output: DataFormatOption = DataFormat.table,
 ) -> None:
     """List the trust's actions with owner, due date, status and the dimensions they address.
 
@@ -322,17 +320,16 @@ def actions(
         raise _usage(f"--today {today!r} is not a date (YYYY-MM-DD)") from None
     workspace = load_trust(trust)
     rows = action_rows(workspace, when, only_overdue=overdue)
+    late = sum(bool(r["overdue"]) for r in rows)
     if output is DataFormat.json:
         sys.stdout.write(to_json({"trust": workspace.id, "today": when.isoformat(),
-                                  "overdue": sum(bool(r["overdue"]) for r in rows),
-                                  "actions": rows}))
+                                  "overdue": late, "actions": rows}))
     elif output is DataFormat.csv:
         sys.stdout.write(to_csv(rows))
     else:
         from owcf.tables import print_actions
 
         print_actions(rows, sys.stdout, when.isoformat())
-    late = sum(bool(r["overdue"]) for r in rows)
     if overdue and late:
         _say(f"{late} open action{'s' if late != 1 else ''} past due on {when.isoformat()}")
         raise typer.Exit(EXIT_INVALID)

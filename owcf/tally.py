@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -28,8 +29,9 @@ from owcf.responses import ResponseSet
 
 # Above this many (cell, pattern) slots, patterns are numbered by np.unique instead.
 DIRECT_PATTERN_LIMIT = 1 << 22
-# From this many respondents, colours are tallied on two threads.
+# From this many respondents, dimensions and colours are tallied on two threads.
 THREADS_FROM = 50_000
+T = TypeVar("T")
 
 
 def positions(questionnaire: Questionnaire, framework: Framework, reverse: bool) -> np.ndarray:
@@ -254,12 +256,18 @@ def _count_patterns(responses: ResponseSet, dims: Sequence[Dimension], cell: np.
                 found[dim.id] = _Patterns([responses.answers[i.id].to_numpy() for i in items],
                                           cell, n_cells, n_cat, slot_of, scratch)
 
-    if len(cell) >= THREADS_FROM and len(dims) > 1 and (os.cpu_count() or 1) > 1:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(count, [dims[0::2], dims[1::2]]))
-    else:
-        count(dims)
+    _halves(count, list(dims), len(cell))
     return found
+
+
+def _halves(work: Callable[[list[T]], None], parts: list[T], respondents: int) -> None:
+    """Run ``work`` on every other part on each of two threads for big sets (numpy lets
+    go of the GIL for most of the work); else on all of them here."""
+    if respondents >= THREADS_FROM and len(parts) > 1 and (os.cpu_count() or 1) > 1:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(work, [parts[0::2], parts[1::2]]))
+    else:
+        work(parts)
 
 
 def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scored | None],
@@ -316,14 +324,7 @@ def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scor
             if per_respondent:
                 scores[colour.id] = np.where(good, x, np.nan)
 
-    # Big sets split the colours between two threads: numpy lets go of the GIL for the
-    # gathers and sums that are most of the work. Each colour fills its own columns.
-    order = list(range(len(framework.colours)))
-    if n >= THREADS_FROM and len(order) > 1 and (os.cpu_count() or 1) > 1:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(colours, [order[0::2], order[1::2]]))
-    else:
-        colours(order)
+    _halves(colours, list(range(len(framework.colours))), n)  # each fills its own columns
     scores = {c.id: scores[c.id] for c in framework.colours if c.id in scores}
     return scores, sums, contrib
 

@@ -229,7 +229,7 @@ class ValueMap:
         self._keys = pa.array(list(exact), type=pa.string())
         self._codes = np.array([*exact.values(), UNMAPPED], dtype=np.int16)
         self.dtype = np.int8 if self._codes.max(initial=0) < 127 else np.int16
-        # cells of at most two bytes, by _short_key: their code, or _LOOK_AGAIN. A cell
+        # cells of at most two bytes, for _short_codes: their code, or _LOOK_AGAIN. A cell
         # is read as its length and the two bytes where it starts: for a shorter cell the
         # bytes beyond it are the next cell's, so every value they can take is filled in.
         short = np.full(1 << 18, _LOOK_AGAIN, dtype=np.int16)
