@@ -374,7 +374,8 @@ def report(
     if every:
         if trust is not None:
             raise _usage("give --trust NAME or --all, not both")
-        _report_all(out or Path("reports"), formats, min_cell, include_comments, overlays, jobs)
+        _report_all(out or Path("reports"), formats, min_cell, include_comments, overlays, jobs,
+                    strict)
         return
     if trust is None:
         raise _usage("--trust NAME (or --all) is required")
@@ -389,7 +390,7 @@ def report(
 
 
 def _report_all(out: Path, formats: tuple[str, ...], min_cell: int | None,
-                include_comments: bool, overlays: bool, jobs: int | None) -> None:
+                include_comments: bool, overlays: bool, jobs: int | None, strict: bool) -> None:
     """Every workspace's report across worker processes, with a progress bar on stderr."""
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -402,7 +403,8 @@ def _report_all(out: Path, formats: tuple[str, ...], min_cell: int | None,
     names = list_workspaces()
     if not names:
         raise OwcfError([Problem("file-not-found", "no trust workspaces on the search path")])
-    work = [(name, out / name, formats, min_cell, include_comments, overlays) for name in names]
+    work = [(name, out / name, formats, min_cell, include_comments, overlays, strict)
+            for name in names]
     outcomes = {}
     progress = Progress("[progress.description]{task.description}", BarColumn(),
                         MofNCompleteColumn(), TimeElapsedColumn(),

@@ -425,12 +425,13 @@ class Outcome:
         return not any(p.severity is Severity.ERROR for p in self.problems)
 
 
-def generate_one(job: tuple[str, Path, tuple[str, ...], int | None, bool, bool]) -> Outcome:
+def generate_one(job: tuple[str, Path, tuple[str, ...], int | None, bool, bool, bool]
+                 ) -> Outcome:
     """``generate`` for a worker process: failures come back as problems, never raised."""
-    name, out, formats, min_cell, include_comments, overlays = job
+    name, out, formats, min_cell, include_comments, overlays, strict = job
     try:
         written, warnings, notes = generate(name, out, formats, min_cell, include_comments,
-                                            overlays)
+                                            overlays, strict=strict)
     except OwcfError as exc:
         return Outcome(name, (), tuple(exc.problems))
     return Outcome(name, tuple(written), tuple(warnings), tuple(notes))

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -150,6 +151,22 @@ def test_report_all_writes_every_workspace(tmp_path: Path, monkeypatch: pytest.M
     assert "broken/trust.yaml" in result.stderr and "missing-field" in result.stderr
     assert "reports written" in result.stderr
     assert runner.invoke(app, ["report", "--all", "-t", "alpha"]).exit_code == 2
+
+
+def test_report_all_strict_fails_a_workspace_with_a_rejected_row(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny: Path) -> None:
+    trusts = tmp_path / "trusts"
+    shutil.copytree(tiny, trusts / "tinytown")
+    with (trusts / "tinytown" / "responses.csv").open("a", encoding="utf-8") as handle:
+        handle.write("r99,martians,,,1,1,1,1,1,1\n")
+    monkeypatch.chdir(tmp_path)
+    args = ["--quiet", "report", "--all", "-o", "out", "-f", "md", "--jobs", "1"]
+    assert runner.invoke(app, args).exit_code == 0  # without --strict: a warning
+    shutil.rmtree(tmp_path / "out")
+    result = runner.invoke(app, [*args, "--strict"])
+    assert result.exit_code == 1
+    assert "unknown-audience" in result.stderr
+    assert not (tmp_path / "out" / "tinytown").exists()
 
 
 @pytest.fixture
