@@ -249,7 +249,17 @@ def codes_for(values: pd.Series, order: Sequence[str], missing: int = -1) -> np.
 
 
 def _audience_codes(responses: ResponseSet, framework: Framework) -> np.ndarray:
-    return codes_for(responses.respondents["audience"], [a.id for a in framework.audiences])
+    """Each respondent's audience, by position in the framework. Every respondent needs
+    one (ingest rejects the rest): a set built by hand without is an error, not a guess."""
+    ids = [a.id for a in framework.audiences]
+    audience = codes_for(responses.respondents["audience"], ids)
+    if (audience < 0).any():
+        values = responses.respondents["audience"].astype(object)[audience < 0]
+        shown = sorted({"(blank)" if pd.isna(v) else str(v) for v in values})
+        raise OwcfError([Problem("unknown-audience", f"{int((audience < 0).sum())} respondents "
+                                 f"have no audience of the framework ({', '.join(shown[:5])}); "
+                                 f"expected one of {', '.join(ids)}", column="audience")])
+    return audience
 
 
 def respondent_scores(responses: ResponseSet, framework: Framework
@@ -257,7 +267,7 @@ def respondent_scores(responses: ResponseSet, framework: Framework
     """Per-respondent dimension scores and colour scores (NaN where not scored)."""
     audience = _audience_codes(responses, framework)
     n_aud = len(framework.audiences)
-    _, dims, colours = tally(responses, framework, np.clip(audience, 0, n_aud - 1), n_aud,
+    _, dims, colours = tally(responses, framework, audience, n_aud,
                              np.arange(n_aud), audience, per_respondent=True)
     index = responses.respondents.index
     dims = {k: np.full(len(index), np.nan) if v is None else v for k, v in dims.items()}
@@ -411,7 +421,7 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
         crossed, keys = np.zeros(len(responses), dtype=np.int64), [{}]
     n_groups = len(keys)
     # a cell is one (group, audience, stratum); every figure is a sum over cells
-    cell = (crossed * n_aud + np.clip(audience, 0, n_aud - 1)) * n_strata + stratum
+    cell = (crossed * n_aud + audience) * n_strata + stratum
     n_cells = n_groups * n_aud * n_strata
     cell_audience = (np.arange(n_cells) // n_strata) % n_aud
     counted, _, _ = tally(responses, framework, cell, n_cells, cell_audience, audience)

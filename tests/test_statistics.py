@@ -342,6 +342,17 @@ def test_counting_only_the_patterns_that_occur_gives_the_same_figures(model, row
     assert rounded(sparse.to_dict()) == rounded(direct.to_dict())
 
 
+def test_a_respondent_without_a_known_audience_is_an_error_not_a_guess(model) -> None:
+    framework, questionnaire = model
+    rows = [("staff", "health", {"p1": 2}), ("martians", None, {"p1": 3}),
+            (None, None, {"p1": 1})]
+    with pytest.raises(OwcfError) as caught:
+        analyse(build(questionnaire, rows), framework, ["audience"], 2)
+    (problem,) = caught.value.problems
+    assert problem.code == "unknown-audience"
+    assert "2 respondents" in problem.message and "(blank), martians" in problem.message
+
+
 def test_children_threshold_applies_wherever_children_are_counted(model) -> None:
     framework, questionnaire = model
     rows = [("young_people", None, {"v1": 3, "s1": 3})] * 7 + [("staff", "health", {"v1": 2, "p1": 2})] * 6
