@@ -478,8 +478,7 @@ def ingest(
 
     from owcf.ingest.text import slug
     from owcf.ingest.write import render
-    from owcf.output import to_json
-    from owcf.report import write_files
+    from owcf.output import to_json, write_files
 
     if not exports and trust is None:
         raise _usage("give an export file or --trust NAME")

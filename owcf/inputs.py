@@ -19,11 +19,11 @@ from owcf.framework import Framework, read_framework
 from owcf.ingest import InputFile, Source
 from owcf.questionnaire import Questionnaire, read_questionnaire
 from owcf.resources import default_framework_path, default_questionnaire_path
-from owcf.responses import ResponseSet
 from owcf.trust import STANDARD_BREAKDOWNS, Disclosure, Trust, load_trust
 
 if TYPE_CHECKING:  # pyarrow and pandas load only when responses are read
     from owcf.ingest.reconcile import Ingested
+    from owcf.responses import ResponseSet
 
 #: rejected rows listed per file in a reconciliation; the rest are counted
 LISTED = 20
@@ -66,6 +66,7 @@ class Inputs:
     def read(self, log: ProblemLog) -> ResponseSet | None:
         """The accepted responses, or an empty set for a trust that has none yet."""
         from owcf.ingest.pipeline import combine
+        from owcf.responses import ResponseSet
 
         if not self.files:
             return ResponseSet.empty(self.questionnaire)

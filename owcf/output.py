@@ -1,4 +1,5 @@
-"""Analysis results as flat rows, CSV text safe for spreadsheets, and JSON text."""
+"""Analysis results as flat rows, CSV text safe for spreadsheets, and JSON text; files
+written all or none."""
 
 from __future__ import annotations
 
@@ -6,18 +7,25 @@ import csv
 import datetime as dt
 import io
 import json
-from typing import Any
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from owcf.analysis import Analysis
-from owcf.gaps import GapReport
-from owcf.trust import Trust
+if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
+    from owcf.analysis import Analysis
+    from owcf.gaps import GapReport
+    from owcf.trust import Trust
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: first characters that make a spreadsheet run a cell as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(value: object) -> object:
     """Neutralise text a spreadsheet would run as a formula (a leading ', as Excel expects)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -94,3 +102,23 @@ def _cell(value: object) -> object:
 
 def to_json(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
+    """Write every file or none: stage them beside ``out_dir``, then move each into place."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".owcf-", dir=out_dir))
+    written = []
+    try:
+        for name, data in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for name in files:
+            final = out_dir / name
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, final)
+            written.append(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written

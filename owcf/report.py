@@ -11,9 +11,7 @@ import datetime as dt
 import multiprocessing
 import os
 import re
-import shutil
-import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
@@ -25,6 +23,7 @@ from owcf.charts import diverging_bars_svg, dot_chart_svg, radar_svg
 from owcf.errors import OwcfError, Problem, ProblemLog, Severity
 from owcf.framework import Framework
 from owcf.gaps import GapReport, Position, positions
+from owcf.output import write_files
 from owcf.responses import ResponseSet
 from owcf.support import suggest
 from owcf.templating import fmt_date, render
@@ -329,26 +328,6 @@ def _dates(test: PlannedTest) -> str:
     if test.start is None:
         return f"By {fmt_date(test.end)}"
     return f"{fmt_date(test.start)} to {fmt_date(test.end)}"
-
-
-def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
-    """Write every file or none: stage them beside ``out_dir``, then move each into place."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".owcf-", dir=out_dir))
-    written = []
-    try:
-        for name, data in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for name in files:
-            final = out_dir / name
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, final)
-            written.append(final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
 
 
 def produced_date() -> dt.date | None:

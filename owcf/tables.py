@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
-from owcf.analysis import Analysis, Estimate, GroupResult
-from owcf.gaps import GapReport
+if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
+    from owcf.analysis import Analysis, Estimate, GroupResult
+    from owcf.gaps import GapReport
 
 SECONDARY_MARK = "·"
 

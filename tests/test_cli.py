@@ -18,7 +18,7 @@ from owcf import __version__
 from owcf.analysis import analyse
 from owcf.cli import app
 from owcf.errors import ProblemLog
-from owcf.report import write_files
+from owcf.output import write_files
 from owcf.responses import read_responses
 from owcf.trust import load_trust
 

@@ -69,11 +69,9 @@ def pseudonymise(ids: pa.ChunkedArray | pa.Array, salt: str, namespace: str
     """(pseudonym texts, uint64 keys for duplicate checks) for each id."""
     values = np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object)
     hashed = hashes(values, salt, namespace)
-    text = to_text(hashed)
     kept = pc.match_substring_regex(ids, PATTERN) if pc.any(pc.starts_with(ids, "p-")).as_py() \
         else None
     if kept is not None and pc.any(kept).as_py():  # already a pseudonym: keep it, and its key
         mask = kept.to_numpy(zero_copy_only=False)
         hashed[mask] = from_text(values[mask])
-        text = to_text(hashed)
-    return text, hashed
+    return to_text(hashed), hashed

@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +29,11 @@ import pyarrow.compute as pc
 from owcf import __version__
 from owcf.ingest.model import Role
 from owcf.ingest.reconcile import Ingested, rank
-from owcf.output import spreadsheet_safe
+from owcf.output import FORMULA_START, spreadsheet_safe
 
 PROVENANCE_SCHEMA = "1"
 BOM = "\ufeff".encode()
-_FORMULA = r"^[=+\-@\t\r]"
+_FORMULA = "^[" + re.escape("".join(FORMULA_START)) + "]"
 _NEEDS_QUOTES = r'[",\r\n]'
 
 
