@@ -27,7 +27,7 @@ from owcf.output import write_files
 from owcf.responses import ResponseSet
 from owcf.support import suggest
 from owcf.templating import fmt_date, render
-from owcf.trust import TEST_KINDS, PlannedTest, Trust
+from owcf.trust import ACTION_STATUSES, TEST_KINDS, PlannedTest, Trust
 
 FORMATS = ("html", "md")
 
@@ -295,15 +295,15 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
     support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
               "participants": _participants(t, framework)} for t in trust.tests]
+    quality = data_quality(analysis, by_group, framework)
     context = {
         "trust": trust, "framework": framework, "analysis": analysis, "sections": sections,
-        "tests": tests, "audiences": _audience_counts(analysis, framework),
+        "tests": tests, "audiences": quality.by_audience,
         "evidence": [{"record": e, "kind": TEST_KINDS[e.kind]} for e in trust.evidence],
         "kinds": TEST_KINDS,
-        "statuses": {"planned": "Planned", "in_progress": "In progress", "done": "Done",
-                     "cancelled": "Cancelled"},
+        "statuses": {s: s.replace("_", " ").capitalize() for s in ACTION_STATUSES},
         "summary": board_summary(gaps, analysis), "support": support,
-        "catalogue": trust.catalogue, "quality": data_quality(analysis, by_group, framework),
+        "catalogue": trust.catalogue, "quality": quality,
         "comments": comments[0] if comments else None,
         "comment_total": comments[1] if comments else 0,
         "produced": fmt_date(produced) if produced else None,

@@ -29,11 +29,11 @@ def md_escape(text: object) -> str:
 
 def md_paragraphs(text: str) -> str:
     """Escape each paragraph of ``text`` and join them with blank lines."""
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return "\n\n".join(md_escape(p) for p in paragraphs)
+    return "\n\n".join(md_escape(p) for p in paragraphs(text))
 
 
 def paragraphs(text: str) -> list[str]:
+    """The paragraphs of ``text`` (split at blank lines), each on one line."""
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
 
 
