@@ -48,7 +48,8 @@ LEGEND_ROW_INCHES = 0.28
 DISAGREE_INKS = ("#7A2500", "#E06A1B")
 AGREE_INKS = ("#0B3470", "#5090D0")
 NEUTRAL_INK = "#5C5C5C"
-NON_ANSWERS = ("DK", "NA")
+#: non-answers (code, label) written beside the answer bars, unless a chart is told others
+NON_ANSWERS = (("DK", "Don't know"), ("NA", "Not applicable"))
 WITHHELD = "withheld (small numbers)"
 
 _ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)')
@@ -261,11 +262,13 @@ class _Bar:
 
 def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int | None]]],
                        categories: Sequence[str], scale_values: Sequence[int],
-                       description: str) -> str:
+                       description: str,
+                       non_answers: Sequence[tuple[str, str]] = NON_ANSWERS) -> str:
     """Diverging stacked bars of the answer distribution, one bar per row, as <svg>.
 
     ``rows`` are (label, counts) with counts keyed like ``Estimate.counts``: ``str(value)``
-    for each of ``scale_values`` (the answer scale, lowest first), "DK" and "NA".
+    for each of ``scale_values`` (the answer scale, lowest first) and the code of each of
+    ``non_answers`` ((code, label) pairs: the questionnaire's, say).
     ``categories`` are the answers' labels in the same order. Disagreeing answers stack
     left of zero and agreeing ones right, a neutral midpoint split evenly across zero, as
     percentages of the answers on the scale; don't know and not applicable are written
@@ -277,29 +280,32 @@ def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int
         raise ValueError("categories and scale_values must name the same two or more answers")
     if not rows:
         raise ValueError("a chart needs at least one row")
-    bars = [_bar(label, counts, scale_values) for label, counts in rows]
+    codes = [code for code, _ in non_answers]
+    bars = [_bar(label, counts, scale_values, codes) for label, counts in rows]
     legend_rows = math.ceil(len(categories) / 5)
     top = 0.15 + 0.4 * legend_rows
     size = (7.2, top + 0.85 + 0.45 * len(bars))
-    draw = partial(_draw_bars, bars=bars, categories=categories, top=top)
+    aside = " and ".join(f"{label[:1].lower()}{label[1:]} ({code})" for code, label in non_answers)
+    draw = partial(_draw_bars, bars=bars, categories=categories, top=top, aside=aside)
     return _render(chart_id, description, size, draw)
 
 
-def _bar(label: str, counts: Mapping[str, int | None], scale_values: Sequence[int]) -> _Bar:
+def _bar(label: str, counts: Mapping[str, int | None], scale_values: Sequence[int],
+         codes: Sequence[str]) -> _Bar:
     on_scale = [counts.get(str(v), 0) for v in scale_values]
-    aside = [counts.get(code, 0) for code in NON_ANSWERS]
+    aside = [counts.get(code, 0) for code in codes]
     if None in on_scale:
         return _Bar(label, None, instead=WITHHELD)
     scored = sum(on_scale)  # type: ignore[arg-type]
     if None in aside:
         # the bar needs only the scale's counts; the shares of all answers need every count
-        note = f"{', '.join(NON_ANSWERS)} withheld"
+        note = f"{', '.join(codes)} withheld"
     else:
         answered = scored + sum(aside)  # type: ignore[arg-type]
         if not answered:
             return _Bar(label, None, instead="no answers")
         note = ", ".join(f"{code} {_percent(100 * n / answered)}" for code, n in zip(
-            NON_ANSWERS, aside, strict=True))
+            codes, aside, strict=True))
     if not scored:
         return _Bar(label, None, note, "no answers on the scale")
     return _Bar(label, tuple(100 * n / scored for n in on_scale), note)
@@ -368,7 +374,7 @@ def _text_on(ink: str) -> str:
 
 
 def _draw_bars(fig: Figure, *, bars: Sequence[_Bar], categories: Sequence[str],
-               top: float) -> None:
+               top: float, aside: str) -> None:
     from matplotlib.patches import Patch
 
     inks = _answer_inks(len(categories))
@@ -377,7 +383,7 @@ def _draw_bars(fig: Figure, *, bars: Sequence[_Bar], categories: Sequence[str],
     ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
     ax.axvline(0, color=TARGET_COLOUR, linewidth=0.8, zorder=1)
     ax.set_xlabel("← disagree   % of answers on the scale   agree →\n"
-                  "Beside each bar: don't know (DK) and not applicable (NA), % of all answers",
+                  f"Beside each bar: {aside}, % of all answers",
                   fontsize=8)
     _margins(fig, left=2.0, right=1.3, top=top, bottom=0.85)
     inches_per_percent = (fig.get_figwidth() - 3.3) / 200

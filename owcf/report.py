@@ -133,6 +133,7 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
     scale = [(lv.value, lv.label) for lv in framework.scale.levels]
     q_scale = [o.value for o in trust.questionnaire.answer_scale]
     q_labels = [o.label for o in trust.questionnaire.answer_scale]
+    q_aside = [(n.code, n.label) for n in trust.questionnaire.non_answers]
     audiences = [g for g in analysis.groups[1:] if list(g.by) == ["audience"] and g.by["audience"]]
     groups = [g for g in by_group.groups[1:] if g.by.get("workforce_group")] if by_group else []
     planned: list[tuple[Any, ...]] = []
@@ -175,7 +176,8 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                          "numbers are withheld."))
             calls.append((diverging_bars_svg, (f"owcf-{colour.id}-answers", answer_rows,
                                                q_labels, q_scale, f"Answers to {colour.name} "
-                                               "questions by audience and workforce group.")))
+                                               "questions by audience and workforce group.",
+                                               q_aside)))
         planned.append((colour, rows, summary, alts))
     svgs = iter(draw(calls, workers))
     return [ColourSection(colour.id, colour.name, colour.theme, colour.description,

@@ -171,6 +171,15 @@ def test_diverging_bars_shares_of_answers_on_the_scale() -> None:
     assert staff < leaders                    # rows in the order given
 
 
+def test_diverging_bars_name_the_questionnaires_own_non_answers() -> None:
+    svg = diverging_bars_svg("c", [("Staff", {"1": 1, "2": 1, "3": 1, "4": 1, "X": 4})],
+                             ["No", "Rather not", "Rather yes", "Yes"], [1, 2, 3, 4], "Answers",
+                             non_answers=[("X", "Cannot say")])
+    assert "X 50%" in texts(svg)  # four of all eight answers
+    assert "Beside each bar: cannot say (X), % of all answers" in words(svg)
+    assert "DK" not in words(svg)
+
+
 def test_diverging_bars_never_draw_a_row_with_withheld_counts() -> None:
     # From the published counts alone this row would read 50% / 50%.
     labels = four_point_bars(("Young people", {"1": None, "2": 5, "3": 5, "4": 0, "DK": 0}),
