@@ -64,12 +64,16 @@ def kind_of(path: Path) -> str:
     return "unknown"
 
 
-def _framework_for(ref: str | None, base: Path, given: Framework | None) -> Framework | None:
-    """The framework a questionnaire is checked against: one given, else the one it names."""
+def _framework_for(ref: str | None, base: Path, given: Framework | None,
+                   read: dict[Path, Framework | None]) -> Framework | None:
+    """The framework a questionnaire is checked against: one given, else the one it names
+    (each file read once, into ``read``)."""
     if given is not None:
         return given
-    path = resolve_reference(ref, base) if ref else default_framework_path()
-    return read_framework(path, ProblemLog()) if path.is_file() else None
+    path = (resolve_reference(ref, base) if ref else default_framework_path()).resolve()
+    if path not in read:
+        read[path] = read_framework(path, ProblemLog()) if path.is_file() else None
+    return read[path]
 
 
 def validate_paths(paths: list[Path]) -> ValidationReport:
@@ -86,27 +90,24 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
                     "files in this folder", file=str(path))
     kinds = [(p, kind_of(p)) for p in expanded]
     framework: Framework | None = None
-    questionnaire: Questionnaire | None = None
+    frameworks: dict[Path, Framework | None] = {}
     for path, kind in kinds:
         if not path.exists():
             log.add("file-not-found", "no such file or folder", file=str(path))
         elif kind == "framework":
             framework = read_framework(path, log) or framework
             report.files.append(str(path))
+    # responses given beside questionnaires are read against the last one read
+    responses_against: tuple[Questionnaire, Framework] | None = None
     for path, kind in kinds:
         if kind != "questionnaire" or not path.exists():
             continue
-        ref = _peek(path, "framework")
-        fw = _framework_for(ref, path.parent, framework)
-        questionnaire = read_questionnaire(path, log, fw) or questionnaire
+        fw = _framework_for(_peek(path, "framework"), path.parent, framework, frameworks)
+        questionnaire = read_questionnaire(path, log, fw)
         if questionnaire is not None and fw is not None:
             check_coverage(questionnaire, fw, log, str(path))
-        report.files.append(str(path))
-    responses_against: tuple[Questionnaire, Framework] | None = None
-    if questionnaire is not None:
-        fw = framework or _framework_for(questionnaire.framework, Path("."), None)
-        if fw is not None:
             responses_against = (questionnaire, fw)
+        report.files.append(str(path))
     for path, kind in kinds:
         if not path.exists() or kind not in {"trust", "workspace"}:
             continue
@@ -129,15 +130,15 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
     for path, kind in kinds:
         if kind != "mapping" or not path.exists():
             continue
-        against = responses_against or _defaults(log)
-        if against is not None:
-            read_mapping(path, against[0], against[1], (), log)
+        responses_against = responses_against or _defaults(log)
+        if responses_against is not None:
+            read_mapping(path, responses_against[0], responses_against[1], (), log)
             report.files.append(str(path))
     for path, kind in kinds:
         if kind != "support" or not path.exists():
             continue
         ref = _peek(path, "framework")
-        read_catalogue(path, log, _framework_for(ref, path.parent, framework))
+        read_catalogue(path, log, _framework_for(ref, path.parent, framework, frameworks))
         report.files.append(str(path))
     for path, kind in kinds:
         if not path.exists() or kind not in {"responses", "unknown"}:
