@@ -95,10 +95,6 @@ class Estimate:
     se: float | None = None
     suppressed: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def reason(self) -> str | None:
-        return next(iter(self.suppressed.values()), None)
-
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "name": self.name}
         if self.colour is not None:

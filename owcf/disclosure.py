@@ -29,7 +29,6 @@ class CellTable:
         self._primary: list[np.ndarray] = []
         self._size = 0
         self.sets: list[tuple[int, list[int]]] = []  # (total cell or -1, member cells)
-        self.state: np.ndarray | None = None
 
     def add(self, values: np.ndarray, basis: np.ndarray, threshold: np.ndarray | int) -> np.ndarray:
         """Register figures ``values`` whose respondent basis is ``basis``.
@@ -92,7 +91,6 @@ class CellTable:
                 if other not in queued:
                     queue.append(other)
                     queued.add(other)
-        self.state = state
         return state
 
 

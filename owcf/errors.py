@@ -129,8 +129,6 @@ class Problem:
 class OwcfError(Exception):
     """A user-facing failure: bad data, bad config, or a failed check (exit status 1)."""
 
-    exit_code = 1
-
     def __init__(self, problems: Iterable[Problem] | str):
         if isinstance(problems, str):
             problems = [Problem("file-unreadable", problems)]

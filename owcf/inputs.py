@@ -40,10 +40,6 @@ class Inputs:
     trust: Trust | None = None
 
     @property
-    def paths(self) -> tuple[Path, ...]:
-        return tuple(f.path for f in self.files)
-
-    @property
     def breakdowns(self) -> tuple[str, ...]:
         """Respondent fields a user may break down by."""
         return STANDARD_BREAKDOWNS + (self.trust.breakdowns if self.trust else ())

@@ -46,7 +46,6 @@ class ColourSection:
     id: str
     name: str
     theme: str
-    description: str
     overall: Position
     rows: tuple[Position, ...]
     charts: tuple[Chart, ...]
@@ -180,7 +179,7 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                                                q_aside)))
         planned.append((colour, rows, summary, alts))
     svgs = iter(draw(calls, workers))
-    return [ColourSection(colour.id, colour.name, colour.theme, colour.description,
+    return [ColourSection(colour.id, colour.name, colour.theme,
                           gaps.colour(colour.id), rows,
                           tuple(Chart(file, next(svgs), alt) for file, alt in alts), summary)
             for colour, rows, summary, alts in planned]

@@ -53,9 +53,6 @@ class Catalogue:
     def partner(self, ident: str) -> Partner:
         return next(p for p in self.partners if p.id == ident)
 
-    def offer(self, ident: str) -> Offer:
-        return next(o for o in self.offers if o.id == ident)
-
 
 def read_catalogue(path: Path, log: ProblemLog, framework: Framework | None) -> Catalogue | None:
     """Load and check a support catalogue; problems go to ``log``."""

@@ -216,11 +216,11 @@ def list_workspaces() -> list[str]:
     return names
 
 
-def resolve_reference(value: str, base_dir: Path, suffix: str = ".yaml") -> Path:
+def resolve_reference(value: str, base_dir: Path) -> Path:
     """A YAML reference: a path if it looks like one, else a bundled file by name."""
     if value.endswith((".yaml", ".yml")) or "/" in value:
         return (base_dir / value).resolve()
-    return data_dir("frameworks") / f"{value}{suffix}"
+    return data_dir("frameworks") / f"{value}.yaml"
 
 
 def read_trust(path: Path, log: ProblemLog) -> Trust | None:

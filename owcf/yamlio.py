@@ -171,9 +171,6 @@ class Section:
     def problem(self, code: str, message: str, key: str | None = None) -> None:
         self.log.add(code, message, file=self.file, line=self.line(key))
 
-    def warning(self, code: str, message: str, key: str | None = None) -> None:
-        self.log.warn(code, message, file=self.file, line=self.line(key))
-
     def _get(self, key: str, required: bool) -> Any:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):

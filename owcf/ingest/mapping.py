@@ -351,7 +351,6 @@ class Plan:
     audiences: ValueMap
     workforce_groups: ValueMap
     date_order: str | None
-    unresolved: list[SourceColumn] = field(default_factory=list)
     missing_items: list[str] = field(default_factory=list)
 
     def dropped(self, export: Export) -> dict[str, list[str]]:
@@ -388,8 +387,8 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
                  suggest: bool = False) -> Plan | None:
     """Decide what every column holds; file-level problems go to ``log``.
 
-    With ``suggest`` nothing is an error: unresolved columns are left in
-    ``Plan.unresolved`` for :func:`suggest_mapping`.
+    With ``suggest`` nothing is an error: columns left unresolved keep the question role,
+    for :func:`suggest_mapping`.
     """
     file = export.file
     items = {i.id for i in questionnaire.items}
@@ -473,7 +472,6 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         answers=answer_map(questionnaire, mapping), audiences=choices[Role.audience],
         workforce_groups=choices[Role.workforce_group],
         date_order=(mapping.date_order if mapping else None) or export.date_order,
-        unresolved=export.by_role(Role.question),
         missing_items=[] if export.long else [i.id for i in questionnaire.items
                                                if i.id not in present])
 
