@@ -5,7 +5,7 @@ most 2x as long as ``pandas.read_csv(path, engine="pyarrow")`` of the same file.
 
     python benchmarks/bench_analyse.py [--respondents 1000000] [--items 40] [--repeat 3]
 
-Needs pyarrow for the yardstick (``pip install -e '.[bench]'``). The data file is made once
+pyarrow, the yardstick's engine, is one of owcf's own dependencies. The data file is made once
 with a fixed seed and kept in benchmarks/data/ (not committed). Each measurement runs in a
 fresh process so peak memory (max RSS) belongs to that step alone; the best of --repeat
 runs is reported.

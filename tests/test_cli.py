@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -23,6 +22,7 @@ from owcf.responses import read_responses
 from owcf.trust import load_trust
 
 from .conftest import EXAMPLE, REPO
+from .ingest_helpers import digests
 
 GOLDEN = Path(__file__).parent / "golden" / "oxfordshire-report.md"
 
@@ -172,13 +172,12 @@ def test_report_writes_both_formats_and_prints_paths(runner: CliRunner, tmp_path
 
 
 def test_report_is_byte_identical_when_run_twice(runner: CliRunner, tmp_path: Path) -> None:
-    digests = []
+    runs = []
     for name in ("a", "b"):
         out = tmp_path / name
         assert runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)]).exit_code == 0
-        digests.append({p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                        for p in sorted(out.rglob("*")) if p.is_file()})
-    assert digests[0] == digests[1] and len(digests[0]) == 23
+        runs.append(digests(out))
+    assert runs[0] == runs[1] and len(runs[0]) == 23
 
 
 def test_report_markdown_matches_golden_file(runner: CliRunner, tmp_path: Path) -> None:

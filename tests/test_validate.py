@@ -4,7 +4,6 @@ a traceback; every problem is reported in one pass; input files are never modifi
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -16,6 +15,8 @@ from owcf.cli import app
 from owcf.errors import CATALOGUE, Problem
 from owcf.validate import ValidationReport, validate_paths
 from tests.conftest import EXAMPLE
+
+from .ingest_helpers import digests
 
 runner = CliRunner()
 
@@ -95,9 +96,6 @@ def assert_csv_place(result: Result, code: str, row: int, column: str,
                for text in lines), f"no {code} at {file} row {row} {column} in:\n{result.output}"
 
 
-def digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # -- 1. valid inputs -------------------------------------------------------------------
