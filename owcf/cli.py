@@ -12,6 +12,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -214,9 +215,10 @@ def _gather(responses: list[Path], trust: str | None, framework: Path | None = N
     return inputs
 
 
-def _ingest(inputs: Any, strict: bool, list_rejected: bool = True) -> list[Any]:
+def _ingest(inputs: Any, strict: bool, list_rejected: bool = True) -> tuple[list[Any], list[Problem]]:
     """Ingest every responses file; the reconciliation and the rejected rows go to stderr.
-    With ``strict`` a rejected row is an error: exit 1, listed by ``handled``."""
+    With ``strict`` a rejected row is an error: exit 1, listed by ``handled``. Returns the
+    results and the rejected rows as listed."""
     from owcf.errors import ProblemLog
     from owcf.inputs import reconciliation
 
@@ -232,7 +234,7 @@ def _ingest(inputs: Any, strict: bool, list_rejected: bool = True) -> list[Any]:
         raise OwcfError(rejected)
     if list_rejected:
         _show(rejected)
-    return results
+    return results, rejected
 
 
 def _analyse(inputs: Any, by: list[str], weights: Weighting, min_cell: int | None,
@@ -245,7 +247,7 @@ def _analyse(inputs: Any, by: list[str], weights: Weighting, min_cell: int | Non
     if unknown:
         raise _usage(f"cannot break down by {', '.join(unknown)}: choose from "
                      f"{', '.join(inputs.breakdowns)} (a trust declares more under 'breakdowns:')")
-    responses = combine(_ingest(inputs, strict), inputs.questionnaire)
+    responses = combine(_ingest(inputs, strict)[0], inputs.questionnaire)
     disclosure = inputs.disclosure
     return run_analysis(responses, inputs.framework, by,
                         min_cell if min_cell is not None else disclosure.min_cell,
@@ -495,7 +497,7 @@ def ingest(
             print(path)
         return
     # --strict still writes every file (the rejects file says what to fix), then fails
-    results = _ingest(inputs, strict=False, list_rejected=not strict)
+    results, rejected = _ingest(inputs, strict=False, list_rejected=not strict)
     files: dict[str, bytes] = {}
     for result, stem in zip(results, stems, strict=True):
         files |= render(result, stem)
@@ -506,12 +508,8 @@ def ingest(
     else:
         for path in written:
             print(path)
-    if strict:
-        from owcf.inputs import reconciliation
-
-        _, rejected = reconciliation(results, strict=True)
-        if rejected:
-            raise OwcfError(rejected)
+    if strict and rejected:
+        raise OwcfError([replace(p, severity=Severity.ERROR) for p in rejected])
 
 
 def _suggestions(inputs: Any, stems: list[str], folder: Path) -> dict[str, bytes]:
