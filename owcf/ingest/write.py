@@ -123,29 +123,61 @@ def responses_csv(result: Ingested) -> bytes:
 
 def rejects_csv(result: Ingested) -> bytes:
     """Every rejected row of the file with all its reasons, personal data left out."""
-    reasons: dict[int, list[tuple[str, str]]] = {}
-    for finding in result.findings:
-        where = f"column {finding.column.label!r}: " if finding.column else ""
-        for k, response in enumerate(finding.positions.tolist()):
-            reasons.setdefault(response, []).append((finding.code, where + finding.message(k)))
     hidden = {Role.personal, Role.respondent_id}
     ids = {id(c) for c in result.plan.identity}
     kept = [c for c in result.export.columns if c.role not in hidden and id(c) not in ids]
     positions = np.flatnonzero(result.rejected_mask[result.source_response])
+    responses = result.source_response[positions]
+    rejected, codes, details = _reasons(result)
+    group = pa.array(np.searchsorted(rejected, responses))
     take = pa.array(positions, pa.int64())
-    cells = [c.values.take(take).to_pylist() for c in kept]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([spreadsheet_safe(h) for h in
-                     ["row", "respondent_id", "reasons", "details", *(c.label for c in kept)]])
-    for k, position in enumerate(positions.tolist()):
-        response = int(result.source_response[position])
-        found = sorted(reasons.get(response, []), key=lambda r: rank(r[0]))
-        writer.writerow([int(result.export.rows[position]), result.pseudonyms[response].as_py(),
-                         "; ".join(dict.fromkeys(code for code, _ in found)),
-                         spreadsheet_safe(" | ".join(message for _, message in found)),
-                         *(spreadsheet_safe(col[k]) for col in cells)])
-    return BOM + buffer.getvalue().encode("utf-8")
+    return csv_bytes([
+        ("row", pc.cast(pa.array(result.export.rows[positions]), pa.string()), False),
+        ("respondent_id", result.pseudonyms.take(pa.array(responses)), False),
+        ("reasons", codes.take(group), False),
+        ("details", details.take(group), True),
+        *((c.label, c.values.take(take), True) for c in kept)])
+
+
+def _reasons(result: Ingested) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    """The rejected responses (ascending), and for each its reason codes (each once) and
+    their details, most fundamental first, then in the order they were found."""
+    names = sorted({f.code for f in result.findings})
+    response, reason, order_of, found, within, texts = [], [], [], [], [], []
+    for number, finding in enumerate(result.findings):
+        n = len(finding.positions)
+        where = f"column {finding.column.label!r}: " if finding.column else ""
+        if isinstance(finding.messages, str):
+            text = pa.array([where + finding.messages]).take(pa.array(np.zeros(n, np.int64)))
+        else:
+            text = pc.binary_join_element_wise(where, pa.array(list(finding.messages),
+                                                               pa.string()), "")
+        response.append(finding.positions)
+        reason.append(np.full(n, names.index(finding.code)))
+        order_of.append(np.full(n, rank(finding.code)))
+        found.append(np.full(n, number))
+        within.append(np.arange(n))
+        texts.append(text)
+    if not texts:
+        empty = pa.array([], pa.string())
+        return np.zeros(0, np.int64), empty, empty
+    response_, reason_ = np.concatenate(response), np.concatenate(reason)
+    order = np.lexsort((np.concatenate(within), np.concatenate(found),
+                        np.concatenate(order_of), response_))
+    response_, reason_ = response_[order], reason_[order]
+    starts = np.flatnonzero(np.diff(response_, prepend=-1) != 0)
+    offsets = pa.array(np.append(starts, len(order)).astype(np.int32))
+    all_texts = pa.concat_arrays([t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t
+                                  for t in texts]).take(pa.array(order))
+    details = pc.binary_join(pa.ListArray.from_arrays(offsets, all_texts), " | ")
+    # each code once: its first place among the response's sorted reasons
+    _, first = np.unique(response_ * len(names) + reason_, return_index=True)
+    first = np.sort(first)
+    per = np.add.reduceat(np.isin(np.arange(len(order)), first), starts)
+    code_offsets = pa.array(np.append(0, np.cumsum(per)).astype(np.int32))
+    code_texts = pa.array(names).take(pa.array(reason_[first]))
+    codes = pc.binary_join(pa.ListArray.from_arrays(code_offsets, code_texts), "; ")
+    return response_[starts], codes, details
 
 
 def provenance(result: Ingested, outputs: dict[str, str]) -> dict[str, object]:
