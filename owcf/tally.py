@@ -31,7 +31,14 @@ from owcf.responses import ResponseSet
 DIRECT_PATTERN_LIMIT = 1 << 22
 # From this many respondents, dimensions and colours are tallied on two threads.
 THREADS_FROM = 50_000
+# Respondents per block when scoring colours: small enough for the block's temporaries
+# to stay in the CPU's cache.
+BLOCK = 1 << 16
+# Up to this many answer categories (blank included), colours count respondents per set
+# of categories given; beyond it, per category.
+SET_CATEGORIES_UP_TO = 10
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def positions(questionnaire: Questionnaire, framework: Framework, reverse: bool) -> np.ndarray:
@@ -126,19 +133,20 @@ class _Scored:
 
     pattern: np.ndarray   # (N,) each respondent's pattern
     total: np.ndarray     # (A + 1, P) score, 0 where none
-    scored: np.ndarray    # (A + 1, P) 1 where the pattern gets a score
+    scored: np.ndarray    # (A + 1, P) int16: 1 where the pattern gets a score
     bits: np.ndarray      # (A + 1, P) categories given, one bit each
 
-    def where(self, row: np.ndarray, out: np.ndarray) -> np.ndarray:
-        """Each respondent's flat entry in the tables, written into ``out``."""
+    def where(self, row: np.ndarray, start: int, out: np.ndarray) -> np.ndarray:
+        """The flat entries of the respondents from ``start`` on (``row`` is their
+        audience rows), written into ``out``."""
         np.multiply(row, self.total.shape[1], out=out)
-        out += self.pattern
+        out += self.pattern[start:start + len(row)]
         return out
 
     def score(self, row: np.ndarray) -> np.ndarray:
         """Per respondent: the dimension score, NaN where there is none."""
         scores = np.where(self.scored, self.total, np.nan)
-        return np.take(scores, self.where(row, np.empty(len(row), dtype=np.intp)))
+        return np.take(scores, self.where(row, 0, np.empty(len(row), dtype=np.intp)))
 
 
 def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cells: int,
@@ -221,7 +229,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
         scored_dims[dim.id] = _Scored(
             pats.index,
             np.vstack([np.where(np.isnan(score), 0.0, score), none]),
-            np.vstack([~np.isnan(score), none.astype(bool)]),
+            np.vstack([~np.isnan(score), none]).astype(np.int16),
             np.vstack([bits_table, none.astype(np.int64)]))
         all_scored = scored.all(axis=1)
         complete.append((pats.table.sum(axis=0)[all_scored], values[all_scored]))
@@ -260,14 +268,15 @@ def _count_patterns(responses: ResponseSet, dims: Sequence[Dimension], cell: np.
     return found
 
 
-def _halves(work: Callable[[list[T]], None], parts: list[T], respondents: int) -> None:
-    """Run ``work`` on every other part on each of two threads for big sets (numpy lets
-    go of the GIL for most of the work); else on all of them here."""
+def _halves(work: Callable[[list[T]], R], parts: list[T], respondents: int) -> list[R]:
+    """``work`` on the even parts and on the odd ones: on two threads for big sets (numpy
+    lets go of the GIL for most of the work), else one after the other. Either way the
+    same halves, so sums made from them do not depend on how many threads ran."""
+    halves = [parts[0::2], parts[1::2]]
     if respondents >= THREADS_FROM and len(parts) > 1 and (os.cpu_count() or 1) > 1:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(work, [parts[0::2], parts[1::2]]))
-    else:
-        work(parts)
+            return list(pool.map(work, halves))
+    return [work(half) for half in halves]
 
 
 def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scored | None],
@@ -277,74 +286,86 @@ def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scor
     """Per-cell sums of colour scores, the respondents behind counts and, when
     ``per_respondent``, each respondent's colour scores (else an empty dict).
 
-    ``row`` is each respondent's audience, or one past the last for none known. The
-    million-row arrays are a few buffers used again for every colour and dimension.
+    ``row`` is each respondent's audience, or one past the last for none known.
+    Respondents are taken in blocks of :data:`BLOCK`, so every temporary stays in the
+    CPU's cache; even and odd blocks are summed apart, then added.
     """
     n_aud = len(framework.audiences)
     n = len(cell)
-    scores: dict[str, np.ndarray] = {}
-    sums = Sums(*(np.zeros((n_cells, len(framework.colours))) for _ in range(3)))
-    contrib = np.zeros((n_cells, len(framework.colours), n_cat))
-
-    def colours(chosen: list[int]) -> None:
-        """Tally the colours ``chosen`` through one set of buffers."""
-        where, key = np.empty(n, dtype=np.intp), np.empty(n, dtype=np.intp)
-        total, x, part = np.empty(n), np.empty(n), np.empty(n)
-        have, bits = np.empty(n, dtype=np.int16), np.empty(n, dtype=np.int64)
-        flag, part_bits = np.empty(n, dtype=bool), np.empty(n, dtype=np.int64)
-        for k in chosen:
-            colour = framework.colours[k]
-            ids = [d.id for d in colour.dimensions]
+    plans: list[tuple[int, np.ndarray, list[_Scored]]] = []
+    for k, colour in enumerate(framework.colours):
+        ids = [d.id for d in colour.dimensions]
+        dims = [dim for d in ids if (dim := scored_dims[d]) is not None]
+        if dims:  # else no item asks about the colour: no score, no answer, nothing to add
             # per audience (and none known): dimensions asked, and how many need a score
-            avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)]
-                             + [0], dtype=float)
-            need = np.where(avail > 0, needed(avail, fraction), np.inf)
-            total.fill(0.0)
-            have.fill(0)
-            bits.fill(0)
-            for d in ids:
-                dim = scored_dims[d]
-                if dim is None:
-                    continue
-                dim.where(row, where)
-                total += np.take(dim.total, where, out=part)
-                have += np.take(dim.scored, where, out=flag)
-                bits |= np.take(dim.bits, where, out=part_bits)
-            good = np.greater_equal(have, np.take(need, row, out=part), out=flag)
-            np.divide(total, np.maximum(have, 1), out=x)
-            np.copyto(x, 0.0, where=~good)
-            # respondents with a score: count (cell, scored) pairs, keep the scored half
-            np.multiply(cell, 2, out=key)
-            key += good
-            sums.s0[:, k] = np.bincount(key, minlength=2 * n_cells)[1::2]
-            sums.s1[:, k] = np.bincount(cell, weights=x, minlength=n_cells)
-            sums.s2[:, k] = np.bincount(cell, weights=np.multiply(x, x, out=part),
-                                        minlength=n_cells)
-            contrib[:, k, :] = _bits_per_cell(bits, cell, n_cells, n_cat, key)
-            if per_respondent:
-                scores[colour.id] = np.where(good, x, np.nan)
+            avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)] + [0])
+            need = np.where(avail > 0, needed(avail, fraction), len(dims) + 1)
+            plans.append((k, need.astype(np.int16), dims))
+    n_col = len(framework.colours)
+    scores = {c.id: np.full(n, np.nan) for c in framework.colours} if per_respondent else {}
+    # respondents per (cell, scored or not, categories given): both the respondents with
+    # a score and those behind each answer count; with many categories, per category
+    patterns = 1 << n_cat if n_cat <= SET_CATEGORIES_UP_TO else 1
 
-    _halves(colours, list(range(len(framework.colours))), n)  # each fills its own columns
-    scores = {c.id: scores[c.id] for c in framework.colours if c.id in scores}
-    return scores, sums, contrib
+    def colours(starts: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Tally the blocks at ``starts``: (the counts above, respondents giving each
+        category where they are not kept as patterns, sum of scores, sum of squares)."""
+        counts = np.zeros((n_col, n_cells * 2 * patterns), dtype=np.int64)
+        given = np.zeros((n_col, n_cells, n_cat if patterns == 1 else 0))
+        s1, s2 = np.zeros((n_col, n_cells)), np.zeros((n_col, n_cells))
+        # one set of buffers for every block (a fresh million-row temporary costs a page
+        # fault per 4 KB); the last block uses the start of each
+        kinds = [np.intp, np.intp, float, float, float, np.int16, np.int16, np.int16,
+                 np.int64, np.int64, bool, bool]
+        buffers = [np.empty(min(BLOCK, n), dtype=kind) for kind in kinds]
+        for start in starts:
+            stop = min(start + BLOCK, n)
+            at, r = cell[start:stop], row[start:stop]
+            where, key, total, part, x, have, some, need, bits, some_bits, good, failed = (
+                b[:stop - start] for b in buffers)
+            for k, need_table, dims in plans:
+                for j, dim in enumerate(dims):
+                    dim.where(r, start, where)
+                    if j == 0:
+                        np.take(dim.total, where, out=total)
+                        np.take(dim.scored, where, out=have)
+                        np.take(dim.bits, where, out=bits)
+                    else:
+                        total += np.take(dim.total, where, out=part)
+                        have += np.take(dim.scored, where, out=some)
+                        bits |= np.take(dim.bits, where, out=some_bits)
+                np.greater_equal(have, np.take(need_table, r, out=need), out=good)
+                np.maximum(have, 1, out=have)
+                np.divide(total, have, out=x)
+                np.logical_not(good, out=failed)
+                np.copyto(x, 0.0, where=failed)
+                s1[k] += np.bincount(at, weights=x, minlength=n_cells)
+                s2[k] += np.bincount(at, weights=np.multiply(x, x, out=part),
+                                     minlength=n_cells)
+                np.multiply(at, 2, out=key)
+                key += good
+                if patterns > 1:
+                    key <<= n_cat
+                    key |= bits
+                else:
+                    for c in range(n_cat):
+                        np.bitwise_and(np.right_shift(bits, c, out=some_bits), 1,
+                                       out=some_bits)
+                        given[k, :, c] += np.bincount(at, weights=some_bits, minlength=n_cells)
+                counts[k] += np.bincount(key, minlength=counts.shape[1])
+                if per_respondent:
+                    np.copyto(x, np.nan, where=failed)
+                    scores[framework.colours[k].id][start:stop] = x
+        return counts, given, s1, s2
 
-
-def _bits_per_cell(bits: np.ndarray, cell: np.ndarray, n_cells: int, n_cat: int,
-                   scratch: np.ndarray) -> np.ndarray:
-    """Respondents per cell with each category bit set (``scratch``: a buffer like cell)."""
-    if n_cat <= 12:
-        # few categories: count each bit pattern per cell, then expand the patterns
-        patterns = 1 << n_cat
-        key = np.multiply(cell, patterns, out=scratch)
-        key += bits
-        table = np.bincount(key, minlength=n_cells * patterns)
+    halves = _halves(colours, list(range(0, n, BLOCK)), n)
+    counts, given, s1, s2 = (a + b for a, b in zip(*halves, strict=True))
+    counts = counts.reshape(n_col, n_cells, 2, patterns)
+    if patterns > 1:
         has_bit = (np.arange(patterns)[:, None] >> np.arange(n_cat)) & 1
-        return (table.reshape(n_cells, patterns) @ has_bit).astype(float)
-    out = np.zeros((n_cells, n_cat))
-    for c in range(n_cat):
-        on = (bits >> c) & 1 == 1
-        out[:, c] = np.bincount(cell[on], minlength=n_cells)
-    return out
+        given = counts.sum(axis=2) @ has_bit
+    sums = Sums(counts[..., 1, :].sum(axis=2).T.astype(float), s1.T, s2.T)
+    return scores, sums, np.ascontiguousarray(given.transpose(1, 0, 2), dtype=float)
 
 
 def _item_sums(q: Questionnaire, framework: Framework, counts: np.ndarray) -> Sums:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from owcf.analysis import Analysis, analyse, cronbach_alpha
+from owcf.analysis import Analysis, analyse, cronbach_alpha, respondent_scores
 from owcf.errors import OwcfError, ProblemLog
 from owcf.framework import read_framework
 from owcf.gaps import positions
@@ -327,19 +327,26 @@ def test_reordering_respondents_changes_no_figure(model, rows, seed, weights) ->
        by=st.sampled_from([("audience",), ("workforce_group",), ("audience", "workforce_group")]))
 def test_counting_only_the_patterns_that_occur_gives_the_same_figures(model, rows, by) -> None:
     """Questionnaires with many items per dimension number patterns by np.unique, big
-    sets tally colours on two threads, and group columns may arrive as text or as
-    categoricals (as ingest makes them): the figures are the same whichever way."""
+    sets tally colours in blocks on two threads, many answer categories are counted one
+    by one, and group columns may arrive as text or as categoricals (as ingest makes
+    them): the figures, and each respondent's scores, are the same whichever way."""
     framework, questionnaire = model
     responses = build(questionnaire, _routed(questionnaire, rows))
     direct = analyse(responses, framework, by, 2, weights="audiences")
+    direct_scores = respondent_scores(responses, framework)
     as_categories = responses.respondents.astype(
         {"audience": "category", "workforce_group": "category"})
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("owcf.tally.DIRECT_PATTERN_LIMIT", 0)
-        patch.setattr("owcf.tally.THREADS_FROM", 0)  # and the colours on two threads
-        sparse = analyse(replace(responses, respondents=as_categories), framework, by, 2,
-                         weights="audiences")
+        patch.setattr("owcf.tally.THREADS_FROM", 0)  # and the colours on two threads,
+        patch.setattr("owcf.tally.BLOCK", 3)  # in blocks of three respondents,
+        patch.setattr("owcf.tally.SET_CATEGORIES_UP_TO", 0)  # category by category
+        other = replace(responses, respondents=as_categories)
+        sparse = analyse(other, framework, by, 2, weights="audiences")
+        sparse_scores = respondent_scores(other, framework)
     assert rounded(sparse.to_dict()) == rounded(direct.to_dict())
+    for ours, theirs in zip(sparse_scores, direct_scores, strict=True):
+        pd.testing.assert_frame_equal(ours, theirs, rtol=TOL)
 
 
 def test_a_respondent_without_a_known_audience_is_an_error_not_a_guess(model) -> None:
