@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -287,31 +287,53 @@ _LOOK_AGAIN = -2
 def _short_codes(values: pa.ChunkedArray | pa.Array, table: np.ndarray, out: np.ndarray
                  ) -> bool:
     """Code every cell through ``table`` by its length and first two bytes, read straight
-    from the Arrow buffers, chunk by chunk (each stays in the CPU's cache); False, with
-    ``out`` undefined, unless every cell is text of at most two bytes."""
+    from the Arrow buffers; False, with ``out`` undefined, unless every cell is text of at
+    most two bytes.
+
+    Chunks are joined into runs of about :data:`_RUN` cells: big enough that numpy, not
+    the Python around it, takes the time (and lets go of the GIL, so columns map in
+    parallel), small enough to stay in the CPU's cache.
+    """
     chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
     if any(c.type != pa.string() or c.null_count for c in chunks):
         return False
     at = 0
-    for chunk in chunks:
-        m = len(chunk)
-        if not m:
-            continue
-        _, offsets, data = chunk.buffers()
-        ends = np.frombuffer(offsets, dtype=np.int32, count=m + 1, offset=chunk.offset * 4)
-        lengths = np.diff(ends)
-        if lengths.max() > 2:
+    for run in _runs(chunks):
+        m = len(run)
+        _, offsets, data = run.buffers()
+        ends = np.frombuffer(offsets, dtype=np.int32, count=m + 1, offset=run.offset * 4)
+        key = np.diff(ends)  # the cell lengths, then the key
+        if m and key.max() > 2:
             return False
-        raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-        pairs = np.zeros(len(raw) + 2, dtype=np.intp)  # the byte at each place, and the next
-        pairs[:len(raw)] = raw
-        if len(raw) > 1:
-            pairs[:len(raw) - 1] |= pairs[1:len(raw)] << 8
-        key = np.take(pairs, ends[:-1].astype(np.intp))
-        key |= lengths.astype(np.intp) << 16
-        np.take(table, key, out=out[at:at + m])
+        if data is None or not data.size:  # every cell empty
+            out[at:at + m] = table[0]
+        else:
+            # the byte at each place, and the next one above it; an empty cell at the
+            # very end starts past the last byte, where "clip" reads any byte (ignored)
+            pairs = np.frombuffer(data, dtype=np.uint8).astype(np.uint16)
+            pairs[:-1] |= pairs[1:] << 8
+            key <<= 16
+            key |= np.take(pairs, ends[:-1], mode="clip")
+            np.take(table, key, out=out[at:at + m])
         at += m
     return True
+
+
+_RUN = 1 << 16
+
+
+def _runs(chunks: Sequence[pa.Array]) -> Iterator[pa.Array]:
+    """Consecutive chunks joined until each run has at least :data:`_RUN` cells."""
+    group: list[pa.Array] = []
+    size = 0
+    for chunk in chunks:
+        group.append(chunk)
+        size += len(chunk)
+        if size >= _RUN:
+            yield group[0] if len(group) == 1 else pa.concat_arrays(group)
+            group, size = [], 0
+    if group:
+        yield group[0] if len(group) == 1 else pa.concat_arrays(group)
 
 
 def answer_map(questionnaire: Questionnaire, mapping: MappingFile | None) -> ValueMap:

@@ -557,7 +557,7 @@ def _ids(resp: _Responses, plan: Plan, findings: list[Finding], salt: str, names
         hashed = pseudonymise(resp.identity, salt, namespace)
         codes = pd.factorize(hashed[1])[0]
     elif _increasing(resp.identity):  # ids that only go up cannot repeat
-        codes = np.arange(n)
+        return None
     else:
         codes = _first_appearance(resp.identity)
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
