@@ -508,21 +508,24 @@ def _figures(counted: Tally, shape: tuple[int, int, int], framework: Framework,
     # elsewhere (say --by workforce_group): treat those margins as known totals
     for members in _margins(keys):
         table.link(size_cells[members].tolist())
-        for name, level in levels.items():
-            for u in range(len(level.units)):
-                table.link(n_cells[name][members, u].tolist())
-                if detail:
-                    for c in range(count_cells[name].shape[2]):
-                        table.link(count_cells[name][members, u, c].tolist())
+        for name in levels:
+            n_rows = n_cells[name][members].T.tolist()                    # per unit
+            count_rows = count_cells[name][members].transpose(1, 2, 0).tolist() \
+                if detail else [[]] * len(n_rows)                            # per unit, category
+            for n_row, per_category in zip(n_rows, count_rows, strict=True):
+                table.link(n_row)
+                for row in per_category:
+                    table.link(row)
     if detail:
         _link_counts(table, count_cells, framework, q, by_groups=bool(keys))
     state = table.solve()
 
     labels = [*q.categories, "blank"]
+    made = {name: _estimates(lv, state, n_cells[name], count_cells.get(name), labels)
+            for name, lv in levels.items()}
     out = []
     for g, key in enumerate([{}, *keys]):
-        built = {name: tuple(_estimate(lv, g, u, state, n_cells[name], count_cells.get(name), labels)
-                             for u in range(len(lv.units))) for name, lv in levels.items()}
+        built = {name: tuple(rows[g]) for name, rows in made.items()}
         hidden = int(state[size_cells[g]])
         out.append(GroupResult(key, None if hidden else int(group_sizes[g]), int(thr[g]),
                                built["colour"], built["dimension"], built.get("item", ()),
@@ -553,47 +556,60 @@ def _link_counts(table: CellTable, cells: Mapping[str, np.ndarray], framework: F
         table.link_axis(cells[name], axis=2)  # a row adds up to a known total
         if by_groups:
             table.link_axis(cells[name][1:], axis=0, totals=cells[name][0])
-    dim_index = {d.id: j for j, d in enumerate(framework.dimensions)}
     item_index = {i.id: u for u, i in enumerate(q.items)}
-    n_groups, _, n_cat = cells["item"].shape
-    for g in range(n_groups):
-        for c in range(n_cat):
-            for d in framework.dimensions:
-                members = [cells["item"][g, item_index[i.id], c] for i in q.items_for(d.id)]
-                table.link(members, int(cells["dimension"][g, dim_index[d.id], c]))
-            for k, colour in enumerate(framework.colours):
-                members = [cells["dimension"][g, dim_index[d.id], c] for d in colour.dimensions]
-                table.link(members, int(cells["colour"][g, k, c]))
+    dim_index = {d.id: j for j, d in enumerate(framework.dimensions)}
+    items_of = [[item_index[i.id] for i in q.items_for(d.id)] for d in framework.dimensions]
+    dims_of = [[dim_index[d.id] for d in c.dimensions] for c in framework.colours]
+    # per group and category: the cells of every item, dimension and colour
+    by_item, by_dim, by_colour = (cells[name].transpose(0, 2, 1).tolist()
+                                  for name in ("item", "dimension", "colour"))
+    for g_items, g_dims, g_colours in zip(by_item, by_dim, by_colour, strict=True):
+        for items, dims, colours in zip(g_items, g_dims, g_colours, strict=True):
+            for j, members in enumerate(items_of):
+                table.link([items[u] for u in members], dims[j])
+            for k, members in enumerate(dims_of):
+                table.link([dims[j] for j in members], colours[k])
 
 
 def _float(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def _estimate(level: _Level, g: int, u: int, state: np.ndarray, n_cells: np.ndarray,
-              count_cells: np.ndarray | None, labels: Sequence[str]) -> Estimate:
-    ident, name, colour, dimension = level.units[u]
-    stats = level.stats
-    suppressed: dict[str, str] = {}
-    hidden = int(state[n_cells[g, u]])
-    values: dict[str, Any] = {k: _float(stats[k][g, u]) for k in ("n_eff", "mean", "sd",
-                                                                  "ci_low", "ci_high", "se")}
-    n: int | None = int(stats["n"][g, u])
-    if hidden:
-        n = None
-        values = dict.fromkeys(values)
-        suppressed |= dict.fromkeys(STAT_FIELDS, REASONS[hidden])
-    counts: dict[str, int | None] = {}
-    for c, label in enumerate(labels if count_cells is not None else ()):
-        cell_state = int(state[count_cells[g, u, c]])
-        if cell_state:
-            counts[label] = None
-            suppressed[f"counts.{label}"] = REASONS[cell_state]
-        else:
-            counts[label] = int(level.counts[g, u, c])
-    return Estimate(ident, name, n, values["mean"], values["sd"], values["ci_low"],
-                    values["ci_high"], counts, colour, dimension, values["n_eff"], values["se"],
-                    suppressed)
+def _estimates(level: _Level, state: np.ndarray, n_cells: np.ndarray,
+               count_cells: np.ndarray | None, labels: Sequence[str]) -> list[list[Estimate]]:
+    """Every group's estimates for one level, as published: withheld figures are None,
+    with their reason."""
+    stats = {k: np.where(np.isnan(v), None, v).tolist() if k != "n" else v.tolist()
+             for k, v in level.stats.items()}
+    n_state = state[n_cells].tolist()
+    count_state = state[count_cells].tolist() if count_cells is not None else None
+    counts_all = level.counts.tolist()
+    out = []
+    for g, g_state in enumerate(n_state):
+        row = []
+        for u, (ident, name, colour, dimension) in enumerate(level.units):
+            suppressed: dict[str, str] = {}
+            hidden = g_state[u]
+            values = {k: stats[k][g][u] for k in ("n_eff", "mean", "sd", "ci_low", "ci_high", "se")}
+            n: int | None = int(stats["n"][g][u])
+            if hidden:
+                n = None
+                values = dict.fromkeys(values)
+                suppressed |= dict.fromkeys(STAT_FIELDS, REASONS[hidden])
+            counts: dict[str, int | None] = {}
+            if count_state is not None:
+                for label, cell_state, count in zip(labels, count_state[g][u], counts_all[g][u],
+                                                    strict=True):
+                    if cell_state:
+                        counts[label] = None
+                        suppressed[f"counts.{label}"] = REASONS[cell_state]
+                    else:
+                        counts[label] = int(count)
+            row.append(Estimate(ident, name, n, values["mean"], values["sd"], values["ci_low"],
+                                values["ci_high"], counts, colour, dimension, values["n_eff"],
+                                values["se"], suppressed))
+        out.append(row)
+    return out
 
 
 # -- reliability ---------------------------------------------------------------------------

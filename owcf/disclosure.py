@@ -67,6 +67,8 @@ class CellTable:
         state = np.where(np.concatenate(self._primary), PRIMARY, SHOWN) if self._primary \
             else np.zeros(0, dtype=int)
         state = state.astype(np.int8)
+        if not state.any():  # nothing withheld: nothing to protect
+            return state
         sets_of: dict[int, list[int]] = {}
         for number, (total, members) in enumerate(self.sets):
             for cell in ([total] if total >= 0 else []) + members:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
 
@@ -65,7 +66,14 @@ class Questionnaire:
         return self.answer_scale[-1].value
 
     def items_for(self, dimension_id: str) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.dimension == dimension_id)
+        return self._by_dimension.get(dimension_id, ())
+
+    @cached_property
+    def _by_dimension(self) -> dict[str, tuple[Item, ...]]:
+        grouped: dict[str, list[Item]] = {}
+        for item in self.items:
+            grouped.setdefault(item.dimension, []).append(item)
+        return {d: tuple(items) for d, items in grouped.items()}
 
     @property
     def categories(self) -> tuple[str, ...]:
