@@ -291,8 +291,8 @@ def group_codes(responses: ResponseSet, framework: Framework, by: Sequence[str]
     for column in by:
         values = responses.respondents[column]
         order = _category_order(column, values, framework)
-        codes = codes_for(values, order, missing=len(order))
-        combined = combined * (len(order) + 1) + codes
+        combined *= len(order) + 1
+        combined += codes_for(values, order, missing=len(order))
         levels.append(order)
     space = math.prod(len(order) + 1 for order in levels)
     present = np.flatnonzero(np.bincount(combined, minlength=space))
@@ -417,7 +417,11 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
         crossed, keys = np.zeros(len(responses), dtype=np.int64), [{}]
     n_groups = len(keys)
     # a cell is one (group, audience, stratum); every figure is a sum over cells
-    cell = (crossed * n_aud + audience) * n_strata + stratum
+    cell = crossed * n_aud  # a fresh million-row array per step costs page faults: in place
+    cell += audience
+    if n_strata > 1:
+        cell *= n_strata
+        cell += stratum
     n_cells = n_groups * n_aud * n_strata
     cell_audience = (np.arange(n_cells) // n_strata) % n_aud
     counted, _, _ = tally(responses, framework, cell, n_cells, cell_audience, audience)

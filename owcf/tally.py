@@ -166,7 +166,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
     audiences = [a.id for a in framework.audiences]
     # indices are intp throughout: numpy's take and bincount would copy anything else
     cell = cell.astype(np.intp, copy=False)
-    row = np.where(audience >= 0, audience, n_aud).astype(np.intp)
+    row = np.where(audience >= 0, audience, n_aud).astype(np.intp, copy=False)
 
     item_index = {item.id: u for u, item in enumerate(q.items)}
     item_counts = np.zeros((n_cells, len(q.items), n_cat))
