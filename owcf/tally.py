@@ -101,22 +101,32 @@ class _Patterns:
         space = n_cat ** len(answers)
         direct = n_cells * space <= DIRECT_PATTERN_LIMIT
         # pattern numbers are summed in int32 where they fit (half the memory traffic),
-        # through one scratch buffer: a million-row temporary per item costs page faults
+        # block by block so that the sum and each item's term stay in the CPU's cache
         kind = np.int32 if space < 1 << 31 else np.int64
-        code = np.zeros(len(cell), dtype=kind)
-        term = np.empty(len(cell), dtype=kind)
-        for j, column in enumerate(answers):
-            np.multiply(column, kind(n_cat**j), out=term)
-            code += term
+        n = len(cell)
+        code = np.empty(n, dtype=kind)
+        term = np.empty(min(BLOCK, n), dtype=kind)
+        # (cell, pattern) as one number, intp: bincount takes it without a copy
+        key = scratch
+        for start in range(0, n, BLOCK):
+            stop = min(start + BLOCK, n)
+            block, part = code[start:stop], term[:stop - start]
+            block[...] = answers[0][start:stop]
+            for j, column in enumerate(answers[1:], start=1):
+                np.multiply(column[start:stop], kind(n_cat**j), out=part)
+                block += part
+            if direct:
+                np.multiply(cell[start:stop], space, out=key[start:stop])
+                key[start:stop] += block
         if direct:
             self.ids = np.arange(space)
             self.index = code
         else:  # many items: number only the patterns that occur
             self.ids, self.index = np.unique(code, return_inverse=True)
             self.index = self.index.reshape(-1)
+            np.multiply(cell, len(self.ids), out=key)
+            key += self.index
         count = len(self.ids)
-        key = np.multiply(cell, count, out=scratch)  # intp: bincount takes it without a copy
-        key += self.index
         self.table = np.bincount(key, minlength=n_cells * count).reshape(n_cells, count) \
             .astype(float)
         self.slots = np.stack([slot_of[(self.ids // n_cat**j) % n_cat]
