@@ -31,8 +31,8 @@ from owcf.responses import ResponseSet
 DIRECT_PATTERN_LIMIT = 1 << 22
 # From this many respondents, dimensions and colours are tallied on two threads.
 THREADS_FROM = 50_000
-# Respondents per block when scoring colours: small enough for the block's temporaries
-# to stay in the CPU's cache.
+# Respondents per block for the million-row steps: small enough for a block's
+# temporaries to stay in the CPU's cache, big enough that numpy does the work.
 BLOCK = 1 << 16
 # Up to this many answer categories (blank included), colours count respondents per set
 # of categories given; beyond it, per category.
