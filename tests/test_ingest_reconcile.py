@@ -8,6 +8,7 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -245,3 +246,37 @@ def test_every_reason_code_is_catalogued() -> None:
 
     assert set(REASON_ORDER) <= CATALOGUE.keys()
 
+
+
+# -- repeated ids ----------------------------------------------------------------------------
+
+IDS = st.sampled_from(["r1", "r2", "R_1aB2cD3eF4gH5iJ", "R_1aB2cD3eF4gH5iK", "é-7", "9" * 16,
+                       "9" * 17, "x" * 120, "x" * 121, "y" * 200, "y" * 199, "", "  "])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(IDS, min_size=1, max_size=25),
+       hashing=st.sampled_from(["real", "all-collide", "too-long"]))
+def test_a_repeated_id_is_found_whatever_its_length_or_hash(
+        tmp_path: Path, ids: list[str], hashing: str) -> None:
+    """Ids are hashed to find the few that may repeat, then told apart exactly: the
+    repeats are the same when every hash collides, or when ids are too long to hash."""
+    answers = GOOD[0].split(",", 1)[1]
+    path = write(tmp_path / "ids.csv", "\n".join([HEADER, *(f"{i},{answers}" for i in ids)]) + "\n")
+    first: dict[str, int] = {}
+    expected = []
+    for row, ident in enumerate(ids, start=2):
+        if not ident.strip():
+            continue
+        if ident in first:
+            expected.append((row, f"the same respondent as row {first[ident]}"))
+        first.setdefault(ident, row)
+    with pytest.MonkeyPatch.context() as patch:
+        if hashing == "all-collide":
+            patch.setattr("owcf.ingest.reconcile._id_hashes",
+                          lambda values: np.zeros(len(values), dtype=np.uint64))
+        elif hashing == "too-long":
+            patch.setattr("owcf.ingest.reconcile.HASHED_UP_TO", 0)
+        result = _run(path, tmp_path)
+    found = [(p.row, p.message) for p in result.problems() if p.code == "duplicate-respondent"]
+    assert found == expected
