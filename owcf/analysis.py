@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from owcf.disclosure import REASONS, CellTable
+from owcf.disclosure import PRIMARY, REASONS, CellTable
 from owcf.errors import OwcfError, Problem
 from owcf.framework import Framework
 from owcf.questionnaire import Questionnaire
@@ -169,14 +169,13 @@ class PerceptionGap:
     ci_low: float | None
     ci_high: float | None
     flagged: bool
-    suppressed: bool = False
+    suppressed: str | None = None  # why the gap is withheld: a reason of either mean
 
     def to_dict(self) -> dict[str, Any]:
         return {"scope": self.scope, "id": self.id, "audience_a": self.audience_a,
                 "audience_b": self.audience_b, "mean_a": self.mean_a, "mean_b": self.mean_b,
                 "difference": self.difference, "ci_low": self.ci_low, "ci_high": self.ci_high,
-                "flagged": self.flagged,
-                "suppressed": "fewer-than-min-cell" if self.suppressed else None}
+                "flagged": self.flagged, "suppressed": self.suppressed}
 
 
 @dataclass(frozen=True)
@@ -670,8 +669,7 @@ def _gaps_from_groups(groups: Sequence[GroupResult], framework: Framework
                     eb = _pick(per_audience[b], scope, unit.id)
                     if ea.se is None or eb.se is None or ea.ci_low is None or eb.ci_low is None:
                         out.append(PerceptionGap(scope, unit.id, a, b, ea.mean, eb.mean, None,
-                                                 None, None, False,
-                                                 bool(ea.suppressed or eb.suppressed)))
+                                                 None, None, False, _withheld(ea, eb)))
                         continue
                     se_a, se_b = ea.se, eb.se
                     se = math.hypot(se_a, se_b)
@@ -689,6 +687,13 @@ def _gaps_from_groups(groups: Sequence[GroupResult], framework: Framework
             half = t * se
             out[position] = replace(out[position], ci_low=diff - half, ci_high=diff + half)
     return tuple(out)
+
+
+def _withheld(*estimates: Estimate) -> str | None:
+    """Why a figure made from these estimates is withheld: a primary reason over a
+    secondary one; None when none of their means is withheld."""
+    reasons = {e.suppressed["mean"] for e in estimates if "mean" in e.suppressed}
+    return REASONS[PRIMARY] if REASONS[PRIMARY] in reasons else next(iter(reasons), None)
 
 
 def _pick(group: GroupResult, scope: str, ident: str) -> Estimate:

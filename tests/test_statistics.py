@@ -373,3 +373,22 @@ def test_children_threshold_applies_wherever_children_are_counted(model) -> None
     assert young.dimension("vision").mean is None
     assert young.dimension("vision").suppressed["mean"] == "fewer-than-min-cell"
     assert staff.dimension("vision").suppressed["n"] == "secondary"
+
+
+def test_a_withheld_gap_gives_the_reason_its_means_were_withheld(model) -> None:
+    """Leaders (3) are below the threshold; staff (6), the smallest other audience, are
+    withheld too so that leaders cannot be worked out from everyone: a gap involving
+    leaders is withheld as too small, one between staff and young people as secondary."""
+    framework, questionnaire = model
+    rows = ([("staff", "health", {"v1": 2})] * 6 + [("leaders", "health", {"v1": 3})] * 3
+            + [("young_people", None, {"v1": 4})] * 7)
+    result = analyse(build(questionnaire, rows), framework, min_cell=5)
+    reasons = {(g.audience_a, g.audience_b): g.to_dict()["suppressed"]
+               for g in result.perception_gaps if g.id == "vision"}
+    assert reasons == {("staff", "leaders"): "fewer-than-min-cell",
+                       ("staff", "young_people"): "secondary",
+                       ("leaders", "young_people"): "fewer-than-min-cell"}
+    staff_young = next(g for g in result.perception_gaps if g.id == "vision"
+                       and g.audience_b == "young_people" and g.audience_a == "staff")
+    assert staff_young.mean_a is None and staff_young.mean_b == pytest.approx(4.0)
+    assert staff_young.difference is None
