@@ -14,10 +14,28 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from owcf.errors import OwcfError, Problem
+
 if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
     from owcf.analysis import Analysis
     from owcf.gaps import GapReport
     from owcf.trust import Trust
+
+def source_date_epoch() -> dt.datetime | None:
+    """The time from ``SOURCE_DATE_EPOCH`` (reproducible-builds.org), if set: outputs carry
+    no clock time otherwise. A value that is not a whole number of seconds is an error,
+    as that specification asks, rather than silently giving an undated output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch:
+        return None
+    if epoch.isascii() and epoch.isdigit():
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+    raise OwcfError([Problem("invalid-value", "SOURCE_DATE_EPOCH must be a whole number of "
+                             f"seconds since 1970-01-01 UTC, got {epoch!r}")])
+
 
 #: first characters that make a spreadsheet run a cell as a formula
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

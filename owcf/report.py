@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -23,7 +22,7 @@ from owcf.charts import diverging_bars_svg, dot_chart_svg, radar_svg
 from owcf.errors import OwcfError, Problem, ProblemLog, Severity
 from owcf.framework import Framework
 from owcf.gaps import GapReport, Position, positions
-from owcf.output import write_files
+from owcf.output import source_date_epoch, write_files
 from owcf.responses import ResponseSet
 from owcf.support import suggest
 from owcf.templating import fmt_date, render
@@ -331,17 +330,6 @@ def _dates(test: PlannedTest) -> str:
     return f"{fmt_date(test.start)} to {fmt_date(test.end)}"
 
 
-def produced_date() -> dt.date | None:
-    """The report date from SOURCE_DATE_EPOCH, if set; reports carry no clock time otherwise."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
 def generate(trust: str | Path, out: Path | None = None, formats: Iterable[str] = FORMATS,
              min_cell: int | None = None, include_comments: bool = False,
              overlays: bool = False, jobs: int = 1, strict: bool = False
@@ -362,6 +350,7 @@ def _generate(trust: str | Path, out: Path | None, formats: Iterable[str], min_c
     from owcf.ingest.pipeline import combine
     from owcf.inputs import gather, reconciliation
 
+    produced = source_date_epoch()  # a bad value stops the report before any work
     inputs, warnings = gather(trust=trust, require_responses=False)
     workspace = inputs.trust
     assert workspace is not None
@@ -387,7 +376,7 @@ def _generate(trust: str | Path, out: Path | None, formats: Iterable[str], min_c
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if include_comments else None)
     files = render_report(workspace, by_audience, formats, by_group=by_group, comments=comments,
-                          produced=produced_date(), overlays=overlays, workers=workers)
+                          produced=produced.date() if produced else None, overlays=overlays, workers=workers)
     return write_files(files, out or Path("reports") / workspace.id), warnings, notes
 
 

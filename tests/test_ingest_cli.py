@@ -125,6 +125,10 @@ def test_ingest_gives_the_same_bytes_every_run(town: Path,
     assert runner.invoke(app, ["ingest", "-t", "survey-town", "-o", "c"]).exit_code == 0
     record = json.loads(Path("c/qualtrics.provenance.json").read_text())
     assert record["generated"] == "2009-06-01T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "June 2009")  # an error, as for reports
+    result = runner.invoke(app, ["ingest", "-t", "survey-town", "-o", "d"])
+    assert result.exit_code == 1 and "SOURCE_DATE_EPOCH must be a whole number" in result.stderr
+    assert not Path("d").exists()
 
 
 def test_ingest_json_lists_the_files_and_provenance(town: Path) -> None:

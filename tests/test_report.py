@@ -105,6 +105,18 @@ def test_source_date_epoch_dates_the_report(tmp_path: Path, monkeypatch: pytest.
     assert "_Produced on 17 July 2009._" in md and "Produced on 17 July 2009." in html
 
 
+@pytest.mark.parametrize("value", ["17 July 2009", "-1", "1.5", "99999999999999999999"])
+def test_a_malformed_source_date_epoch_is_an_error_not_an_undated_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)])
+    assert result.exit_code == 1
+    assert (f"invalid-value: SOURCE_DATE_EPOCH must be a whole number of seconds since "
+            f"1970-01-01 UTC, got {value!r}") in result.stderr
+    assert "Traceback" not in result.output and not out.exists()
+
+
 def test_actions_overdue_exits_1_for_ci(tmp_path: Path) -> None:
     late = runner.invoke(app, ["actions", "-t", "oxfordshire", "--overdue", "--today", "2009-10-01",
                                "-f", "json"])

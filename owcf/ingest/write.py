@@ -15,10 +15,8 @@ nothing depends on the clock unless ``SOURCE_DATE_EPOCH`` is set.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-import os
 import re
 from pathlib import Path
 
@@ -29,7 +27,7 @@ import pyarrow.compute as pc
 from owcf import __version__
 from owcf.ingest.model import Role
 from owcf.ingest.reconcile import Ingested, rank
-from owcf.output import FORMULA_START, spreadsheet_safe
+from owcf.output import FORMULA_START, source_date_epoch, spreadsheet_safe
 
 PROVENANCE_SCHEMA = "1"
 BOM = "\ufeff".encode()
@@ -184,9 +182,8 @@ def provenance(result: Ingested, outputs: dict[str, str]) -> dict[str, object]:
     """The provenance record (see docs/formats.md)."""
     export, sheet = result.export, result.export.sheet
     mapping = result.mapping
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    generated = (dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-                 if epoch and epoch.isdigit() else None)
+    moment = source_date_epoch()
+    generated = moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
     q = result.everyone.questionnaire
     return {
         "schema_version": PROVENANCE_SCHEMA,
