@@ -34,9 +34,9 @@ THREADS_FROM = 50_000
 # Respondents per block for the million-row steps: small enough for a block's
 # temporaries to stay in the CPU's cache, big enough that numpy does the work.
 BLOCK = 1 << 16
-# Up to this many answer categories (blank included), colours count respondents per set
-# of categories given; beyond it, per category.
-SET_CATEGORIES_UP_TO = 10
+# Colours count respondents per (cell, scored or not, set of categories given) while that
+# table has at most this many entries; beyond (many cells or categories), per category.
+SET_TABLE_UP_TO = 1 << 16
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -315,7 +315,7 @@ def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scor
     scores = {c.id: np.full(n, np.nan) for c in framework.colours} if per_respondent else {}
     # respondents per (cell, scored or not, categories given): both the respondents with
     # a score and those behind each answer count; with many categories, per category
-    patterns = 1 << n_cat if n_cat <= SET_CATEGORIES_UP_TO else 1
+    patterns = 1 << n_cat if n_cells * 2 << n_cat <= SET_TABLE_UP_TO else 1
 
     def colours(starts: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Tally the blocks at ``starts``: (the counts above, respondents giving each
@@ -374,7 +374,8 @@ def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scor
     if patterns > 1:
         has_bit = (np.arange(patterns)[:, None] >> np.arange(n_cat)) & 1
         given = counts.sum(axis=2) @ has_bit
-    sums = Sums(counts[..., 1, :].sum(axis=2).T.astype(float), s1.T, s2.T)
+    sums = Sums(*(np.ascontiguousarray(x.T, dtype=float)
+                  for x in (counts[..., 1, :].sum(axis=2), s1, s2)))
     return scores, sums, np.ascontiguousarray(given.transpose(1, 0, 2), dtype=float)
 
 

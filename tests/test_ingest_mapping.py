@@ -311,3 +311,12 @@ def test_a_column_maps_as_its_cells_do_one_by_one(cells: list[str], cuts: list[i
         out = np.zeros(len(cells), dtype=np.int8)
         ANSWER_MAP.codes(column, out)
     assert out.tolist() == expected
+
+
+def test_an_empty_chunk_without_buffers_maps_to_nothing() -> None:
+    """Valid Arrow, though pyarrow's own readers always give offsets."""
+    empty = pa.Array.from_buffers(pa.string(), 0, [None, None, pa.py_buffer(b"")])
+    column = pa.chunked_array([pa.array(["1", "DK"]), empty, pa.array(["2"])], pa.string())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("owcf.ingest.mapping._RUN", 1)
+        assert ANSWER_MAP.codes(column).tolist() == [1, 6, 2]

@@ -340,7 +340,7 @@ def test_counting_only_the_patterns_that_occur_gives_the_same_figures(model, row
         patch.setattr("owcf.tally.DIRECT_PATTERN_LIMIT", 0)
         patch.setattr("owcf.tally.THREADS_FROM", 0)  # and the colours on two threads,
         patch.setattr("owcf.tally.BLOCK", 3)  # in blocks of three respondents,
-        patch.setattr("owcf.tally.SET_CATEGORIES_UP_TO", 0)  # category by category
+        patch.setattr("owcf.tally.SET_TABLE_UP_TO", 0)  # category by category
         other = replace(responses, respondents=as_categories)
         sparse = analyse(other, framework, by, 2, weights="audiences")
         sparse_scores = respondent_scores(other, framework)

@@ -327,6 +327,8 @@ def _runs(chunks: Sequence[pa.Array]) -> Iterator[pa.Array]:
     group: list[pa.Array] = []
     size = 0
     for chunk in chunks:
+        if not len(chunk):  # its buffers may be absent
+            continue
         group.append(chunk)
         size += len(chunk)
         if size >= _RUN:
