@@ -613,21 +613,22 @@ def _id_hashes(ids: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
     _, offsets, data = array.buffers()
     ends = np.frombuffer(offsets, dtype=np.int32, count=n + 1, offset=array.offset * 4)
     lengths = np.diff(ends)
-    longest = int(lengths.max(initial=0))
+    longest, shortest = int(lengths.max(initial=0)), int(lengths.min(initial=0))
     if longest > HASHED_UP_TO:
         return None
     raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    padded = np.zeros(len(raw) + 8, dtype=np.uint8)
+    # padded so that reading up to the longest id's length past any id's start stays inside
+    padded = np.zeros(len(raw) + longest + 8, dtype=np.uint8)
     padded[:len(raw)] = raw
     # the eight bytes from each place (numpy reads them unaligned), little-endian
-    words = np.ndarray((len(raw) + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    starts = ends[:-1].astype(np.intp)
+    words = np.ndarray((len(raw) + longest + 1,), dtype="<u8", buffer=padded, strides=(1,))
+    at = ends[:-1].astype(np.intp)
     hashes = lengths.astype(np.uint64) * _MIX
     for k in range(0, longest, 8):
-        # bytes past an id's end are the next id's: masked off; "clip" keeps a short id's
-        # read inside the buffer, and its mask is then zero
-        word = np.take(words, starts + k, mode="clip")
-        word &= _BYTE_MASKS[np.clip(lengths - k, 0, 8)]
+        word = words[at]
+        at += 8
+        if k + 8 > shortest:  # bytes past an id's end are not its own
+            word &= _BYTE_MASKS[np.clip(lengths - k, 0, 8)]
         hashes ^= word
         hashes *= _MIX
         hashes ^= hashes >> np.uint64(29)
