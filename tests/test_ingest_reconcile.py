@@ -98,6 +98,10 @@ def test_a_row_with_several_problems_lists_them_all(tmp_path: Path) -> None:
                                             "invalid-date"]
     # tallied once, under its most fundamental reason
     assert result.counts()["rejected_by_reason"] == {"duplicate-respondent": 1}
+    # and counted once under each of its reasons: two invalid answers are one response
+    assert list(result.counts()["responses_with_reason"].items()) == [
+        ("duplicate-respondent", 1), ("unknown-audience", 1), ("invalid-answer", 1),
+        ("unknown-workforce-group", 1), ("invalid-date", 1)]
     (line,) = result.row_problems()
     assert line.code == "duplicate-respondent" and "also unknown-audience" in line.message
 
@@ -279,4 +283,49 @@ def test_a_repeated_id_is_found_whatever_its_length_or_hash(
             patch.setattr("owcf.ingest.reconcile.HASHED_UP_TO", 0)
         result = _run(path, tmp_path)
     found = [(p.row, p.message) for p in result.problems() if p.code == "duplicate-respondent"]
+    assert found == expected
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), fraction=st.sampled_from([0.5, 1.0, 0.34]))
+def test_the_answer_minimum_is_judged_as_the_rule_says(tmp_path: Path, data: st.DataObject,
+                                                       fraction: float) -> None:
+    """no-answers and too-few-answers against the rule read plainly: a response with a
+    known audience needs, in at least one dimension it is asked about, at least
+    ``fraction`` of the items asked (at least one), counting any answer to the items."""
+    from dataclasses import replace as changed
+
+    from owcf.ingest.reconcile import _minimum
+    from owcf.tally import needed
+
+    framework, questionnaire, _, _ = survey(tmp_path)
+    questionnaire = changed(questionnaire, min_answered_fraction=fraction)
+    items, audiences = questionnaire.items, [a.id for a in framework.audiences]
+    n = data.draw(st.integers(1, 30))
+    block = np.array(data.draw(st.lists(st.lists(st.integers(0, 3), min_size=n, max_size=n),
+                                        min_size=len(items), max_size=len(items))), dtype=np.int8)
+    audience = np.array(data.draw(st.lists(st.integers(-1, len(audiences)), min_size=n,
+                                           max_size=n)), dtype=np.int16)
+    # as ingest finds them: responses answering an item their audience is not asked
+    unasked = np.array([audience[r] > 0 and any(
+        block[k, r] > 0 and not item.asked_of(audiences[audience[r] - 1])
+        for k, item in enumerate(items)) for r in range(n)], dtype=bool)
+    found = {f.code: f.positions.tolist() for f in
+             _minimum(block, audience, unasked, questionnaire, framework)}
+    expected: dict[str, list[int]] = {}
+    for r in range(n):
+        if audience[r] <= 0:
+            continue
+        who = audiences[audience[r] - 1]
+        if not (block[:, r] > 0).any():
+            expected.setdefault("no-answers", []).append(r)
+            continue
+        meets = False
+        for dim in framework.dimensions:
+            members = questionnaire.items_for(dim.id)
+            asked = sum(i.asked_of(who) for i in members)
+            answered = sum(block[items.index(i), r] > 0 for i in members)
+            meets |= asked > 0 and answered >= needed(np.array([asked]), fraction)[0]
+        if not meets:
+            expected.setdefault("too-few-answers", []).append(r)
     assert found == expected

@@ -141,10 +141,10 @@ class Ingested:
         row_rank = self._primary[self.source_response]
         rejected_rows = row_rank <= len(REASON_ORDER)
         rows_by_rank = np.bincount(row_rank[rejected_rows], minlength=len(codes))
-        having: dict[str, np.ndarray] = {}
+        having: dict[str, np.ndarray] = {}  # per code, the responses with that reason
         for finding in self.findings:
-            having[finding.code] = np.union1d(having.get(finding.code, finding.positions[:0]),
-                                              finding.positions)
+            mask = having.setdefault(finding.code, np.zeros(self.n_responses, dtype=bool))
+            mask[finding.positions] = True
         return {
             "rows_read": rows_read,
             "rows_accepted": rows_read - int(rejected_rows.sum()),
@@ -154,7 +154,7 @@ class Ingested:
             "responses_read": self.n_responses,
             "responses_accepted": int((~self.rejected_mask).sum()),
             "responses_rejected": int(self.rejected_mask.sum()),
-            "responses_with_reason": {c: len(having[c]) for c in sorted(having, key=rank)},
+            "responses_with_reason": {c: int(having[c].sum()) for c in sorted(having, key=rank)},
             "blank_rows_skipped": self.export.blank_rows,
         }
 
@@ -665,8 +665,6 @@ def _minimum(block: np.ndarray, audience: np.ndarray, unasked: np.ndarray,
     position = {item.id: k for k, item in enumerate(questionnaire.items)}
     groups = [questionnaire.items_for(d.id) for d in framework.dimensions]
     groups = [g for g in groups if g]
-    order = [position[i.id] for g in groups for i in g]
-    starts = np.cumsum([0] + [len(g) for g in groups[:-1]])
     # per dimension and audience: items asked, and answers needed (audience 0: unknown)
     asked = np.array([[0] + [sum(i.asked_of(a) for i in g) for a in audience_ids]
                       for g in groups])
@@ -684,8 +682,10 @@ def _minimum(block: np.ndarray, audience: np.ndarray, unasked: np.ndarray,
     meets = np.ones(len(audience), dtype=bool)
     meets[doubtful] = False
     if groups and len(doubtful):
-        answered = block[:, doubtful][order] > 0
-        counts = np.add.reduceat(answered, starts, axis=0, dtype=np.int16)
+        counts = np.zeros((len(groups), len(doubtful)), dtype=np.int16)  # answers per dimension
+        for count, group in zip(counts, groups, strict=True):
+            for item in group:  # one item's answers at a time: no copy of the block
+                count += np.take(block[position[item.id]], doubtful) > 0
         rows = where[doubtful]
         meets[doubtful] = ((asked[:, rows] > 0) & (counts >= needed[:, rows])).any(axis=0)
     known = audience > 0
