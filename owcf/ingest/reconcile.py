@@ -143,8 +143,9 @@ class Ingested:
         rows_by_rank = np.bincount(row_rank[rejected_rows], minlength=len(codes))
         having: dict[str, np.ndarray] = {}  # per code, the responses with that reason
         for finding in self.findings:
-            mask = having.setdefault(finding.code, np.zeros(self.n_responses, dtype=bool))
-            mask[finding.positions] = True
+            if finding.code not in having:
+                having[finding.code] = np.zeros(self.n_responses, dtype=bool)
+            having[finding.code][finding.positions] = True
         return {
             "rows_read": rows_read,
             "rows_accepted": rows_read - int(rejected_rows.sum()),
@@ -613,7 +614,7 @@ def _id_hashes(ids: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
     _, offsets, data = array.buffers()
     ends = np.frombuffer(offsets, dtype=np.int32, count=n + 1, offset=array.offset * 4)
     lengths = np.diff(ends)
-    longest, shortest = int(lengths.max(initial=0)), int(lengths.min(initial=0))
+    longest, shortest = (int(lengths.max()), int(lengths.min())) if n else (0, 0)
     if longest > HASHED_UP_TO:
         return None
     raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
