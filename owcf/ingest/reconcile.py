@@ -381,16 +381,13 @@ def _by_text(values: pa.ChunkedArray | pa.Array, positions: np.ndarray,
     return [cache[t] for t in texts]
 
 
-def _map_item(values: pa.ChunkedArray | pa.Array | None, answers: ValueMap, out: np.ndarray,
-              not_asked: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Map one item's column into ``out``; (rows with no such answer, rows that answered
-    though their audience is not asked the item: ``not_asked`` lists those audiences'
-    rows). Runs on a worker thread: pyarrow and numpy let go of the GIL."""
+def _map_item(values: pa.ChunkedArray | pa.Array | None, answers: ValueMap, out: np.ndarray
+              ) -> np.ndarray:
+    """Map one item's column into ``out``; return the rows with no such answer. Runs on a
+    worker thread: pyarrow and numpy let go of the GIL."""
     bad = answers.code_into(values, out) if values is not None else np.zeros(0, np.intp)
     out[bad] = 0  # an invalid answer counts as none
-    if not_asked is None:
-        return bad, bad[:0]
-    return bad, not_asked[out[not_asked] > 0]
+    return bad
 
 
 def _not_asked(item: Item, audience_ids: Sequence[str], audience: np.ndarray,
@@ -419,27 +416,25 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
                 export.rows[f.positions]) for f in export.findings]
     findings += resp.findings
     audience_ids = [a.id for a in framework.audiences]
-    audience, group = _audience_and_group(resp, plan, framework, findings)
 
     # Answers go into one int8 block, items by rows, that becomes the answers frame
     # without a copy. Big files map their item columns on worker threads while this
-    # thread pseudonymises ids and reads dates.
+    # thread reads audiences and workforce groups, checks ids and reads dates.
     items = questionnaire.items
     block = np.zeros((len(items), n), dtype=np.int8)
     calls = []
-    routed: dict[tuple[str, ...], np.ndarray] = {}
     for k, item in enumerate(items):
         column = resp.answer_columns.get(item.id)
         if item.id in resp.answers:
             block[k] = resp.answers[item.id]
         elif column is None:
             continue
-        calls.append((k, item, (column.values if column else None, plan.answers, block[k],
-                                _not_asked(item, audience_ids, audience, routed))))
+        calls.append((k, item, (column.values if column else None, plan.answers, block[k])))
     pool = ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) \
         if n >= 50_000 and len(calls) > 1 else None
     try:
         pending = [pool.submit(_map_item, *args) for _, _, args in calls] if pool else []
+        audience, group = _audience_and_group(resp, plan, framework, findings)
         hashed = _ids(resp, plan, findings, salt, export.source)
         submitted, order = _dates(resp, plan, findings)
         mapped = [f.result() for f in pending] if pool else \
@@ -449,7 +444,10 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
             pool.shutdown(wait=True, cancel_futures=True)
 
     unasked = np.zeros(n, dtype=bool)  # answered an item their audience is not asked
-    for (_, item, _), (bad, wrong) in zip(calls, mapped, strict=True):
+    routed: dict[tuple[str, ...], np.ndarray] = {}
+    for (k, item, _), bad in zip(calls, mapped, strict=True):
+        not_asked = _not_asked(item, audience_ids, audience, routed)
+        wrong = not_asked[block[k][not_asked] > 0] if not_asked is not None else bad[:0]
         if len(bad):
             findings.append(Finding("invalid-answer", bad, _by_text(
                 resp.answer_texts[item.id], bad,
