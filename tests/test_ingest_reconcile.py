@@ -336,3 +336,25 @@ def test_the_answer_minimum_is_judged_as_the_rule_says(tmp_path: Path, data: st.
         if not meets:
             expected.setdefault("too-few-answers", []).append(r)
     assert found == expected
+
+
+def test_the_normalised_file_holds_every_answer_however_items_are_grouped(
+        tmp_path: Path) -> None:
+    """Answers are written a few items to a column (one text per combination): the file
+    is the same bytes for any grouping, and reading it back gives each answer given."""
+    rng = np.random.default_rng(7)
+    cells = np.array(["", "1", "2", "3", "4", "DK", "NA"])
+    rows = [f"id{i},leaders,health,," + ",".join(rng.choice(cells, 6)) + ",note"
+            for i in range(300)]
+    result = _run(_file(tmp_path, rows), tmp_path)
+    written = {}
+    for texts in (1, 7, 64, 4096):  # one item a column, ..., up to four (7 ** 4 > 4096)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("owcf.ingest.write.ANSWER_TEXTS", texts)
+            written[texts] = responses_csv(result)
+    assert len(set(written.values())) == 1
+    back = list(csv.DictReader(io.StringIO(written[1].decode("utf-8-sig"))))
+    kept = [r for r, ok in zip(rows, ~result.rejected_mask, strict=True) if ok]
+    assert len(back) == len(kept) > 200
+    items = HEADER.split(",")[4:10]
+    assert [[r[i] for i in items] for r in back] == [row.split(",")[4:10] for row in kept]

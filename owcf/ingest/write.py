@@ -17,8 +17,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +31,9 @@ from owcf import __version__
 from owcf.ingest.model import Role
 from owcf.ingest.reconcile import Ingested, rank
 from owcf.output import FORMULA_START, source_date_epoch, spreadsheet_safe
+
+if TYPE_CHECKING:
+    from owcf.responses import ResponseSet
 
 PROVENANCE_SCHEMA = "1"
 BOM = "\ufeff".encode()
@@ -58,11 +64,17 @@ def _quoted(text: str) -> str:
     return buffer.getvalue()
 
 
-def csv_bytes(columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]]) -> bytes:
+def csv_bytes(columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]],
+              headings: Sequence[str] | None = None) -> bytes:
     """A CSV file from ``(heading, text cells, untrusted)`` columns, built without a loop
-    over rows: the bytes Python's csv module would write (minimal quoting, ``\\n``)."""
+    over rows: the bytes Python's csv module would write (minimal quoting, ``\\n``).
+
+    ``headings``, if given, replace the columns' own: for columns whose cells already
+    hold several CSV fields.
+    """
     head = io.StringIO()
-    csv.writer(head, lineterminator="\n").writerow([spreadsheet_safe(h) for h, _, _ in columns])
+    names = headings if headings is not None else [h for h, _, _ in columns]
+    csv.writer(head, lineterminator="\n").writerow([spreadsheet_safe(h) for h in names])
     if not columns or not len(columns[0][1]):
         return BOM + head.getvalue().encode("utf-8")
     parts = [_cells(values, untrusted) for _, values, untrusted in columns]
@@ -107,16 +119,39 @@ def responses_csv(result: Ingested) -> bytes:
         ("submitted", submitted, False)]
     for name in result.plan.fields:
         columns.append((name, _text(people[name].to_numpy(dtype=object)), True))
-    # an answer is one of a handful of labels: quote those once, not a million cells
-    labels = pa.array(["", *(_quoted(c) for c in rs.questionnaire.categories)], pa.string())
-    for item in rs.questionnaire.items:
-        codes = pa.array(rs.answers[item.id].to_numpy(), pa.int8())
-        columns.append((item.id, pc.cast(pa.DictionaryArray.from_arrays(codes, labels),
-                                         pa.string()), False))
+    headings = [h for h, _, _ in columns]
+    columns += _answer_fields(rs)
+    headings += [item.id for item in rs.questionnaire.items]
     comments = rs.comments.to_numpy(dtype=object) if rs.comments is not None else \
         np.full(n, "", dtype=object)
     columns.append(("comment", _text(comments), True))
-    return csv_bytes(columns)
+    return csv_bytes(columns, [*headings, "comment"])
+
+
+# combinations of answers written as one text, at most
+ANSWER_TEXTS = 4096
+
+
+def _answer_fields(rs: ResponseSet) -> list[tuple[str, pa.Array, bool]]:
+    """The answers as CSV text, a few items to a column: an answer is one of a handful
+    of labels, so each combination of a few items' answers is one text, made once and
+    looked up per row (joining 40 million cells one by one took seconds)."""
+    labels = ["", *(_quoted(c) for c in rs.questionnaire.categories)]
+    k = len(labels)
+    items = rs.questionnaire.items
+    # k ** per texts per column: no more than there are rows, nor than ANSWER_TEXTS
+    texts_at_most = max(k, min(ANSWER_TEXTS, len(rs)))
+    per = max(1, int(math.log(texts_at_most) / math.log(k) + 1e-9))
+    out = []
+    for start in range(0, len(items), per):
+        group = items[start:start + per]
+        code = np.zeros(len(rs), dtype=np.int32)
+        for j, item in enumerate(group):  # answer j is digit j, base k
+            code += rs.answers[item.id].to_numpy().astype(np.int32) * k**j
+        texts = pa.array([",".join(labels[v // k**j % k] for j in range(len(group)))
+                          for v in range(k ** len(group))], pa.string())
+        out.append((",".join(i.id for i in group), pc.take(texts, pa.array(code)), False))
+    return out
 
 
 def rejects_csv(result: Ingested) -> bytes:
