@@ -37,6 +37,7 @@ from owcf.errors import ProblemLog, closest
 from owcf.framework import Framework, Named
 from owcf.ingest import Source
 from owcf.ingest.model import Export, Role, SourceColumn
+from owcf.ingest.sheet import cell_bytes
 from owcf.ingest.text import loose, nearest, normalise, shorten
 from owcf.questionnaire import Questionnaire
 from owcf.yamlio import Section, load_section
@@ -300,17 +301,16 @@ def _short_codes(values: pa.ChunkedArray | pa.Array, table: np.ndarray, out: np.
     at = 0
     for run in _runs(chunks):
         m = len(run)
-        _, offsets, data = run.buffers()
-        ends = np.frombuffer(offsets, dtype=np.int32, count=m + 1, offset=run.offset * 4)
+        ends, raw = cell_bytes(run)
         key = np.diff(ends)  # the cell lengths, then the key
         if m and key.max() > 2:
             return False
-        if data is None or not data.size:  # every cell empty
+        if not raw.size:  # every cell empty
             out[at:at + m] = table[0]
         else:
             # the byte at each place, and the next one above it; an empty cell at the
             # very end starts past the last byte, where "clip" reads any byte (ignored)
-            pairs = np.frombuffer(data, dtype=np.uint8).astype(np.uint16)
+            pairs = raw.astype(np.uint16)
             pairs[:-1] |= pairs[1:] << 8
             key <<= 16
             key |= np.take(pairs, ends[:-1], mode="clip")

@@ -36,6 +36,7 @@ from owcf.ingest.dates import parse_dates
 from owcf.ingest.mapping import UNMAPPED, MappingFile, Plan, ValueMap
 from owcf.ingest.model import Export, Finding, Role, SourceColumn
 from owcf.ingest.pseudonym import pseudonymise
+from owcf.ingest.sheet import cell_bytes
 from owcf.ingest.text import nearest
 from owcf.questionnaire import Item, Questionnaire
 from owcf.responses import ResponseSet
@@ -609,13 +610,11 @@ def _id_hashes(ids: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
     n = len(array)
     if array.type != pa.string() or array.null_count:
         return None
-    _, offsets, data = array.buffers()
-    ends = np.frombuffer(offsets, dtype=np.int32, count=n + 1, offset=array.offset * 4)
+    ends, raw = cell_bytes(array)
     lengths = np.diff(ends)
     longest, shortest = (int(lengths.max()), int(lengths.min())) if n else (0, 0)
     if longest > HASHED_UP_TO:
         return None
-    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
     # padded so that reading up to the longest id's length past any id's start stays inside
     padded = np.zeros(len(raw) + longest + 8, dtype=np.uint8)
     padded[:len(raw)] = raw

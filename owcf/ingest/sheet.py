@@ -119,6 +119,18 @@ def _contents(path: Path) -> bytes | mmap.mmap:
         return handle.read()
 
 
+def cell_bytes(cells: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A text column's bytes read in place, no copy: cell ``i`` is
+    ``raw[ends[i]:ends[i + 1]]`` (string or large_string arrays)."""
+    width = np.dtype(np.int64 if pa.types.is_large_string(cells.type) else np.int32)
+    _, offsets, data = cells.buffers()
+    n = len(cells)
+    ends = np.frombuffer(offsets, dtype=width, count=n + 1, offset=cells.offset * width.itemsize) \
+        if offsets is not None else np.zeros(n + 1, dtype=width)
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return ends, raw
+
+
 def _ascii(data: memoryview) -> bool:
     """True if every byte is ASCII (and so valid UTF-8 that need not be checked again)."""
     return bool(np.frombuffer(data, dtype=np.uint8).max(initial=0) < 0x80)

@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from owcf import __version__
 from owcf.ingest.model import Role
 from owcf.ingest.reconcile import Ingested, rank
+from owcf.ingest.sheet import cell_bytes
 from owcf.output import FORMULA_START, source_date_epoch, spreadsheet_safe
 
 if TYPE_CHECKING:
@@ -86,11 +87,8 @@ def csv_bytes(columns: list[tuple[str, pa.ChunkedArray | pa.Array, bool]],
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()
     # the lines sit end to end in the array's data buffer: that buffer is the file body
-    width = np.int64 if pa.types.is_large_string(lines.type) else np.int32
-    offsets = np.frombuffer(lines.buffers()[1], dtype=width)[
-        lines.offset:lines.offset + len(lines) + 1]
-    body = memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
-    return BOM + head.getvalue().encode("utf-8") + bytes(body)
+    ends, raw = cell_bytes(lines)
+    return BOM + head.getvalue().encode("utf-8") + raw[ends[0]:ends[-1]].tobytes()
 
 
 def _text(values: np.ndarray) -> pa.Array:
