@@ -35,8 +35,8 @@ OWCF = """
 import resource, sys, time
 t0 = time.perf_counter()
 from owcf.errors import ProblemLog
-from owcf.inputs import gather
-from owcf.analysis import analyse
+from owcf.workspace.inputs import gather
+from owcf.stats.analysis import analyse
 from pathlib import Path
 inputs, _ = gather([Path(sys.argv[1])], questionnaire=Path(sys.argv[2]))
 log = ProblemLog()
@@ -57,8 +57,8 @@ def make_data(respondents: int, items: int) -> tuple[Path, Path]:
     import yaml
 
     from owcf.errors import ProblemLog
-    from owcf.framework import read_framework
-    from owcf.questionnaire import read_questionnaire
+    from owcf.model.framework import read_framework
+    from owcf.model.questionnaire import read_questionnaire
     from owcf.resources import default_framework_path, default_questionnaire_path
 
     DATA.mkdir(exist_ok=True)

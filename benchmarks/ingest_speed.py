@@ -34,11 +34,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from owcf.errors import ProblemLog
-from owcf.framework import Framework, read_framework
 from owcf.ingest.pipeline import ingest
 from owcf.ingest.sheet import read_sheet
 from owcf.ingest.write import render
-from owcf.questionnaire import Questionnaire, read_questionnaire
+from owcf.model.framework import Framework, read_framework
+from owcf.model.questionnaire import Questionnaire, read_questionnaire
 from owcf.resources import default_framework_path, default_questionnaire_path
 
 HERE = Path(__file__).resolve().parent

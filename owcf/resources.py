@@ -25,3 +25,10 @@ def default_framework_path() -> Path:
 
 def default_questionnaire_path() -> Path:
     return data_dir("frameworks") / "owcf-questionnaire.yaml"
+
+
+def resolve_reference(value: str, base_dir: Path) -> Path:
+    """A YAML reference: a path if it looks like one, else a bundled file by name."""
+    if value.endswith((".yaml", ".yml")) or "/" in value:
+        return (base_dir / value).resolve()
+    return data_dir("frameworks") / f"{value}.yaml"

@@ -10,13 +10,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from owcf.errors import ProblemLog
-from owcf.framework import Framework, read_framework
-from owcf.questionnaire import Questionnaire, read_questionnaire
+from owcf.ingest.pipeline import ingest
+from owcf.ingest.responses import ResponseSet
+from owcf.model.framework import Framework, read_framework
+from owcf.model.questionnaire import Questionnaire, read_questionnaire
 
 from .conftest import TINY_FRAMEWORK, write
 
@@ -40,6 +43,17 @@ def survey(folder: Path) -> tuple[Framework, Questionnaire, Path, Path]:
     questionnaire = read_questionnaire(q_path, log, framework)
     assert framework and questionnaire and not log.errors, log.problems
     return framework, questionnaire, fw_path, q_path
+
+
+def read_responses(path: Path, questionnaire: Questionnaire, framework: Framework,
+                   log: ProblemLog, fields: Sequence[str] = ()) -> ResponseSet | None:
+    """One responses file ingested: its accepted responses (None on a file-level problem);
+    the reasons for each rejected row go to ``log`` as warnings."""
+    result = ingest(path, questionnaire, framework, log, fields=fields)
+    if result is None:
+        return None
+    log.extend(result.problems())
+    return result.responses
 
 
 def csv_rows(path: Path, delimiter: str = ",") -> list[list[str]]:

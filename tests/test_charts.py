@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 
-from owcf.charts import _answer_inks, _segments, diverging_bars_svg, dot_chart_svg, radar_svg
+from owcf.publish.charts import _answer_inks, _segments, diverging_bars_svg, dot_chart_svg, radar_svg
 
 FIVE = [(1, "Starting out"), (2, "Developing"), (3, "Established"), (4, "Good"),
         (5, "World-class")]

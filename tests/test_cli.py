@@ -14,12 +14,10 @@ import pytest
 from typer.testing import CliRunner
 
 from owcf import __version__
-from owcf.analysis import analyse
 from owcf.cli import app
-from owcf.errors import ProblemLog
-from owcf.output import write_files
-from owcf.responses import read_responses
-from owcf.trust import load_trust
+from owcf.files import write_files
+from owcf.workspace.inputs import gather
+from owcf.workspace.run import analyse_inputs, read_responses
 
 from .conftest import EXAMPLE, REPO
 from .ingest_helpers import digests
@@ -58,12 +56,10 @@ def test_analyse_json_equals_the_library_result(runner: CliRunner) -> None:
     result = runner.invoke(app, ["analyse", "--trust", "oxfordshire", "--by", "audience",
                                  "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    trust = load_trust("oxfordshire")
-    responses = read_responses(trust.responses[0], trust.questionnaire, trust.framework,
-                               ProblemLog(), fields=trust.breakdowns)
-    library = analyse(responses, trust.framework, ["audience"], trust.disclosure.min_cell,
-                      sources=["responses.csv"],
-                      min_cell_by_audience=trust.disclosure.by_audience)
+    # the library path a user takes, as README shows it
+    inputs, _ = gather(trust="oxfordshire")
+    responses = read_responses(inputs).responses
+    library = analyse_inputs(inputs, responses, ["audience"])
     assert json.loads(result.stdout) == library.to_dict()
     data = json.loads(result.stdout)
     assert data["schema_version"] == "1"

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from owcf.cli import app
 from owcf.errors import ProblemLog
+from owcf.ingest.ingested import Ingested
 from owcf.ingest.pipeline import ingest, summary
-from owcf.ingest.reconcile import Ingested
 from owcf.ingest.sheet import read_sheet, sniff_delimiter
 
 from .ingest_helpers import EXPORTS, csv_rows, survey, to_xlsx

@@ -18,9 +18,10 @@ from typer.testing import CliRunner
 
 from owcf.cli import app
 from owcf.errors import ProblemLog
-from owcf.ingest.mapping import ValueMap, is_personal_heading
+from owcf.ingest.answers import ValueMap
+from owcf.ingest.columns import is_personal_heading
+from owcf.ingest.ingested import Ingested
 from owcf.ingest.pipeline import ingest
-from owcf.ingest.reconcile import Ingested
 from owcf.ingest.text import loose, normalise
 
 from .conftest import write
@@ -306,7 +307,7 @@ def test_a_column_maps_as_its_cells_do_one_by_one(cells: list[str], cuts: list[i
                                for a, b in pairwise(bounds)], pa.string())
     expected = [ANSWER_MAP.lookup(c) for c in cells]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("owcf.ingest.mapping._RUN", run)
+        patch.setattr("owcf.ingest.answers._RUN", run)
         assert ANSWER_MAP.codes(column).tolist() == expected
         out = np.zeros(len(cells), dtype=np.int8)
         ANSWER_MAP.codes(column, out)
@@ -318,5 +319,5 @@ def test_an_empty_chunk_without_buffers_maps_to_nothing() -> None:
     empty = pa.Array.from_buffers(pa.string(), 0, [None, None, pa.py_buffer(b"")])
     column = pa.chunked_array([pa.array(["1", "DK"]), empty, pa.array(["2"])], pa.string())
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("owcf.ingest.mapping._RUN", 1)
+        patch.setattr("owcf.ingest.answers._RUN", 1)
         assert ANSWER_MAP.codes(column).tolist() == [1, 6, 2]

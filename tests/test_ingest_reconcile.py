@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from owcf.errors import ProblemLog, Severity
+from owcf.ingest.ingested import REASON_ORDER, Ingested
 from owcf.ingest.pipeline import ingest
-from owcf.ingest.reconcile import REASON_ORDER, Ingested
 from owcf.ingest.write import rejects_csv, responses_csv
-from owcf.questionnaire import Questionnaire, read_questionnaire
-from owcf.responses import read_response_files, read_responses
+from owcf.model.questionnaire import Questionnaire, read_questionnaire
+from owcf.workspace.inputs import gather
+from owcf.workspace.run import Ingestion, read_responses
 
 from .conftest import write
 from .ingest_helpers import EXPORTS, survey
@@ -30,6 +31,13 @@ HEADER = WIDE.splitlines()[0]
 
 def _file(folder: Path, rows: list[str], name: str = "responses.csv") -> Path:
     return write(folder / name, "\n".join([HEADER, *rows]) + "\n")
+
+
+def _read_set(paths: list[Path], folder: Path, strict: bool = False) -> Ingestion:
+    """Several files read as one set, the way every command reads them."""
+    _, _, fw_path, q_path = survey(folder)
+    inputs, _ = gather(paths, framework=fw_path, questionnaire=q_path)
+    return read_responses(inputs, strict)
 
 
 def _run(path: Path, folder: Path, questionnaire: Questionnaire | None = None,
@@ -164,17 +172,16 @@ def test_ingesting_the_normalised_file_again_changes_nothing(tmp_path: Path) -> 
 
 
 def test_a_respondent_in_two_files_is_a_duplicate_in_the_second(tmp_path: Path) -> None:
-    framework, questionnaire, _, _ = survey(tmp_path)
     a = _file(tmp_path, GOOD[:3], "a.csv")
     b = _file(tmp_path, [GOOD[2], GOOD[3]], "b.csv")
-    log = ProblemLog()
-    responses = read_response_files([a, b], questionnaire, framework, log)
-    assert len(responses) == 4
-    (problem,) = [p for p in log.problems if p.code == "duplicate-respondent"]
+    ingestion = _read_set([a, b], tmp_path)
+    assert len(ingestion.responses) == 4
+    (problem,) = [p for p in ingestion.rejected if p.code == "duplicate-respondent"]
     assert (problem.file, problem.row, problem.severity) == (str(b), 2, Severity.WARNING)
-    assert problem.message == f"the same respondent as {a} row 4"
-    assert read_response_files([a, b], questionnaire, framework, ProblemLog(),
-                               strict=True) is None
+    assert problem.message == f"the same respondent as {a} row 4; row rejected"
+    strict = _read_set([a, b], tmp_path, strict=True)
+    assert [(p.code, p.severity) for p in strict.rejected] == [
+        ("duplicate-respondent", Severity.ERROR)]
 
 
 def test_an_id_and_its_pseudonym_in_one_file_are_the_same_respondent(tmp_path: Path) -> None:
@@ -187,28 +194,26 @@ def test_an_id_and_its_pseudonym_in_one_file_are_the_same_respondent(tmp_path: P
 
 
 def test_each_repeat_across_files_names_the_file_and_row_it_repeats(tmp_path: Path) -> None:
-    framework, questionnaire, _, _ = survey(tmp_path)
     a = _file(tmp_path, GOOD[:2], "a.csv")
     b = _file(tmp_path, GOOD[2:4], "b.csv")
     c = _file(tmp_path, [GOOD[3], GOOD[4], GOOD[0]], "c.csv")
-    log = ProblemLog()
-    responses = read_response_files([a, b, c], questionnaire, framework, log)
-    assert len(responses) == 5
-    repeats = [(p.file, p.row, p.message) for p in log.problems
+    ingestion = _read_set([a, b, c], tmp_path)
+    assert len(ingestion.responses) == 5
+    repeats = [(p.file, p.row, p.message) for p in ingestion.rejected
                if p.code == "duplicate-respondent"]
-    assert repeats == [(str(c), 2, f"the same respondent as {b} row 3"),
-                       (str(c), 4, f"the same respondent as {a} row 2")]
+    assert repeats == [(str(c), 2, f"the same respondent as {b} row 3; row rejected"),
+                       (str(c), 4, f"the same respondent as {a} row 2; row rejected")]
 
 
-def test_strict_reading_returns_nothing_and_logs_errors(tmp_path: Path) -> None:
-    framework, questionnaire, _, _ = survey(tmp_path)
+def test_strict_reading_lists_rejected_rows_as_errors(tmp_path: Path) -> None:
     path = _file(tmp_path, [*GOOD, "r9,staff,health,,7,1,3,,2,2,"])
-    log = ProblemLog()
-    assert read_responses(path, questionnaire, framework, log, strict=True) is None
-    assert [(p.code, p.row, p.column) for p in log.errors] == [("invalid-answer", 10, "v1")]
-    log = ProblemLog()
-    assert len(read_responses(path, questionnaire, framework, log)) == 8
-    assert not log.errors and [p.code for p in log.warnings] == ["invalid-answer"]
+    strict = _read_set([path], tmp_path, strict=True)
+    assert [(p.code, p.row, p.column, p.severity) for p in strict.rejected] == [
+        ("invalid-answer", 10, "v1", Severity.ERROR)]
+    lenient = _read_set([path], tmp_path)
+    assert len(lenient.responses) == 8
+    assert [(p.code, p.severity) for p in lenient.rejected] == [
+        ("invalid-answer", Severity.WARNING)]
 
 
 # -- the counts always add up ----------------------------------------------------------------
@@ -281,10 +286,10 @@ def test_a_repeated_id_is_found_whatever_its_length_or_hash(
         first.setdefault(ident, row)
     with pytest.MonkeyPatch.context() as patch:
         if hashing == "all-collide":
-            patch.setattr("owcf.ingest.reconcile._id_hashes",
+            patch.setattr("owcf.ingest.ids.id_hashes",
                           lambda values: np.zeros(len(values), dtype=np.uint64))
         elif hashing == "too-long":
-            patch.setattr("owcf.ingest.reconcile.HASHED_UP_TO", 0)
+            patch.setattr("owcf.ingest.ids.HASHED_UP_TO", 0)
         result = _run(path, tmp_path)
     found = [(p.row, p.message) for p in result.problems() if p.code == "duplicate-respondent"]
     assert found == expected

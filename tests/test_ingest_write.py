@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from owcf.files import spreadsheet_safe
 from owcf.ingest.pseudonym import from_text, pseudonymise, to_text
 from owcf.ingest.write import BOM, csv_bytes
-from owcf.output import spreadsheet_safe
 
 from .conftest import REPO
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from owcf.cli import app
-from owcf.report import redact
+from owcf.publish.report import redact
 
 runner = CliRunner()
 

@@ -11,14 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from owcf.analysis import analyse, respondent_scores
 from owcf.errors import ProblemLog
-from owcf.framework import read_framework
-from owcf.questionnaire import read_questionnaire
-from owcf.responses import ResponseSet, read_responses
-from owcf.trust import load_trust
+from owcf.ingest.responses import ResponseSet
+from owcf.model.framework import read_framework
+from owcf.model.questionnaire import read_questionnaire
+from owcf.model.workspaces import load_trust
+from owcf.stats.analysis import analyse, respondent_scores
 
 from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
+from .ingest_helpers import read_responses
 
 # t(0.975, df) from statistical tables, so the test does not reuse the code's scipy call
 T975 = {1: 12.706204736, 2: 4.302652730}

@@ -16,13 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from owcf.analysis import Analysis, analyse, cronbach_alpha, respondent_scores
 from owcf.errors import OwcfError, ProblemLog
-from owcf.framework import read_framework
-from owcf.gaps import positions
-from owcf.questionnaire import read_questionnaire
-from owcf.responses import ResponseSet
-from owcf.trust import Evidence, Population, Triangulation, load_trust
+from owcf.ingest.responses import ResponseSet
+from owcf.model.framework import read_framework
+from owcf.model.plan import Evidence
+from owcf.model.questionnaire import read_questionnaire
+from owcf.model.trust import Population, Triangulation
+from owcf.model.workspaces import load_trust
+from owcf.stats.analysis import Analysis, analyse, cronbach_alpha, respondent_scores
+from owcf.stats.positions import positions
 
 from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
 
@@ -337,10 +339,10 @@ def test_counting_only_the_patterns_that_occur_gives_the_same_figures(model, row
     as_categories = responses.respondents.astype(
         {"audience": "category", "workforce_group": "category"})
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("owcf.tally.DIRECT_PATTERN_LIMIT", 0)
-        patch.setattr("owcf.tally.THREADS_FROM", 0)  # and the colours on two threads,
-        patch.setattr("owcf.tally.BLOCK", 3)  # in blocks of three respondents,
-        patch.setattr("owcf.tally.SET_TABLE_UP_TO", 0)  # category by category
+        patch.setattr("owcf.stats.tally.DIRECT_PATTERN_LIMIT", 0)
+        patch.setattr("owcf.stats.tally.THREADS_FROM", 0)  # and the colours on two threads,
+        patch.setattr("owcf.stats.tally.BLOCK", 3)  # in blocks of three respondents,
+        patch.setattr("owcf.stats.tally.SET_TABLE_UP_TO", 0)  # category by category
         other = replace(responses, respondents=as_categories)
         sparse = analyse(other, framework, by, 2, weights="audiences")
         sparse_scores = respondent_scores(other, framework)

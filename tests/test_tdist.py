@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import stdtrit
 
-from owcf.tdist import t_quantile
+from owcf.stats.tdist import t_quantile
 
 REL = 1e-12
 

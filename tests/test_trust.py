@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from owcf.errors import OwcfError
-from owcf.trust import find_workspace, load_trust
+from owcf.model.workspaces import find_workspace, load_trust
 
 from .conftest import EXAMPLE, write
 

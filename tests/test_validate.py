@@ -1,4 +1,4 @@
-"""`owcf validate` and `owcf.validate.validate_paths`: bad input gets a one-line problem
+"""`owcf validate` and `owcf.workspace.validate.validate_paths`: bad input gets a one-line problem
 naming the file and the place (YAML line, CSV row and column), exit status 1 and never
 a traceback; every problem is reported in one pass; input files are never modified."""
 
@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from owcf.cli import app
 from owcf.errors import CATALOGUE, Problem
-from owcf.validate import ValidationReport, validate_paths
+from owcf.workspace.validate import ValidationReport, validate_paths
 from tests.conftest import EXAMPLE
 
 from .ingest_helpers import digests

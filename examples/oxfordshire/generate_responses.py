@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from owcf.errors import ProblemLog
-from owcf.framework import read_framework
-from owcf.questionnaire import read_questionnaire
+from owcf.model.framework import read_framework
+from owcf.model.questionnaire import read_questionnaire
 from owcf.resources import default_framework_path, default_questionnaire_path
 
 HERE = Path(__file__).resolve().parent

@@ -1,47 +1,23 @@
-"""Ingest survey-platform exports into owcf's responses, losing nothing on the way.
+"""Ingest: survey-platform exports in, a checked response set out, losing nothing.
 
-The pipeline, one module per step:
+The steps, one module each, in the order a file passes through them:
 
 * :mod:`~owcf.ingest.sheet` reads a CSV or XLSX file as text cells, detecting the
   encoding and the delimiter;
-* :mod:`~owcf.ingest.detect` recognises the platform layout, and a reader in
-  :mod:`owcf.ingest.readers` says what each column is (platform bookkeeping, personal
-  data, respondent id, a question...);
-* :mod:`~owcf.ingest.mapping` maps columns to questionnaire items and respondent fields,
-  and answers to the answer scale (by id, by normalised text, or by a mapping YAML);
-* :mod:`~owcf.ingest.reconcile` checks every row and either accepts it or rejects it
-  with all its reasons, replacing platform ids by pseudonyms;
+* :mod:`~owcf.ingest.detect` recognises the platform, and that platform in
+  :mod:`owcf.ingest.platforms` says what each column is (its own bookkeeping, personal
+  data, respondent id, a question...), giving an :class:`~owcf.ingest.export.Export`;
+* :mod:`~owcf.ingest.mapping` reads a mapping YAML, :mod:`~owcf.ingest.columns` maps
+  columns to questionnaire items and respondent fields, and :mod:`~owcf.ingest.answers`
+  maps answers to the answer scale;
+* :mod:`~owcf.ingest.reconcile` checks every row and accepts it or rejects it with all
+  its reasons (respondent ids become pseudonyms, :mod:`~owcf.ingest.pseudonym`), giving
+  an :class:`~owcf.ingest.ingested.Ingested` whose accepted rows are a
+  :class:`~owcf.ingest.responses.ResponseSet`, what the statistics work on;
 * :mod:`~owcf.ingest.write` renders the normalised responses, the rejects file and the
-  provenance record.
+  provenance record; :mod:`~owcf.ingest.suggest` a starter mapping YAML.
 
-:func:`owcf.ingest.pipeline.ingest` runs them all. This package's ``__init__`` stays
-light (the command line imports :class:`Source` for its ``--help``).
+:mod:`~owcf.ingest.pipeline` runs the steps for one file or several. This package may
+import :mod:`owcf.model` and the ground (:mod:`owcf.errors`, :mod:`owcf.files`), never
+the statistics, publishing, workspace or command-line packages.
 """
-
-from __future__ import annotations
-
-from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
-
-
-class Source(StrEnum):
-    """The layouts ``owcf ingest --source`` accepts; ``auto`` detects one."""
-
-    auto = "auto"
-    owcf = "owcf"
-    qualtrics = "qualtrics"
-    surveymonkey = "surveymonkey"
-    google_forms = "google-forms"
-    microsoft_forms = "microsoft-forms"
-    limesurvey = "limesurvey"
-    kobo = "kobo"
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """A responses file to ingest, and how to read it (a trust's ``responses:`` entry)."""
-
-    path: Path
-    source: str = Source.auto.value
-    mapping: Path | None = None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from owcf.errors import ProblemLog
-from owcf.ingest import Source
-from owcf.ingest.model import Export
-from owcf.ingest.readers import READERS
+from owcf.ingest.export import Export
+from owcf.ingest.platforms import READERS
 from owcf.ingest.sheet import Sheet
+from owcf.model.sources import Platform
 
 
 def detect(sheet: Sheet) -> str | None:
@@ -18,12 +18,12 @@ def detect(sheet: Sheet) -> str | None:
 
 def read_export(sheet: Sheet, source: str, log: ProblemLog) -> Export | None:
     """The export read by the reader for ``source`` (``auto``: the detected one)."""
-    name = detect(sheet) if source == Source.auto else source
+    name = detect(sheet) if source == Platform.auto else source
     if name is None:
         first = ", ".join(repr(c) for c in sheet.record(0)[:4]) if sheet.n_records else ""
         log.add("unknown-format", "cannot tell which survey platform wrote this file (first "
                 f"headings: {first}); give --source "
-                f"{'|'.join(s.value for s in Source if s is not Source.auto)}, or use owcf's "
+                f"{'|'.join(Platform.names())}, or use owcf's "
                 "layout (a respondent_id column; see docs/formats.md)", file=sheet.file, row=1)
         return None
     return READERS[name].read(sheet, log)

@@ -16,20 +16,22 @@ import numpy as np
 import pandas as pd
 
 from owcf.errors import ProblemLog
-from owcf.framework import Framework
-from owcf.ingest import InputFile, Source
+from owcf.ingest.columns import describe_missing, plan_columns
 from owcf.ingest.detect import read_export
-from owcf.ingest.mapping import MappingFile, describe_missing, plan_columns, read_mapping
-from owcf.ingest.model import Finding
+from owcf.ingest.export import Finding
+from owcf.ingest.ingested import Ingested
+from owcf.ingest.mapping import MappingFile, read_mapping
 from owcf.ingest.pseudonym import DEFAULT_SALT
-from owcf.ingest.reconcile import Ingested, assemble
+from owcf.ingest.reconcile import assemble
+from owcf.ingest.responses import ResponseSet
 from owcf.ingest.sheet import read_sheet
-from owcf.questionnaire import Questionnaire
-from owcf.responses import ResponseSet
+from owcf.model.framework import Framework
+from owcf.model.questionnaire import Questionnaire
+from owcf.model.sources import Platform, ResponsesFile
 
 
 def ingest(path: Path, questionnaire: Questionnaire, framework: Framework, log: ProblemLog, *,
-           source: str = Source.auto.value, mapping: Path | MappingFile | None = None,
+           source: str = Platform.auto.value, mapping: Path | MappingFile | None = None,
            fields: Sequence[str] = (), salt: str | None = None) -> Ingested | None:
     """Ingest one file. File-level problems go to ``log`` and give None; row-level ones
     reject rows (see :meth:`Ingested.problems`); warnings go to ``log`` either way."""
@@ -42,7 +44,7 @@ def ingest(path: Path, questionnaire: Questionnaire, framework: Framework, log: 
     sheet = read_sheet(path, log)
     if sheet is None or len(log.errors) > before:
         return None
-    if source == Source.auto and mapped is not None and mapped.source:
+    if source == Platform.auto and mapped is not None and mapped.source:
         source = mapped.source  # the mapping says which platform it was written for
     export = read_export(sheet, source, log)
     if export is None:
@@ -65,7 +67,7 @@ def ingest(path: Path, questionnaire: Questionnaire, framework: Framework, log: 
                     "trust" if salt else "default", mapped)
 
 
-def ingest_files(inputs: Sequence[InputFile], questionnaire: Questionnaire,
+def ingest_files(inputs: Sequence[ResponsesFile], questionnaire: Questionnaire,
                  framework: Framework, log: ProblemLog, *, fields: Sequence[str] = (),
                  salt: str | None = None) -> list[Ingested] | None:
     """Ingest several files as one set: a respondent in an earlier file is a duplicate in

@@ -18,11 +18,9 @@ answer at all is ``no-answers``; one below the minimum everywhere is ``too-few-a
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -30,201 +28,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from owcf.errors import Problem, Severity
-from owcf.framework import Framework
+from owcf.ingest.answers import UNMAPPED, ValueMap
+from owcf.ingest.columns import Plan
 from owcf.ingest.dates import parse_dates
-from owcf.ingest.mapping import UNMAPPED, MappingFile, Plan, ValueMap
-from owcf.ingest.model import Export, Finding, Role, SourceColumn
+from owcf.ingest.export import Export, Finding, Role, SourceColumn
+from owcf.ingest.ids import first_appearance, increasing, maybe_repeated
+from owcf.ingest.ingested import Ingested
+from owcf.ingest.mapping import MappingFile
 from owcf.ingest.pseudonym import pseudonymise
-from owcf.ingest.sheet import cell_bytes
+from owcf.ingest.responses import ResponseSet
 from owcf.ingest.text import nearest
-from owcf.questionnaire import Item, Questionnaire
-from owcf.responses import ResponseSet
-
-#: rejection reasons, most fundamental first: a row is tallied under its first one
-REASON_ORDER = ("missing-value", "duplicate-respondent", "test-response", "extra-cells",
-                "unknown-audience", "unknown-item", "duplicate-answer",
-                "inconsistent-respondent", "invalid-answer", "item-not-routed",
-                "unknown-workforce-group", "invalid-date", "no-answers", "too-few-answers")
-
-
-def rank(code: str) -> int:
-    """Where a reason comes in :data:`REASON_ORDER` (unknown codes last)."""
-    return REASON_ORDER.index(code) if code in REASON_ORDER else len(REASON_ORDER)
-
-
-@dataclass
-class Ingested:
-    """One file, ingested: every response accepted or rejected, and why."""
-
-    export: Export
-    plan: Plan
-    everyone: ResponseSet             # every response, rejected ones included
-    findings: list[Finding]
-    identity: pa.ChunkedArray | pa.Array = field(repr=False)  # per response, raw: never output
-    response_rows: np.ndarray         # file row of each response (its first, in long layout)
-    source_response: np.ndarray       # response position of each data row of the file
-    mapping: MappingFile | None = None
-    salt: str = "default"             # "trust" when the trust set pseudonym_salt
-    date_order: str = "dmy"
-    hash_salt: str = field(default="", repr=False)
-
-    @property
-    def file(self) -> str:
-        return self.export.file
-
-    @property
-    def n_responses(self) -> int:
-        return len(self.response_rows)
-
-    # Pseudonyms are made when something asks for them (a written file, a check across
-    # files): analysing a file needs neither, and hashing a million ids is a fifth of
-    # reading them.
-    @cached_property
-    def _pseudonymised(self) -> tuple[pa.Array, np.ndarray]:
-        return pseudonymise(self.identity, self.hash_salt, self.export.source)
-
-    @property
-    def pseudonyms(self) -> pa.Array:
-        """Each response's pseudonym (``p-`` and 16 hex digits)."""
-        return self._pseudonymised[0]
-
-    @property
-    def keys(self) -> np.ndarray:
-        """Each response's pseudonym as a uint64, for duplicate checks across files."""
-        return self._pseudonymised[1]
-
-    @cached_property
-    def rejected_mask(self) -> np.ndarray:
-        mask = np.zeros(self.n_responses, dtype=bool)
-        for finding in self.findings:
-            mask[finding.positions] = True
-        return mask
-
-    @property
-    def rejected(self) -> np.ndarray:
-        """Positions of rejected responses, in file order."""
-        return np.flatnonzero(self.rejected_mask)
-
-    @cached_property
-    def responses(self) -> ResponseSet:
-        """The accepted responses."""
-        keep = ~self.rejected_mask
-        if keep.all():
-            return self.everyone
-        rs = self.everyone
-        index = np.flatnonzero(keep)
-        return ResponseSet(rs.respondents.iloc[index].reset_index(drop=True),
-                           rs.answers.iloc[index].reset_index(drop=True), rs.questionnaire,
-                           rs.source, None if rs.comments is None else
-                           rs.comments.iloc[index].reset_index(drop=True))
-
-    def reject(self, finding: Finding) -> None:
-        """Reject more responses (a duplicate found in another file)."""
-        self.findings.append(finding)
-        for name in ("rejected_mask", "responses", "_primary"):
-            self.__dict__.pop(name, None)
-
-    # -- counts --------------------------------------------------------------------------
-    @cached_property
-    def _primary(self) -> np.ndarray:
-        """Per response, the rank in REASON_ORDER of the reason it is tallied under
-        (past the end for accepted responses)."""
-        best = np.full(self.n_responses, len(REASON_ORDER) + 1, dtype=np.int16)
-        for finding in self.findings:
-            np.minimum.at(best, finding.positions, rank(finding.code))
-        return best
-
-    def counts(self) -> dict[str, object]:
-        """The reconciliation: rows and responses read, accepted and rejected, by reason."""
-        codes = [*REASON_ORDER, "other"]
-        rows_read = len(self.source_response)
-        row_rank = self._primary[self.source_response]
-        rejected_rows = row_rank <= len(REASON_ORDER)
-        rows_by_rank = np.bincount(row_rank[rejected_rows], minlength=len(codes))
-        having: dict[str, np.ndarray] = {}  # per code, the responses with that reason
-        for finding in self.findings:
-            if finding.code not in having:
-                having[finding.code] = np.zeros(self.n_responses, dtype=bool)
-            having[finding.code][finding.positions] = True
-        return {
-            "rows_read": rows_read,
-            "rows_accepted": rows_read - int(rejected_rows.sum()),
-            "rows_rejected": int(rejected_rows.sum()),
-            "rejected_by_reason": {code: int(count) for code, count in
-                                   zip(codes, rows_by_rank, strict=False) if count},
-            "responses_read": self.n_responses,
-            "responses_accepted": int((~self.rejected_mask).sum()),
-            "responses_rejected": int(self.rejected_mask.sum()),
-            "responses_with_reason": {c: int(having[c].sum()) for c in sorted(having, key=rank)},
-            "blank_rows_skipped": self.export.blank_rows,
-        }
-
-    # -- problems ------------------------------------------------------------------------
-    def _entries(self, finding: Finding, ks: np.ndarray
-                 ) -> list[tuple[int, int, str, str | None, str]]:
-        column = finding.column
-        rows = finding.cell_rows[ks] if finding.cell_rows is not None else \
-            self.response_rows[finding.positions[ks]]
-        return [(int(row), column.position if column else -1, finding.code,
-                 column.label if column else None, finding.message(int(k)))
-                for row, k in zip(rows.tolist(), ks.tolist(), strict=True)]
-
-    def problems(self, severity: Severity = Severity.WARNING,
-                 limit: int | None = None) -> list[Problem]:
-        """One problem per reason per rejected row, in file order; with ``limit``, the
-        first ``limit`` of each code (:meth:`reason_totals` says how many there are)."""
-        entries = []
-        for finding in self.findings:
-            count = len(finding.positions)
-            entries += self._entries(finding, np.arange(count if limit is None else
-                                                        min(count, limit)))
-        entries.sort(key=lambda e: e[:3])
-        if limit is not None:  # several findings may share a code: keep the first rows
-            seen: Counter[str] = Counter()
-            kept = []
-            for entry in entries:
-                seen[entry[2]] += 1
-                if seen[entry[2]] <= limit:
-                    kept.append(entry)
-            entries = kept
-        return [Problem(code, message, file=self.file, row=row, column=label,
-                        severity=severity) for row, _, code, label, message in entries]
-
-    def reason_totals(self) -> Counter[str]:
-        """How many problems :meth:`problems` lists without a limit, by code."""
-        totals: Counter[str] = Counter()
-        for finding in self.findings:
-            totals[finding.code] += len(finding.positions)
-        return totals
-
-    def row_problems(self, severity: Severity = Severity.WARNING,
-                     limit: int | None = None) -> list[Problem]:
-        """One problem per rejected response, in file order (the first ``limit``): the
-        reason it is tallied under, naming any others. The rejects file has them all."""
-        rejected = self.rejected if limit is None else self.rejected[:limit]
-        primary = self._primary[rejected]
-        listed = {int(p): k for k, p in enumerate(rejected.tolist())}
-        first: dict[int, tuple[int, int, str, str | None, str]] = {}
-        others: dict[int, list[str]] = {}
-        for finding in self.findings:
-            hit = np.flatnonzero(np.isin(finding.positions, rejected))
-            for k in hit.tolist():
-                position = int(finding.positions[k])
-                if position in first or rank(finding.code) != primary[listed[position]]:
-                    others.setdefault(position, []).append(finding.code)
-                else:
-                    first[position] = self._entries(finding, np.array([k]))[0]
-        what = "respondent rejected (all their rows)" if self.export.long else "row rejected"
-        out = []
-        for position, (row, _, code, label, message) in sorted(first.items(),
-                                                                key=lambda e: e[1][:2]):
-            also = sorted(set(others.get(position, ())) - {code}, key=rank)
-            tail = f"; also {', '.join(also)}" if also else ""
-            out.append(Problem(code, f"{message}; {what}{tail}", file=self.file, row=row,
-                               column=label, severity=severity))
-        return out
-
+from owcf.model.framework import Framework
+from owcf.model.questionnaire import Item, Questionnaire
 
 # -- assembling ------------------------------------------------------------------------
 
@@ -555,11 +370,11 @@ def _ids(resp: _Responses, plan: Plan, findings: list[Finding], salt: str, names
         hashed = pseudonymise(resp.identity, salt, namespace)
         rows = np.arange(n)
         codes = pd.factorize(hashed[1])[0]
-    elif _increasing(resp.identity):  # ids that only go up cannot repeat
+    elif increasing(resp.identity):  # ids that only go up cannot repeat
         return None
     else:  # only ids whose hash is not unique can repeat: tell those apart exactly
-        rows = _maybe_repeated(resp.identity)
-        codes = _first_appearance(resp.identity.take(rows))
+        rows = maybe_repeated(resp.identity)
+        codes = first_appearance(resp.identity.take(rows))
     # codes number ids in order of first appearance: an id's first row is where the
     # running highest code goes up
     first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
@@ -572,73 +387,6 @@ def _ids(resp: _Responses, plan: Plan, findings: list[Finding], salt: str, names
             f"the same respondent as row {row}" for row in resp.rows[earlier[repeat]].tolist()],
             resp.identity_column))
     return hashed
-
-
-def _increasing(ids: pa.ChunkedArray | pa.Array) -> bool:
-    """True if every id sorts after the one above it (platforms often number responses
-    in order): a few milliseconds, where telling a million ids apart takes a tenth of a
-    second."""
-    return len(ids) < 2 or bool(pc.all(pc.less(ids[:-1], ids[1:])).as_py())
-
-
-# Ids up to this many bytes are hashed to find the few that may repeat; longer ones are
-# all told apart exactly.
-HASHED_UP_TO = 128
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-_BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype=np.uint64)
-
-
-def _maybe_repeated(ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Rows whose id may occur more than once: those whose 64-bit hash is not unique (a
-    superset of the rows that repeat). Sorting a million hashes takes milliseconds, where
-    a hash table of a million strings takes a tenth of a second."""
-    hashes = _id_hashes(ids)
-    if hashes is None:
-        return np.arange(len(ids))
-    ordered = np.sort(hashes)
-    same = ordered[1:] == ordered[:-1]
-    if not same.any():
-        return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(np.isin(hashes, ordered[1:][same]))
-
-
-def _id_hashes(ids: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
-    """A 64-bit hash of each id's bytes, eight at a time straight from the Arrow buffer
-    (None for ids longer than :data:`HASHED_UP_TO` bytes). Not a pseudonym: it is not
-    keyed, and never leaves this module."""
-    array = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-    n = len(array)
-    if array.type != pa.string() or array.null_count:
-        return None
-    ends, raw = cell_bytes(array)
-    lengths = np.diff(ends)
-    longest, shortest = (int(lengths.max()), int(lengths.min())) if n else (0, 0)
-    if longest > HASHED_UP_TO:
-        return None
-    # padded so that reading up to the longest id's length past any id's start stays inside
-    padded = np.zeros(len(raw) + longest + 8, dtype=np.uint8)
-    padded[:len(raw)] = raw
-    # the eight bytes from each place (numpy reads them unaligned), little-endian
-    words = np.ndarray((len(raw) + longest + 1,), dtype="<u8", buffer=padded, strides=(1,))
-    at = ends[:-1].astype(np.intp)
-    hashes = lengths.astype(np.uint64) * _MIX
-    for k in range(0, longest, 8):
-        word = words[at]
-        at += 8
-        if k + 8 > shortest:  # bytes past an id's end are not its own
-            word &= _BYTE_MASKS[np.clip(lengths - k, 0, 8)]
-        hashes ^= word
-        hashes *= _MIX
-        hashes ^= hashes >> np.uint64(29)
-    return hashes
-
-
-def _first_appearance(ids: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Per id, a number given to each distinct id in order of first appearance."""
-    encoded = pc.dictionary_encode(ids)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    return encoded.indices.to_numpy(zero_copy_only=False)
 
 
 def _dates(resp: _Responses, plan: Plan, findings: list[Finding]

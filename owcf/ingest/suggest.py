@@ -17,23 +17,16 @@ import pyarrow.compute as pc
 import yaml
 
 from owcf.errors import ProblemLog
-from owcf.framework import Framework, Named
-from owcf.ingest import Source
+from owcf.ingest.answers import UNMAPPED, ValueMap
+from owcf.ingest.columns import Plan, closest_items, plan_columns
 from owcf.ingest.detect import read_export
-from owcf.ingest.mapping import (
-    RESPONDENT_TARGETS,
-    SCHEMA,
-    UNMAPPED,
-    MappingFile,
-    Plan,
-    ValueMap,
-    closest_items,
-    plan_columns,
-)
-from owcf.ingest.model import Role, SourceColumn
+from owcf.ingest.export import Role, SourceColumn
+from owcf.ingest.mapping import RESPONDENT_TARGETS, SCHEMA, MappingFile
 from owcf.ingest.sheet import read_sheet
 from owcf.ingest.text import nearest, shorten
-from owcf.questionnaire import Questionnaire
+from owcf.model.framework import Framework, Named
+from owcf.model.questionnaire import Questionnaire
+from owcf.model.sources import Platform
 
 TODO = "TODO"
 MAX_VALUES = 60  # distinct unmatched answers listed per section
@@ -65,7 +58,7 @@ def _choices_comment(text: str, choices: Sequence[Named]) -> str:
 
 
 def suggest_mapping(path: Path, questionnaire: Questionnaire, framework: Framework,
-                    log: ProblemLog, *, source: str = Source.auto.value,
+                    log: ProblemLog, *, source: str = Platform.auto.value,
                     mapping: MappingFile | None = None, fields: Sequence[str] = ()) -> str | None:
     """The starter mapping YAML for the export at ``path`` (None on a file problem)."""
     sheet = read_sheet(path, log)

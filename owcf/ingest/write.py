@@ -28,13 +28,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from owcf import __version__
-from owcf.ingest.model import Role
-from owcf.ingest.reconcile import Ingested, rank
+from owcf.files import FORMULA_START, source_date_epoch, spreadsheet_safe
+from owcf.ingest.export import Role
+from owcf.ingest.ingested import Ingested, rank
 from owcf.ingest.sheet import cell_bytes
-from owcf.output import FORMULA_START, source_date_epoch, spreadsheet_safe
 
 if TYPE_CHECKING:
-    from owcf.responses import ResponseSet
+    from owcf.ingest.responses import ResponseSet
 
 PROVENANCE_SCHEMA = "1"
 BOM = "\ufeff".encode()

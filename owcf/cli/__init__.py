@@ -1,0 +1,36 @@
+"""The command line: one module per command (or small group), typer only here.
+
+Each command module holds plain functions with typer annotations; this module builds the
+app from them. Commands import the library inside their bodies, so ``owcf --help`` loads
+no pandas, numpy, pyarrow or matplotlib. Errors become messages and exit codes in one
+place, :func:`owcf.cli.common.handled`. Data goes to stdout, diagnostics to stderr.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from owcf.cli.actions import actions
+from owcf.cli.analyse import analyse, gaps
+from owcf.cli.common import main_options
+from owcf.cli.ingest import ingest
+from owcf.cli.report import report
+from owcf.cli.validate import validate
+
+app = typer.Typer(
+    name="owcf",
+    help="Run the One Children's Workforce self-assessment on local files: check the "
+         "framework, questionnaire and trust YAML, analyse questionnaire responses, and "
+         "write the trust's summary report with spider diagrams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.callback()(main_options)
+for command in (analyse, gaps, actions, report, ingest, validate):
+    app.command()(command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

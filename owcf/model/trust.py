@@ -1,0 +1,389 @@
+"""A trust's ``trust.yaml`` as a whole: who the trust is, which framework and tailored
+questionnaire it uses, its responses files, and its settings (breakdowns, population
+sizes, disclosure thresholds, triangulation, support). The plan, targets, evidence and
+actions are read by :mod:`owcf.model.plan`; finding a workspace by name is
+:mod:`owcf.model.workspaces`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from owcf.errors import ProblemLog, closest
+from owcf.model.framework import Framework, read_framework
+from owcf.model.plan import (
+    Action,
+    Evidence,
+    FocusArea,
+    PlannedTest,
+    dimension_list,
+    read_actions,
+    read_evidence,
+    read_plan,
+    read_planned_actions,
+    read_targets,
+)
+from owcf.model.questionnaire import Questionnaire, check_coverage, read_questionnaire, tailor
+from owcf.model.sources import Platform, ResponsesFile
+from owcf.model.support import Catalogue, read_catalogue
+from owcf.model.yamlio import Node, NodeList, Section, load_section
+from owcf.resources import resolve_reference
+
+SCHEMA = "owcf-trust/1"
+
+
+#: the keys a file of this kind may use at its top level
+TOP_KEYS = frozenset({
+    "schema", "id", "name", "framework", "questionnaire", "responses", "introduction",
+    "governance", "plan", "targets", "planned_actions", "actions", "closing", "breakdowns",
+    "population", "disclosure", "evidence", "triangulation", "support", "pseudonym_salt"
+})
+
+
+TRUST_FILE = "trust.yaml"
+
+
+SLUG_COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class SupportRequest:
+    """Support the trust asks for that is not in the catalogue."""
+
+    title: str
+    partner: str
+    dimensions: tuple[str, ...]
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SupportChoices:
+    """Which catalogue the trust draws on, the offers it accepts, and its own requests."""
+
+    catalogue: str = "owcf-support"
+    accepted: tuple[str, ...] = ()
+    own: tuple[SupportRequest, ...] = ()
+
+
+@dataclass(frozen=True)
+class Population:
+    """Sizes of the workforce per stratum (e.g. from the workforce census), for weighting."""
+
+    by: str
+    sizes: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """Smallest number of respondents a published figure may rest on."""
+
+    min_cell: int = 5
+    by_audience: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Triangulation:
+    """How questionnaire and other evidence combine into a current position."""
+
+    questionnaire_weight: float = 1.0
+    agreement: float = 1.0  # sources within this many scale points agree
+
+
+@dataclass(frozen=True)
+class Trust:
+    """A trust workspace, read and checked: everything ``trust.yaml`` says."""
+
+    id: str
+    name: str
+    directory: Path
+    framework: Framework
+    questionnaire: Questionnaire
+    introduction: str
+    governance: str
+    plan_introduction: str
+    tests: tuple[PlannedTest, ...]
+    targets: dict[str, float]
+    actions_introduction: str
+    focus_areas: tuple[FocusArea, ...]
+    actions: tuple[Action, ...]
+    closing: str = ""
+    breakdowns: tuple[str, ...] = ()
+    population: Population | None = None
+    disclosure: Disclosure = Disclosure()
+    evidence: tuple[Evidence, ...] = ()
+    triangulation: Triangulation = Triangulation()
+    support: SupportChoices = SupportChoices()
+    catalogue: Catalogue | None = None
+    #: the responses files with how to read each (platform, mapping YAML)
+    response_files: tuple[ResponsesFile, ...] = ()
+    #: secret key material for pseudonymous respondent ids (see owcf.ingest.pseudonym)
+    pseudonym_salt: str | None = None
+
+    @property
+    def responses(self) -> tuple[Path, ...]:
+        """The responses files' paths."""
+        return tuple(f.path for f in self.response_files)
+
+
+def read_trust(path: Path, log: ProblemLog) -> Trust | None:
+    """Load a trust YAML file (or the ``trust.yaml`` in a workspace folder), its framework
+    and tailored questionnaire; problems go to ``log``."""
+    if path.is_dir():
+        path = path / TRUST_FILE
+    directory = path.parent
+    top = load_section(path, log, SCHEMA, TOP_KEYS)
+    if top is None:
+        return None
+    ident, name = top.slug("id"), top.text("name")
+
+    framework = _load_framework(top, directory, log)
+    questionnaire = _load_questionnaire(top, directory, log, framework)
+    plan_intro, tests = read_plan(top, framework)
+    targets = read_targets(top, framework)
+    actions_intro, focus_areas = read_planned_actions(top)
+    actions = read_actions(top, framework)
+    response_files = _read_responses(top, directory)
+    breakdowns = _read_breakdowns(top)
+    population = _read_population(top, framework, breakdowns)
+    disclosure = _read_disclosure(top, framework)
+    evidence = read_evidence(top, framework, tests)
+    triangulation = _read_triangulation(top)
+    support = _read_support(top, framework)
+    catalogue = _load_catalogue(top, directory, support, framework)
+    if not (ident and name and framework and questionnaire):
+        return None
+    return Trust(
+        id=ident, name=name, directory=directory, framework=framework,
+        questionnaire=questionnaire,
+        introduction=top.text("introduction", required=False) or "",
+        governance=top.text("governance", required=False) or "",
+        plan_introduction=plan_intro, tests=tests, targets=targets,
+        actions_introduction=actions_intro, focus_areas=focus_areas, actions=actions,
+        closing=top.text("closing", required=False) or "", breakdowns=breakdowns,
+        population=population, disclosure=disclosure, evidence=evidence,
+        triangulation=triangulation, support=support, catalogue=catalogue,
+        response_files=response_files,
+        pseudonym_salt=top.text("pseudonym_salt", required=False))
+
+
+def _read_responses(top: Section, directory: Path) -> tuple[ResponsesFile, ...]:
+    """``responses:``: file names, or ``{file, source, mapping}`` for a platform export."""
+    entries = top.data.get("responses")
+    if entries is None:
+        return ()
+    if isinstance(entries, str):
+        entries = NodeList([entries])
+        entries.line, entries.item_lines = top.line("responses"), [top.line("responses")]
+    if not isinstance(entries, NodeList):
+        top.problem("wrong-type", "'responses' must be a list of files", "responses")
+        return ()
+    sources = Platform.names()
+    out = []
+    for k, entry in enumerate(entries):
+        line = entries.line_at(k)
+        if isinstance(entry, Node):
+            sec = Section(entry, top.file, top.log, "responses entry")
+            sec.check_keys({"file", "source", "mapping"})
+            rel, source = sec.text("file"), sec.text("source", required=False) or "auto"
+            if source not in (*sources, "auto"):
+                sec.problem("invalid-value", f"source {source!r} is not one of "
+                            f"{', '.join(sources)}{closest(source, sources)}", "source")
+                source = "auto"
+            mapping_rel = sec.text("mapping", required=False)
+            mapping = (directory / mapping_rel).resolve() if mapping_rel else None
+            if mapping is not None and not mapping.is_file():
+                sec.problem("file-not-found", f"mapping file {mapping_rel!r} does not exist in "
+                            f"{directory}", "mapping")
+            line = sec.line("file")
+        elif isinstance(entry, (str, int, float)):
+            rel, source, mapping = str(entry), "auto", None
+        else:
+            top.log.add("wrong-type", "each 'responses' entry must be a file name or "
+                        "{file, source, mapping}", file=top.file, line=line)
+            continue
+        if rel is None:
+            continue
+        path = (directory / rel).resolve()
+        if not path.is_file():
+            top.log.add("file-not-found", f"responses file {rel!r} does not exist in "
+                        f"{directory}", file=top.file, line=line)
+        out.append(ResponsesFile(path, source, mapping))
+    return tuple(out)
+
+
+def _load_framework(top: Section, directory: Path, log: ProblemLog) -> Framework | None:
+    ref = top.text("framework", required=False) or "owcf"
+    path = resolve_reference(ref, directory)
+    if not path.is_file():
+        top.problem("file-not-found", f"framework {ref!r} not found (looked for {path})",
+                    "framework")
+        return None
+    return read_framework(path, log)
+
+
+def _load_questionnaire(top: Section, directory: Path, log: ProblemLog,
+                        framework: Framework | None) -> Questionnaire | None:
+    spec = top.data.get("questionnaire")
+    base_ref = "owcf-questionnaire"
+    if isinstance(spec, str):
+        base_ref, spec = spec, None
+    elif isinstance(spec, Node) and isinstance(spec.get("base"), str):
+        base_ref = spec["base"]
+    elif spec is not None and not isinstance(spec, Node):
+        top.problem("wrong-type", "'questionnaire' must name a questionnaire or tailor one",
+                    "questionnaire")
+        spec = None
+    path = resolve_reference(base_ref, directory)
+    if not path.is_file():
+        top.problem("file-not-found", f"questionnaire {base_ref!r} not found (looked for {path})",
+                    "questionnaire")
+        return None
+    base = read_questionnaire(path, log, framework)
+    if base is None:
+        return None
+    if isinstance(spec, Node):
+        base = tailor(base, spec, top.file, log, framework)
+    if framework is not None:
+        check_coverage(base, framework, log, top.file, top.line("questionnaire"))
+    return base
+
+
+def _load_catalogue(top: Section, directory: Path, choices: SupportChoices,
+                    framework: Framework | None) -> Catalogue | None:
+    """The support catalogue the trust draws on; accepted offers must be in it."""
+    path = resolve_reference(choices.catalogue, directory)
+    explicit = "support" in top.data
+    if not path.is_file():
+        if explicit:
+            top.problem("file-not-found", f"support catalogue {choices.catalogue!r} not found "
+                        f"(looked for {path})", "support")
+        return None
+    log = ProblemLog()
+    catalogue = read_catalogue(path, log, framework)
+    if not explicit and any(p.code == "framework-mismatch" for p in log.problems):
+        return None  # the bundled catalogue serves the bundled framework only
+    top.log.extend(log.problems)
+    if catalogue is not None:
+        offers = [o.id for o in catalogue.offers]
+        node = top.data.get("support")
+        line = node.line_of("accepted") if isinstance(node, Node) else top.line("support")
+        for ident in choices.accepted:
+            if ident not in offers:
+                top.log.add("invalid-value", f"support: accepted offer {ident!r} is not in "
+                            f"catalogue {catalogue.id!r}{closest(ident, offers)}",
+                            file=top.file, line=line)
+    return catalogue
+
+
+def _read_support(top: Section, framework: Framework | None) -> SupportChoices:
+    node = top.mapping("support", required=False)
+    if node is None:
+        return SupportChoices()
+    sec = Section(node, top.file, top.log, "support")
+    sec.check_keys({"catalogue", "accepted", "own"})
+    own = []
+    for rsec in sec.children("own", "support request", required=False):
+        rsec.check_keys({"title", "partner", "dimensions", "notes"})
+        title = rsec.text("title")
+        dims = dimension_list(rsec, "dimensions", framework)
+        if title:
+            own.append(SupportRequest(title, rsec.text("partner", required=False) or "", dims,
+                                      rsec.text("notes", required=False) or ""))
+    return SupportChoices(sec.text("catalogue", required=False) or "owcf-support",
+                          tuple(ident for ident, _ in sec.text_list("accepted")), tuple(own))
+
+
+#: respondent fields every responses file may carry; a trust adds its own as breakdowns
+STANDARD_BREAKDOWNS = ("audience", "workforce_group")
+
+
+def _read_breakdowns(top: Section) -> tuple[str, ...]:
+    """Extra categorical respondent columns the trust analyses by (locality, role...)."""
+    out: list[str] = []
+    for name, line in top.text_list("breakdowns"):
+        if not SLUG_COLUMN.match(name):
+            top.log.add("invalid-id", f"breakdown column {name!r} must be a lower-case slug",
+                        file=top.file, line=line)
+        elif name in STANDARD_BREAKDOWNS or name in out:
+            top.log.add("duplicate-id", f"breakdown {name!r} is already a respondent field",
+                        file=top.file, line=line)
+        else:
+            out.append(name)
+    return tuple(out)
+
+
+def _read_population(top: Section, framework: Framework | None,
+                     breakdowns: tuple[str, ...]) -> Population | None:
+    node = top.mapping("population", required=False)
+    if node is None:
+        return None
+    sec = Section(node, top.file, top.log, "population")
+    sec.check_keys({"by", "sizes", "source"})
+    by = sec.slug("by")
+    columns = (*STANDARD_BREAKDOWNS, *breakdowns)
+    if by and by not in columns:
+        sec.problem("invalid-value", f"population 'by' must be one of {', '.join(columns)}", "by")
+        by = None
+    sizes_node = sec.mapping("sizes")
+    sizes: dict[str, float] = {}
+    if sizes_node is not None and by:
+        known = None
+        if framework is not None and by == "audience":
+            known = [a.id for a in framework.audiences]
+        elif framework is not None and by == "workforce_group":
+            known = [g.id for g in framework.workforce_groups]
+        for key, value in sizes_node.items():
+            line = sizes_node.line_of(key)
+            if known is not None and key not in [*known, "not_stated"]:
+                top.log.add("unknown-workforce-group" if by == "workforce_group" else "unknown-audience",
+                            f"population size for {key!r}: not a {by} of the framework"
+                            f"{closest(str(key), known)}", file=top.file, line=line)
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                top.log.add("value-out-of-range", f"population size for {key!r} must be a "
+                            f"positive number, not {value!r}", file=top.file, line=line)
+            else:
+                sizes[str(key)] = float(value)
+    return Population(by, sizes) if by and sizes else None
+
+
+def _read_disclosure(top: Section, framework: Framework | None) -> Disclosure:
+    node = top.mapping("disclosure", required=False)
+    if node is None:
+        return Disclosure()
+    sec = Section(node, top.file, top.log, "disclosure")
+    sec.check_keys({"min_cell", "min_cell_by_audience"})
+    base = sec.integer("min_cell", required=False) or 5
+    if base < 1:
+        sec.problem("value-out-of-range", "min_cell must be at least 1", "min_cell")
+        base = 5
+    by_audience: dict[str, int] = {}
+    aud = sec.mapping("min_cell_by_audience", required=False)
+    known = [a.id for a in framework.audiences] if framework else []
+    for key, value in (aud or {}).items():
+        line = aud.line_of(key)  # type: ignore[union-attr]
+        if framework is not None and key not in known:
+            top.log.add("unknown-audience", f"min_cell_by_audience: {key!r} is not an audience"
+                        f"{closest(str(key), known)}", file=top.file, line=line)
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            top.log.add("value-out-of-range", f"min_cell for {key!r} must be a whole number "
+                        "of at least 1", file=top.file, line=line)
+        else:
+            by_audience[str(key)] = value
+    return Disclosure(base, by_audience)
+
+
+def _read_triangulation(top: Section) -> Triangulation:
+    node = top.mapping("triangulation", required=False)
+    if node is None:
+        return Triangulation()
+    sec = Section(node, top.file, top.log, "triangulation")
+    sec.check_keys({"questionnaire_weight", "agreement"})
+    weight = sec.number("questionnaire_weight", required=False)
+    agreement = sec.number("agreement", required=False)
+    for key, value in (("questionnaire_weight", weight), ("agreement", agreement)):
+        if value is not None and value < 0:
+            sec.problem("value-out-of-range", f"{key} must not be negative", key)
+    return Triangulation(weight if weight is not None and weight >= 0 else 1.0,
+                         agreement if agreement is not None and agreement >= 0 else 1.0)

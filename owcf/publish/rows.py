@@ -1,0 +1,63 @@
+"""Results as flat rows: one dict per figure, for ``--format csv`` and JSON lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
+    from owcf.model.trust import Trust
+    from owcf.stats.analysis import Analysis
+    from owcf.stats.positions import GapReport
+
+
+def analysis_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    """One row per group and colour, dimension or item: each colour, then its dimensions,
+    each followed by its items. Withheld figures are empty, their reasons in ``suppressed``."""
+    rows = []
+    labels = [*analysis.categories, "blank"]
+    for group in analysis.groups:
+        key = {column: group.by.get(column) for column in analysis.by}
+        for colour in group.colours:
+            entries = [("colour", colour)]
+            for dim in (d for d in group.dimensions if d.colour == colour.id):
+                entries.append(("dimension", dim))
+                entries += [("item", i) for i in group.items if i.dimension == dim.id]
+            for scope, est in entries:
+                row: dict[str, Any] = dict(key)
+                row |= {"scope": scope, "id": est.id, "name": est.name,
+                        "colour": est.colour or est.id, "dimension": est.dimension or "",
+                        "n": est.n, "n_eff": est.n_eff, "mean": est.mean, "sd": est.sd,
+                        "se": est.se, "ci_low": est.ci_low, "ci_high": est.ci_high}
+                row |= {f"count_{lab}": est.counts.get(lab) for lab in labels}
+                row["suppressed"] = ";".join(f"{k}={v}" for k, v in est.suppressed.items())
+                rows.append(row)
+    return rows
+
+
+def gap_rows(report: GapReport) -> list[dict[str, Any]]:
+    """One row per dimension, then per colour, in framework order."""
+    rows = []
+    for p in (*report.dimensions, *report.colours):
+        d = p.to_dict()
+        q = d.pop("questionnaire") or {}
+        sources = d.pop("sources")
+        d["questionnaire_mean"] = q.get("mean")
+        d["questionnaire_n"] = q.get("n")
+        d["evidence"] = ";".join(f"{s['id']}={s['value']:g}" for s in sources)
+        rows.append(d)
+    return rows
+
+
+def action_rows(trust: Trust, today: dt.date, only_overdue: bool = False) -> list[dict[str, Any]]:
+    """The trust's actions as rows, each marked overdue or not as of ``today``."""
+    rows = []
+    for action in trust.actions:
+        late = action.overdue(today)
+        if only_overdue and not late:
+            continue
+        rows.append({"id": action.number, "text": action.text, "owner": action.owner,
+                     "due": action.due.isoformat() if action.due else None,
+                     "status": action.status, "overdue": late,
+                     "dimensions": list(action.dimensions), "progress": action.progress})
+    return rows

@@ -1,0 +1,99 @@
+"""A trust's report from its workspace: load, ingest, analyse, render, write all or none;
+and many trusts' reports across worker processes."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass
+from multiprocessing.pool import Pool
+from pathlib import Path
+
+from owcf.errors import OwcfError, Problem, Severity
+from owcf.files import source_date_epoch, write_files
+from owcf.publish.report import FORMATS, chart_workers, render_report, select_comments
+from owcf.workspace.inputs import gather
+from owcf.workspace.run import analyse_inputs, read_responses
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What ``owcf report`` may change about a report."""
+
+    formats: tuple[str, ...] = FORMATS
+    #: withhold figures resting on fewer respondents (default: the trust's own threshold)
+    min_cell: int | None = None
+    include_comments: bool = False
+    #: each audience's view drawn on the spider diagrams
+    overlays: bool = False
+    #: a rejected responses row stops the report
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a report run wrote, and what it has to say about its inputs."""
+
+    paths: tuple[Path, ...]
+    warnings: tuple[Problem, ...]
+    #: the reconciliation of each responses file read
+    notes: tuple[str, ...]
+
+
+def generate(trust: str | Path, out: Path | None = None,
+             options: ReportOptions = ReportOptions(), jobs: int = 1) -> Written:
+    """Read a trust workspace, analyse it, and write its report (into ``out``, by default
+    ``./reports/TRUST``). Raises OwcfError, writing nothing, if the inputs are invalid, or
+    with ``options.strict`` if any row was rejected. ``jobs`` processes draw the charts."""
+    with chart_workers(jobs) or nullcontext() as workers:
+        return _generate(trust, out, options, workers)
+
+
+def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
+              workers: Pool | None) -> Written:
+    produced = source_date_epoch()  # a bad value stops the report before any work
+    inputs, warnings = gather(trust=trust, require_responses=False)
+    workspace = inputs.trust
+    assert workspace is not None
+    ingestion = read_responses(inputs, options.strict)
+    if options.strict and ingestion.rejected:
+        raise OwcfError(ingestion.rejected)
+    warnings = [*warnings, *ingestion.warnings, *ingestion.rejected]
+    if not inputs.files:
+        warnings.append(Problem("no-responses", "the trust names no responses files yet; the "
+                                "report shows no current position",
+                                file=str(workspace.directory / "trust.yaml"),
+                                severity=Severity.WARNING))
+    responses = ingestion.responses
+    by_audience = analyse_inputs(inputs, responses, ["audience"], min_cell=options.min_cell)
+    by_group = analyse_inputs(inputs, responses, ["workforce_group"], min_cell=options.min_cell)
+    comments = (select_comments(responses, by_audience, inputs.framework)
+                if options.include_comments else None)
+    files = render_report(workspace, by_audience, options.formats, by_group=by_group,
+                          comments=comments, produced=produced.date() if produced else None,
+                          overlays=options.overlays, workers=workers)
+    paths = write_files(files, out or Path("reports") / workspace.id)
+    return Written(tuple(paths), tuple(warnings), ingestion.notes)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One trust's report in a batch: what was written, or why not."""
+
+    trust: str
+    written: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()  # the reconciliation of the responses files read
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+
+def generate_one(job: tuple[str, Path, ReportOptions]) -> Outcome:
+    """``generate`` for a worker process: failures come back as problems, never raised."""
+    name, out, options = job
+    try:
+        written = generate(name, out, options)
+    except OwcfError as exc:
+        return Outcome(name, (), tuple(exc.problems))
+    return Outcome(name, written.paths, written.warnings, written.notes)
