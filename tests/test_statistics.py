@@ -23,8 +23,9 @@ from owcf.model.plan import Evidence
 from owcf.model.questionnaire import read_questionnaire
 from owcf.model.trust import Population, Triangulation
 from owcf.model.workspaces import load_trust
-from owcf.stats.analysis import Analysis, analyse, cronbach_alpha, respondent_scores
-from owcf.stats.positions import positions
+from owcf.stats.analysis import analyse, cronbach_alpha, respondent_scores
+from owcf.stats.positions import current_positions
+from owcf.stats.results import Analysis
 
 from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
 
@@ -192,7 +193,7 @@ def test_triangulated_position_gap_and_priority(tiny: Path) -> None:
     q = result.overall.dimension("planning")
     workshop = Evidence("w", "analysis_workshop", None, "", "", "", {"planning": 1.5}, 2.0)
     trust = replace(trust, evidence=(workshop,), triangulation=Triangulation(1.0, 1.0))
-    report = positions(result, trust)
+    report = current_positions(result, trust)
     p = report.dimension("planning")
     current = (1 * q.mean + 2 * 1.5) / 3
     assert p.current == pytest.approx(current, abs=TOL)

@@ -93,13 +93,13 @@ def gaps(
     """
     from owcf.files import to_csv, to_json
     from owcf.publish.rows import gap_rows
-    from owcf.stats.positions import positions
+    from owcf.stats.positions import current_positions
 
     if trust is None:
         raise usage("--trust NAME is required")
     inputs = gather_inputs([], trust, require_responses=False)
     assert inputs.trust is not None
-    result = positions(analyse_inputs(inputs, [], weights.value, min_cell), inputs.trust)
+    result = current_positions(analyse_inputs(inputs, [], weights.value, min_cell), inputs.trust)
     if output is DataFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
     elif output is DataFormat.csv:

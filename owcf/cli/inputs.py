@@ -11,7 +11,7 @@ from owcf.errors import OwcfError
 from owcf.model.sources import Platform
 
 if TYPE_CHECKING:
-    from owcf.stats.analysis import Analysis
+    from owcf.stats.results import Analysis
     from owcf.workspace.inputs import Inputs
     from owcf.workspace.run import Ingestion
 

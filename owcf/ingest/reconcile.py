@@ -9,10 +9,12 @@ rejected; the rest are accepted. Nothing is dropped without a finding, so
 always holds, and each rejected row is tallied under its first reason in
 :data:`REASON_ORDER` (the rejects file lists all of them).
 
-The minimum for a partial response: at least one answer (a scale answer, "don't know"
-or "not applicable") on at least ``ceil(min_answered_fraction x k)`` of the ``k`` items
-of at least one dimension that the respondent's audience is asked. A response with no
-answer at all is ``no-answers``; one below the minimum everywhere is ``too-few-answers``.
+The minimum for a partial response is
+:meth:`~owcf.model.questionnaire.Questionnaire.keeps_response` (at least
+``ceil(min_answered_fraction x k)`` answers, don't know and not applicable included, to
+the ``k`` items of one dimension the audience is asked), worked out here for every
+response at once. A response with no answer at all is ``no-answers``; one below the
+minimum everywhere is ``too-few-answers``.
 """
 
 from __future__ import annotations
@@ -414,7 +416,7 @@ def _minimum(block: np.ndarray, audience: np.ndarray, unasked: np.ndarray,
     # per dimension and audience: items asked, and answers needed (audience 0: unknown)
     asked = np.array([[0] + [sum(i.asked_of(a) for i in g) for a in audience_ids]
                       for g in groups])
-    needed = np.maximum(1, np.ceil(questionnaire.min_answered_fraction * asked - 1e-9))
+    needed = np.array([[questionnaire.answers_needed(k) for k in row] for row in asked])
     total = np.zeros(len(audience), dtype=np.int16)
     for row in block:  # item by item: small temporaries, not one the size of the block
         total += row > 0  # invalid answers are already 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import pairwise
@@ -94,6 +96,46 @@ class Questionnaire:
             for text in (non.code, non.label):
                 lookup.setdefault(text.strip().casefold(), j)
         return lookup
+
+    # -- the two minimum-answered rules, stated once; the vectorised versions in ingest
+    # (owcf.ingest.reconcile) and the statistics (owcf.stats.tally) are tested against them
+
+    def answers_needed(self, asked: int) -> int:
+        """How many of ``asked`` items (or, for a colour, dimensions) a respondent must
+        answer to count: ``ceil(min_answered_fraction x asked)``, and at least one."""
+        # the small epsilon keeps 0.5 * 2 from rounding up to 2 through float error
+        return max(1, math.ceil(self.min_answered_fraction * asked - 1e-9))
+
+    def keeps_response(self, audience: str, answered: Collection[str]) -> bool:
+        """Which responses count (ingest): ``answered`` (item ids given any answer, a scale
+        value, don't know or not applicable) covers, in at least one dimension the
+        audience is asked about, :meth:`answers_needed` of the items it is asked there."""
+        for items in self._by_dimension.values():
+            asked = sum(item.asked_of(audience) for item in items)
+            given = sum(item.id in answered for item in items)
+            if asked and given >= self.answers_needed(asked):
+                return True
+        return False
+
+    def scores_dimension(self, audience: str, dimension: str, scored: Collection[str]) -> bool:
+        """Whether a respondent gets a score on ``dimension`` (statistics): ``scored``
+        (item ids answered on the scale; don't know and not applicable do not count)
+        covers :meth:`answers_needed` of the dimension's items their audience is asked.
+        The score is then the mean of their scored items there."""
+        items = self.items_for(dimension)
+        asked = sum(item.asked_of(audience) for item in items)
+        given = sum(item.id in scored for item in items)
+        return asked > 0 and given >= self.answers_needed(asked)
+
+    def scores_colour(self, audience: str, dimensions: Sequence[str],
+                      scored: Collection[str]) -> bool:
+        """Whether a respondent gets a colour score, the same rule one level up:
+        ``scored`` (dimension ids they have a score on) covers :meth:`answers_needed` of
+        the colour's ``dimensions`` their audience is asked about. The score is then the
+        mean of their dimension scores there."""
+        asked = [d for d in dimensions
+                 if any(item.asked_of(audience) for item in self.items_for(d))]
+        return bool(asked) and sum(d in scored for d in asked) >= self.answers_needed(len(asked))
 
     def describe_answers(self) -> str:
         values = f"{self.scale_min}-{self.scale_max}"

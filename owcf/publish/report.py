@@ -22,8 +22,8 @@ from owcf.model.support import suggest
 from owcf.model.trust import Trust
 from owcf.publish.charts import diverging_bars_svg, dot_chart_svg, radar_svg
 from owcf.publish.templating import fmt_date, render
-from owcf.stats.analysis import Analysis, PerceptionGap, Reliability
-from owcf.stats.positions import GapReport, Position, positions
+from owcf.stats.positions import GapReport, Position, current_positions
+from owcf.stats.results import Analysis, PerceptionGap, Reliability
 
 FORMATS = ("html", "md")
 
@@ -286,7 +286,7 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
     ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
     """
     framework = trust.framework
-    gaps = positions(analysis, trust)
+    gaps = current_positions(analysis, trust)
     sections = build_sections(trust, gaps, analysis, by_group, overlays, workers)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
     support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
     from owcf.model.trust import Trust
-    from owcf.stats.analysis import Analysis
     from owcf.stats.positions import GapReport
+    from owcf.stats.results import Analysis
 
 
 def analysis_rows(analysis: Analysis) -> list[dict[str, Any]]:

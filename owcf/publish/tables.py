@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
-    from owcf.stats.analysis import Analysis, Estimate, GroupResult
     from owcf.stats.positions import GapReport
+    from owcf.stats.results import Analysis, Estimate, GroupResult
 
 SECONDARY_MARK = "·"
 

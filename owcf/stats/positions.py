@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from owcf.model.trust import Trust
-from owcf.stats.analysis import Analysis, Estimate
+from owcf.stats.results import Analysis, Estimate
 
 METHOD = {
     "current": "weighted mean of the questionnaire mean and each evidence rating",
@@ -36,7 +36,7 @@ METHOD = {
 
 
 @dataclass(frozen=True)
-class Source:
+class Rating:
     """One test's view of a dimension."""
 
     id: str
@@ -57,7 +57,7 @@ class Position:
     name: str
     colour: str
     questionnaire: Estimate | None
-    sources: tuple[Source, ...]
+    sources: tuple[Rating, ...]
     current: float | None
     low: float | None
     high: float | None
@@ -117,12 +117,12 @@ class GapReport:
                 "colours": [p.to_dict() for p in self.colours]}
 
 
-def _combine(q: Estimate | None, sources: list[Source], q_weight: float, agreement: float
+def _combine(q: Estimate | None, sources: list[Rating], q_weight: float, agreement: float
              ) -> tuple[float | None, float | None, float | None, float | None, bool | None]:
     """(current, low, high, spread, agree) from the questionnaire estimate and other sources."""
     values = list(sources)
     if q is not None and q.mean is not None and q_weight > 0:
-        values.append(Source("questionnaire", "questionnaire", q.mean, q_weight))
+        values.append(Rating("questionnaire", "questionnaire", q.mean, q_weight))
     if not values:
         return None, None, None, None, None
     total = sum(s.weight for s in values)
@@ -145,7 +145,7 @@ def _ranks(positions: list[Position], order: list[str]) -> dict[str, int]:
     return {p.id: i for i, p in enumerate(rankable, start=1)}
 
 
-def positions(analysis: Analysis, trust: Trust) -> GapReport:
+def current_positions(analysis: Analysis, trust: Trust) -> GapReport:
     """Triangulate the questionnaire with the trust's other evidence and rank the gaps."""
     framework = trust.framework
     overall = analysis.overall
@@ -154,7 +154,7 @@ def positions(analysis: Analysis, trust: Trust) -> GapReport:
     dims: list[Position] = []
     for dim in framework.dimensions:
         est = overall.dimension(dim.id)
-        sources = [Source(e.id, e.kind, e.ratings[dim.id], e.weight)
+        sources = [Rating(e.id, e.kind, e.ratings[dim.id], e.weight)
                    for e in trust.evidence if dim.id in e.ratings]
         current, low, high, spread, agree = _combine(est, sources, q_weight, agreement)
         dims.append(Position("dimension", dim.id, dim.name, dim.colour, est, tuple(sources),

@@ -41,7 +41,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def positions(questionnaire: Questionnaire, framework: Framework, reverse: bool) -> np.ndarray:
+def category_positions(questionnaire: Questionnaire, framework: Framework, reverse: bool) -> np.ndarray:
     """Category index (0 = blank, 1.. scale, then non-answers) -> framework position or NaN."""
     values = np.array([o.value for o in questionnaire.answer_scale], dtype=float)
     lo, hi = values[0], values[-1]
@@ -54,14 +54,15 @@ def positions(questionnaire: Questionnaire, framework: Framework, reverse: bool)
 
 def slot_positions(questionnaire: Questionnaire, framework: Framework, item: Item) -> np.ndarray:
     """Position per *slot*: the answer categories in publishing order, blank last."""
-    pos = positions(questionnaire, framework, item.reverse)
+    pos = category_positions(questionnaire, framework, item.reverse)
     return np.concatenate([pos[1:], [np.nan]])
 
 
-def needed(asked: np.ndarray, fraction: float) -> np.ndarray:
-    """Items (or dimensions) a respondent must answer out of ``asked`` to get a score."""
-    # the small epsilon keeps 0.5 * 2 from rounding up to 2 through float error
-    return np.maximum(1, np.ceil(fraction * asked - 1e-9))
+def needed(questionnaire: Questionnaire, asked: np.ndarray) -> np.ndarray:
+    """Per entry of ``asked`` (a small table, per audience), the answers a respondent
+    needs for a score: :meth:`~owcf.model.questionnaire.Questionnaire.answers_needed`."""
+    return np.array([questionnaire.answers_needed(int(k)) for k in asked.ravel()],
+                    dtype=float).reshape(asked.shape)
 
 
 @dataclass
@@ -172,7 +173,6 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
     n_cat = len(q.categories) + 1
     blank = n_cat - 1
     n_aud = len(framework.audiences)
-    fraction = q.min_answered_fraction
     audiences = [a.id for a in framework.audiences]
     # indices are intp throughout: numpy's take and bincount would copy anything else
     cell = cell.astype(np.intp, copy=False)
@@ -206,7 +206,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
         scored = ~np.isnan(values)
         answered = scored.sum(axis=1)
         total = np.where(scored, values, 0.0).sum(axis=1)
-        ok = (asked_count[:, None] > 0) & (answered[None, :] >= needed(asked_count, fraction)[:, None])
+        ok = (asked_count[:, None] > 0) & (answered[None, :] >= needed(q, asked_count)[:, None])
         score = np.where(ok, total[None, :] / np.maximum(answered, 1)[None, :], np.nan)  # (A, P)
         # blank is only an answer where the item was asked
         kept = asked[:, None, :] | (pats.slots[None, :, :] != blank)                    # (A, P, k)
@@ -245,7 +245,7 @@ def tally(responses: ResponseSet, framework: Framework, cell: np.ndarray, n_cell
         complete.append((pats.table.sum(axis=0)[all_scored], values[all_scored]))
 
     sizes = np.bincount(cell, minlength=n_cells).astype(float)
-    colour_scores, c_sums, colour_contrib = _colours(framework, fraction, scored_dims, dim_asked,
+    colour_scores, c_sums, colour_contrib = _colours(framework, q, scored_dims, dim_asked,
                                                      row, cell, n_cells, n_cat, per_respondent)
     colour_counts = np.stack([dim_counts[:, [d for d, dim in enumerate(dims)
                                              if dim.colour == colour.id], :].sum(axis=1)
@@ -289,7 +289,7 @@ def _halves(work: Callable[[list[T]], R], parts: list[T], respondents: int) -> l
     return [work(half) for half in halves]
 
 
-def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scored | None],
+def _colours(framework: Framework, q: Questionnaire, scored_dims: dict[str, _Scored | None],
              dim_asked: dict[str, np.ndarray], row: np.ndarray, cell: np.ndarray,
              n_cells: int, n_cat: int, per_respondent: bool
              ) -> tuple[dict[str, np.ndarray], Sums, np.ndarray]:
@@ -309,7 +309,7 @@ def _colours(framework: Framework, fraction: float, scored_dims: dict[str, _Scor
         if dims:  # else no item asks about the colour: no score, no answer, nothing to add
             # per audience (and none known): dimensions asked, and how many need a score
             avail = np.array([sum(dim_asked[d][a] > 0 for d in ids) for a in range(n_aud)] + [0])
-            need = np.where(avail > 0, needed(avail, fraction), len(dims) + 1)
+            need = np.where(avail > 0, needed(q, avail), len(dims) + 1)
             plans.append((k, need.astype(np.int16), dims))
     n_col = len(framework.colours)
     scores = {c.id: np.full(n, np.nan) for c in framework.colours} if per_respondent else {}

@@ -21,7 +21,7 @@ from owcf.workspace.inputs import Inputs, reconciliation
 if TYPE_CHECKING:  # pandas and pyarrow load only when responses are read
     from owcf.ingest.ingested import Ingested
     from owcf.ingest.responses import ResponseSet
-    from owcf.stats.analysis import Analysis
+    from owcf.stats.results import Analysis
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from owcf.ingest.export import Export, Role, build_export
 from owcf.ingest.platforms.common import role_of, table, text_variants
 from owcf.ingest.sheet import Sheet
 from owcf.ingest.text import normalise
+from owcf.model.sources import Platform
 
-NAME = "google-forms"
+NAME = Platform.google_forms
 
 ROLES = table({
     Role.submitted: ["Timestamp"],

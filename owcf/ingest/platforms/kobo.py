@@ -15,8 +15,9 @@ from owcf.ingest.export import Export, Role, build_export
 from owcf.ingest.platforms.common import headings_in, role_of, table, text_variants
 from owcf.ingest.sheet import Sheet
 from owcf.ingest.text import normalise
+from owcf.model.sources import Platform
 
-NAME = "kobo"
+NAME = Platform.kobo
 
 ROLES = table({
     Role.respondent_id: ["_uuid"],

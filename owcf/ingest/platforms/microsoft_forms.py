@@ -17,8 +17,9 @@ from owcf.ingest.export import Export, Role, build_export
 from owcf.ingest.platforms.common import role_of, table, text_variants
 from owcf.ingest.sheet import Sheet
 from owcf.ingest.text import normalise
+from owcf.model.sources import Platform
 
-NAME = "microsoft-forms"
+NAME = Platform.microsoft_forms
 
 ROLES = table({
     Role.respondent_id: ["ID"],

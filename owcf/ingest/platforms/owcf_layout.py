@@ -12,8 +12,9 @@ from owcf.errors import ProblemLog
 from owcf.ingest.export import Export, Role, build_export
 from owcf.ingest.platforms.common import headings_in, role_of, table
 from owcf.ingest.sheet import Sheet
+from owcf.model.sources import Platform
 
-NAME = "owcf"
+NAME = Platform.owcf
 
 ROLES = table({
     Role.respondent_id: ["respondent_id"],
