@@ -1,0 +1,15 @@
+"""Publishing: results made into what people read, in memory, deterministic to the byte.
+
+* :mod:`~owcf.publish.report`: the trust's summary report (sections, board summary,
+  comments, data-quality appendix) rendered to Markdown and HTML;
+* :mod:`~owcf.publish.charts`: spider diagrams, dot charts and diverging bars as SVG;
+* :mod:`~owcf.publish.templating`: the Jinja environment (HTML autoescaped, Markdown
+  escaped by default) over ``templates/``;
+* :mod:`~owcf.publish.tables`: terminal tables (rich);
+* :mod:`~owcf.publish.rows`: results as flat rows for CSV and JSON.
+
+Nothing here reads input files or writes output ones: that is the workspace pipeline's
+job. This package may import :mod:`owcf.stats`, :mod:`owcf.ingest` (the response set,
+for comments), :mod:`owcf.model` and the ground; never the workspace pipeline or the
+command line.
+"""
