@@ -45,13 +45,6 @@ def test_version(runner: CliRunner) -> None:
     assert result.exit_code == 0 and result.stdout.strip() == f"owcf {__version__}"
 
 
-@pytest.mark.parametrize("command", ["analyse", "report", "validate", "ingest"])
-def test_every_command_has_help_with_an_example(runner: CliRunner, command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
-    assert result.exit_code == 0
-    assert "Example: owcf " in result.stdout
-
-
 def test_analyse_json_equals_the_library_result(runner: CliRunner) -> None:
     result = runner.invoke(app, ["analyse", "--trust", "oxfordshire", "--by", "audience",
                                  "--format", "json"])

@@ -157,3 +157,25 @@ def test_every_platform_name_has_a_platform_module() -> None:
     for name, module in PLATFORMS.items():
         platform: SurveyPlatform = module
         assert name == platform.NAME
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/architecture.md"])
+def test_the_layout_tables_name_every_package_and_module(doc: str) -> None:
+    """README's layout table and the architecture page match the tree: each package has a
+    row naming each of its modules (and sub-packages)."""
+    text = (PACKAGE.parent / doc).read_text(encoding="utf-8")
+    rows = {line.split("`owcf/", 1)[1].split("/", 1)[0]: line for line in text.splitlines()
+            if line.startswith("|") and "`owcf/" in line and "/`" in line}
+    missing = []
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        package = init.parent
+        row = rows.get(package.name)
+        if row is None:
+            missing.append(f"owcf/{package.name}/")
+            continue
+        names = [p.stem for p in package.glob("*.py") if p.stem != "__init__"]
+        names += [p.parent.name for p in package.glob("*/__init__.py")]
+        missing += [f"owcf/{package.name}/{n}" for n in sorted(names) if f"`{n}" not in row]
+    ground = [p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__")]
+    missing += [f"owcf/{n}.py" for n in ground if f"{n}" not in text]
+    assert missing == [], f"{doc} does not name {missing}"

@@ -21,7 +21,8 @@ app = typer.Typer(
     name="owcf",
     help="Run the One Children's Workforce self-assessment on local files: check the "
          "framework, questionnaire and trust YAML, analyse questionnaire responses, and "
-         "write the trust's summary report with spider diagrams.",
+         "write the trust's summary report with spider diagrams.\n\n"
+         "Example: owcf report --trust oxfordshire",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -86,10 +86,7 @@ def main_options(
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
                                         help="Print no warnings, only errors and data.")] = False,
 ) -> None:
-    """Run the One Children's Workforce self-assessment on local files.
-
-    Example: owcf report --trust oxfordshire
-    """
+    """Run the One Children's Workforce self-assessment on local files."""
     State.debug = debug or bool(os.environ.get("OWCF_DEBUG"))
     State.quiet = quiet
 
@@ -111,16 +108,16 @@ TrustOption = Annotated[str | None, typer.Option(
     help="Trust workspace name, found as NAME/trust.yaml in $OWCF_TRUST_PATH, ./trusts, "
          "./examples, then owcf's bundled examples.")]
 MinCellOption = Annotated[int | None, typer.Option(
-    min=1, help="Withhold figures resting on fewer respondents than this (default: the "
+    min=1, metavar="N", help="Withhold figures resting on fewer respondents than this (default: the "
     "trust's disclosure.min_cell, else 5).")]
 FrameworkOption = Annotated[Path | None, typer.Option(
-    help="Framework YAML (default: the trust's, else owcf's bundled framework).")]
+    metavar="FILE", help="Framework YAML (default: the trust's, else owcf's bundled framework).")]
 QuestionnaireOption = Annotated[Path | None, typer.Option(
-    help="Questionnaire YAML (default: the trust's, else owcf's bundled questionnaire).")]
+    metavar="FILE", help="Questionnaire YAML (default: the trust's, else owcf's bundled questionnaire).")]
 SourceOption = Annotated[Platform, typer.Option(
     "--source", "-s", help="Layout of the responses files given here (default: detect it).")]
 MappingOption = Annotated[Path | None, typer.Option(
-    "--mapping", "-m", help="Mapping YAML for the files given here: which column is which "
+    "--mapping", "-m", metavar="FILE", help="Mapping YAML for the files given here: which column is which "
     "item, and how answers map (see owcf ingest --suggest-mapping).")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Exit 1 if any response is rejected (for CI).")]

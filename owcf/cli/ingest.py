@@ -46,7 +46,7 @@ def ingest(
     source: SourceOption = Platform.auto,
     mapping: MappingOption = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Folder for the files written (default: ./ingested/TRUST, or "
+        "--out", "-o", metavar="DIR", help="Folder for the files written (default: ./ingested/TRUST, or "
         "./ingested/NAME after the first export without --trust). Never the input's folder "
         "unless you say so.")] = None,
     strict: StrictOption = False,
@@ -65,7 +65,7 @@ def ingest(
     reconciliation, rows read = accepted + rejected by reason, goes to stderr.
     Names, emails, IP addresses and platform ids reach none of them.
 
-    Example: owcf ingest export.csv --trust oxfordshire --source qualtrics
+    Example: owcf ingest --trust oxfordshire --out ingested/oxfordshire
     """
     import json
 

@@ -40,7 +40,7 @@ def report(
         "--all", help="Every trust workspace on the search path, in parallel; reports go to "
         "OUT/TRUST.")] = False,
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Folder for the report (default: ./reports/TRUST; with --all, "
+        "--out", "-o", metavar="DIR", help="Folder for the report (default: ./reports/TRUST; with --all, "
         "the parent folder, default ./reports).")] = None,
     output: Annotated[ReportFormat, typer.Option(
         "--format", "-f", help="Which report files to write.")] = ReportFormat.both,
@@ -52,7 +52,7 @@ def report(
         "--audience-overlays", help="Draw each audience's view on the spider diagrams.")
     ] = False,
     jobs: Annotated[int | None, typer.Option(
-        min=1, help="Worker processes (default: every core): trusts in parallel with --all, "
+        min=1, metavar="N", help="Worker processes (default: every core): trusts in parallel with --all, "
         "else the charts of one report.")] = None,
     strict: StrictOption = False,
 ) -> None:

@@ -30,7 +30,7 @@ def validate(
 ) -> None:
     """Check files against each other and list every problem (exit 1 if any error).
 
-    Example: owcf validate examples/oxfordshire
+    Example: owcf validate --trust oxfordshire
     """
     from owcf.files import to_json
     from owcf.model.workspaces import TRUST_FILE, find_workspace
