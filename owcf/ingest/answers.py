@@ -65,6 +65,7 @@ class ValueMap:
                 short[(1 << 16) | (np.arange(256) << 8) | raw[0]] = code
             elif len(raw) == 2:
                 short[(2 << 16) | int.from_bytes(raw, "little")] = code
+        self._short: dict[np.dtype, np.ndarray]  # the table for each dtype codes are written in
         self._short = {np.dtype(np.int16): short, np.dtype(np.int8): short.astype(np.int8)} \
             if self.dtype == np.int8 else {np.dtype(np.int16): short}
 

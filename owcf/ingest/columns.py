@@ -153,7 +153,9 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         ending = {texts[t] for k in keys for t in texts if t and k.endswith(t) and
                   len(k) > len(t) and not k[-len(t) - 1].isalnum()}
         if len(ending) == 1 and None not in ending:
-            _assign(column, ending.pop(), "question text at the end of the heading", fields,
+            target = ending.pop()
+            assert target is not None  # checked just above: None is not in ending
+            _assign(column, target, "question text at the end of the heading", fields,
                     items)
             continue
         if any(is_personal_heading(n) for n in (column.label, *column.names)):
@@ -185,9 +187,12 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
     # a column the trust mapped to respondent_id wins over the platform's own id
     mapped = [c for c in export.by_role(Role.respondent_id) if c.how.startswith("mapping")]
     identity = mapped or export.identity
-    one = {role: (export.by_role(role) or [None])[0] for role in
+    one = {role: export.first(role) for role in
            (Role.audience, Role.workforce_group, Role.submitted)}
-    present = {c.target: c for c in export.by_role(Role.item)}
+    present: dict[str, SourceColumn] = {}
+    for c in export.by_role(Role.item):
+        assert c.target is not None  # _assign gives every item column its item id
+        present[c.target] = c
     return Plan(
         items=present, identity=identity, audience=one[Role.audience],
         audience_constant=mapping.audience if mapping else None,

@@ -55,7 +55,8 @@ def _parse_distinct(texts: pd.Series, order: str) -> pd.Series:
     if todo.any():
         numeric = texts.str.replace(r"^(\d{1,2})[./\- ]([A-Za-z]+|\d{1,2})[./\- ](\d{2,4})",
                                     r"\1/\2/\3", regex=True)
-        days = "%d/%m" if order == "dmy" else "%m/%d"
+        # the day-month format here, the Excel serial day numbers below
+        days: str | pd.Series[float] = "%d/%m" if order == "dmy" else "%m/%d"
         formats = [f"%Y/%m/%d{t}" for t in _TIMES]
         formats += [f"{days}/{y}{t}" for y in ("%Y", "%y") for t in _TIMES]
         formats += [f"%d {m} %Y{t}" for m in ("%b", "%B") for t in _TIMES]

@@ -169,7 +169,7 @@ def _long(export: Export, plan: Plan, questionnaire: Questionnaire) -> _Response
         conflict = np.flatnonzero(filled.to_numpy() & (values.to_numpy() != chosen[respondent]))
         if len(conflict):
             findings.append(Finding("inconsistent-respondent", respondent[conflict], [
-                f"{values.iat[i]!r} differs from this respondent's {chosen[respondent[i]]!r} "
+                f"{values.iat[int(i)]!r} differs from this respondent's {chosen[respondent[i]]!r} "
                 "on another row" for i in conflict], column, export.rows[conflict]))
         out.texts[role] = (column, pa.array(chosen.tolist(), pa.string()))
     return out
@@ -284,11 +284,12 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     # Respondent fields are categoricals: analysis takes their codes as they are, and a
     # missing value is NaN, "not stated".
     group_ids = [g.id for g in framework.workforce_groups]
+    # (pandas-stubs take only an Index as from_codes' categories; pandas takes any list)
     respondents = pd.DataFrame({
-        "audience": pd.Categorical.from_codes(np.where(audience > 0, audience - 1, -1),
-                                              categories=audience_ids),
-        "workforce_group": pd.Categorical.from_codes(np.where(group > 0, group - 1, -1),
-                                                     categories=group_ids)})
+        "audience": pd.Categorical.from_codes(  # type: ignore[call-overload]  # stubs want an Index
+            np.where(audience > 0, audience - 1, -1), categories=audience_ids),
+        "workforce_group": pd.Categorical.from_codes(  # type: ignore[call-overload]  # stubs want an Index
+            np.where(group > 0, group - 1, -1), categories=group_ids)})
     if submitted is not None:
         respondents["submitted"] = submitted.to_numpy()
     for name in plan.fields:
@@ -334,6 +335,8 @@ def _audience_and_group(resp: _Responses, plan: Plan, framework: Framework,
             findings.append(Finding("missing-value", blank, "audience is blank",
                                     resp.texts["audience"][0]))
     else:
+        # the plan has no audience column only if the mapping gives a known audience
+        assert plan.audience_constant is not None
         audience = np.full(n, audience_ids.index(plan.audience_constant) + 1, dtype=np.int16)
     group = np.zeros(n, dtype=np.int16)
     if "workforce_group" in resp.texts:

@@ -192,7 +192,7 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
+def _read_csv(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | None:
     codec, encoding, bom = _decode_start(data[:_PREFIX], len(data))
     body = memoryview(data)[bom:]
     text: str | None = None
@@ -300,7 +300,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes, file: str, log: ProblemLog) -> Sheet | None:
+def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | None:
     import zipfile
 
     from openpyxl import load_workbook

@@ -86,6 +86,7 @@ def suggest_mapping(path: Path, questionnaire: Questionnaire, framework: Framewo
         lines.append(f"audience: {TODO}  # no audience column found: map one below, or give "
                      f"the audience of every row ({', '.join(a.id for a in framework.audiences)})")
     lines.append("columns:")
+    column: SourceColumn | None  # each column below, then the plan's audience and group columns
     for column in export.columns:
         lines.append(_column_line(column, plan, wording, questionnaire))
     answers = _unmatched(list(plan.items.values()), plan.answers)

@@ -254,6 +254,7 @@ def tailor(base: Questionnaire, spec: Node, file: str, log: ProblemLog,
     sec.check_keys({"base", "drop", "reword", "add"})
     by_id = {item.id: item for item in base.items}
     dropped: set[str] = set()
+    ident: str | None  # a dropped item's id below, then a reworded item's id (None when invalid)
     for ident, line in sec.text_list("drop"):
         if ident not in by_id:
             log.add("unknown-item", f"cannot drop {ident!r}: no such item in {base.id!r}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +181,7 @@ class Section:
         return value
 
     # -- typed getters -----------------------------------------------------------
-    def check_keys(self, allowed: set[str]) -> None:
+    def check_keys(self, allowed: AbstractSet[str]) -> None:
         for key in self.data:
             if key not in allowed:
                 self.problem(

@@ -19,11 +19,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard, cast
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.projections.polar import PolarAxes
+    from matplotlib.typing import RcKeyType
 
 TARGET_COLOUR = "#333333"  # near-black: well over 3:1 against white
 GRID_COLOUR = "#767676"    # the lightest grey with 4.5:1 on white
@@ -76,7 +78,7 @@ def _wrap(label: str, width: int) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
-def _rc(chart_id: str) -> dict[str, object]:
+def _rc(chart_id: str) -> dict[RcKeyType, object]:
     return {"svg.hashsalt": chart_id, "svg.fonttype": "none", "font.family": "DejaVu Sans",
             "font.size": 9, "text.color": TEXT_COLOUR, "axes.labelcolor": TEXT_COLOUR,
             "axes.edgecolor": GRID_COLOUR, "xtick.color": GRID_COLOUR,
@@ -149,7 +151,8 @@ def _draw_radar(fig: Figure, *, labels: Sequence[str], current: Sequence[float |
     values = [v for v, _ in scale]
     count = len(labels)
     angles = np.linspace(0, 2 * math.pi, count, endpoint=False).tolist()
-    ax = fig.add_subplot(projection="polar")
+    # the stubs type add_subplot as plain Axes for every projection but "3d"
+    ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_ylim(values[0], values[-1])
@@ -290,18 +293,23 @@ def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int
     return _render(chart_id, description, size, draw)
 
 
+def _all_counted(counts: list[int | None]) -> TypeGuard[list[int]]:
+    """True if no count is withheld (None)."""
+    return None not in counts
+
+
 def _bar(label: str, counts: Mapping[str, int | None], scale_values: Sequence[int],
          codes: Sequence[str]) -> _Bar:
     on_scale = [counts.get(str(v), 0) for v in scale_values]
     aside = [counts.get(code, 0) for code in codes]
-    if None in on_scale:
+    if not _all_counted(on_scale):
         return _Bar(label, None, instead=WITHHELD)
-    scored = sum(on_scale)  # type: ignore[arg-type]
-    if None in aside:
+    scored = sum(on_scale)
+    if not _all_counted(aside):
         # the bar needs only the scale's counts; the shares of all answers need every count
         note = f"{', '.join(codes)} withheld"
     else:
-        answered = scored + sum(aside)  # type: ignore[arg-type]
+        answered = scored + sum(aside)
         if not answered:
             return _Bar(label, None, instead="no answers")
         note = ", ".join(f"{code} {_percent(100 * n / answered)}" for code, n in zip(

@@ -23,7 +23,7 @@ from owcf.model.trust import Trust
 from owcf.publish.charts import diverging_bars_svg, dot_chart_svg, radar_svg
 from owcf.publish.templating import fmt_date, render
 from owcf.stats.positions import GapReport, Position, current_positions
-from owcf.stats.results import Analysis, PerceptionGap, Reliability
+from owcf.stats.results import Analysis, GroupResult, PerceptionGap, Reliability
 
 FORMATS = ("html", "md")
 
@@ -68,6 +68,7 @@ def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
         return f"No dimension of {name} has a current position yet."
     strongest = max(scored, key=lambda r: (r.current, r.id))
     weakest = min(scored, key=lambda r: (r.current, r.id))
+    assert strongest.current is not None and weakest.current is not None  # both are scored
     text = (f"{name}: the strongest dimension is {strongest.name} at "
             f"{strongest.current:.2f} ({framework.scale.label_for(strongest.current)})"
             f" and the weakest is {weakest.name} at {weakest.current:.2f} "
@@ -75,6 +76,7 @@ def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
     gapped = [r for r in scored if r.gap is not None]
     if gapped:
         widest = max(gapped, key=lambda r: (r.gap, r.id))
+        assert widest.gap is not None  # it is one of the gapped
         if widest.gap > 0:
             text += (f" The largest gap to target is {widest.name}: "
                      f"{widest.gap:.2f} below the target of {widest.target:g}.")
@@ -84,6 +86,14 @@ def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
     if disagree:
         text += f" The sources of evidence disagree on {', '.join(disagree)}."
     return text
+
+
+def _group_id(group: GroupResult, field: str) -> str:
+    """The audience or workforce group a group of a breakdown by ``field`` is for: the
+    charts leave out the groups whose ``field`` is not stated."""
+    ident = group.by[field]
+    assert ident is not None
+    return ident
 
 
 ChartCall = tuple[Callable[..., str], tuple[Any, ...]]
@@ -137,7 +147,7 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
         rows = tuple(gaps.dimension(d.id) for d in colour.dimensions)
         summary = _summary(colour.name, rows, framework)
         names = [r.name for r in rows]
-        series = [(framework.audience(g.by["audience"]).name,
+        series = [(framework.audience(_group_id(g, "audience")).name,
                    [g.dimension(d.id).mean for d in colour.dimensions])
                   for g in audiences] if overlays else []
         alts = [
@@ -160,9 +170,9 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                              f"Dot chart for {colour.name}: current position and its band "
                              "against target for each dimension.")),
         ]
-        answer_rows = [(framework.audience(g.by["audience"]).name, g.colour(colour.id).counts)
+        answer_rows = [(framework.audience(_group_id(g, "audience")).name, g.colour(colour.id).counts)
                        for g in audiences]
-        answer_rows += [(framework.workforce_group(g.by["workforce_group"]).name,
+        answer_rows += [(framework.workforce_group(_group_id(g, "workforce_group")).name,
                          g.colour(colour.id).counts) for g in groups]
         if answer_rows:  # no responses yet, no answers to show
             alts.append((f"charts/{colour.id}-answers.svg",

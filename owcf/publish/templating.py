@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import TypedDict
 
 import jinja2
 import markupsafe
@@ -42,10 +44,16 @@ def _md_finalize(value: object) -> object:
     return value if isinstance(value, markupsafe.Markup) else md_escape(value)
 
 
+class _EscapeOptions(TypedDict, total=False):
+    # the keyword arguments of jinja2.Environment that differ between HTML and Markdown
+    autoescape: bool
+    finalize: Callable[[object], object]
+
+
 @cache
 def environment(kind: str) -> jinja2.Environment:
     """The template environment for ``kind`` ("html" autoescapes HTML, "md" Markdown)."""
-    options: dict[str, object] = {}
+    options: _EscapeOptions = {}
     if kind == "html":
         options["autoescape"] = True
     else:

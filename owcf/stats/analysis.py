@@ -289,8 +289,8 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
         audience_groups = groups
     else:  # the gaps need audience figures protected exactly as an audience breakdown's
         present = counted.sizes.reshape(shape).sum(axis=(0, 2)) > 0
-        audience_keys = [{"audience": a.id} for a, p in zip(framework.audiences, present,
-                                                             strict=True) if p]
+        audience_keys: list[dict[str, str | None]] = [
+            {"audience": a.id} for a, p in zip(framework.audiences, present, strict=True) if p]
         audience_groups = _figures(counted, shape, framework, q, audience_keys, sizes, min_cell,
                                    thresholds, detail=False, audience_groups=True)
     return Analysis(framework.id, q.id, (framework.scale.minimum, framework.scale.maximum),
@@ -320,7 +320,12 @@ def _figures(counted: Tally, shape: tuple[int, int, int], framework: Framework,
         if not keys:
             return everyone
         if audience_groups:
-            per = cells.sum(axis=0)[[audience_index[k["audience"]] for k in keys]]
+            rows = []
+            for k in keys:
+                ident = k["audience"]
+                assert ident is not None  # audience groups are keyed by an audience's id
+                rows.append(audience_index[ident])
+            per = cells.sum(axis=0)[rows]
         else:
             per = cells.sum(axis=1)
         return np.concatenate([everyone, per])
@@ -439,7 +444,9 @@ def _estimates(level: _Level, state: np.ndarray, n_cells: np.ndarray,
                count_cells: np.ndarray | None, labels: Sequence[str]) -> list[list[Estimate]]:
     """Every group's estimates for one level, as published: withheld figures are None,
     with their reason."""
-    stats = {k: np.where(np.isnan(v), None, v).tolist() if k != "n" else v.tolist()
+    # numpy's stubs take no None as where's x (it makes an object array, None for each NaN)
+    stats = {k: np.where(np.isnan(v), None, v).tolist()  # type: ignore[call-overload]  # stubs refuse None x
+             if k != "n" else v.tolist()
              for k, v in level.stats.items()}
     n_state = state[n_cells].tolist()
     count_state = state[count_cells].tolist() if count_cells is not None else None
@@ -528,6 +535,10 @@ def _perception_gaps(groups: Sequence[GroupResult], framework: Framework
                         out.append(PerceptionGap(scope, unit.id, a, b, ea.mean, eb.mean, None,
                                                  None, None, False, _withheld(ea, eb)))
                         continue
+                    # an estimate with an se and a ci_low has a mean and a ci_high too
+                    # (_statistics gives all four or none; suppression withholds all four)
+                    assert ea.mean is not None and eb.mean is not None
+                    assert ea.ci_high is not None and eb.ci_high is not None
                     se_a, se_b = ea.se, eb.se
                     se = math.hypot(se_a, se_b)
                     # Welch-Satterthwaite degrees of freedom on the effective sample sizes

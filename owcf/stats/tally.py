@@ -103,7 +103,7 @@ class _Patterns:
         direct = n_cells * space <= DIRECT_PATTERN_LIMIT
         # pattern numbers are summed in int32 where they fit (half the memory traffic),
         # block by block so that the sum and each item's term stay in the CPU's cache
-        kind = np.int32 if space < 1 << 31 else np.int64
+        kind: type[np.signedinteger] = np.int32 if space < 1 << 31 else np.int64
         n = len(cell)
         code = np.empty(n, dtype=kind)
         term = np.empty(min(BLOCK, n), dtype=kind)
