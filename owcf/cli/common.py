@@ -97,6 +97,13 @@ class DataFormat(StrEnum):
     csv = "csv"
 
 
+class TextFormat(StrEnum):
+    """For commands whose output is a message for people, or JSON for scripts."""
+
+    text = "text"
+    json = "json"
+
+
 class Weighting(StrEnum):
     respondents = "respondents"
     audiences = "audiences"

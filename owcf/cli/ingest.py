@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,6 +16,7 @@ from owcf.cli.common import (
     QuestionnaireOption,
     SourceOption,
     StrictOption,
+    TextFormat,
     TrustOption,
     handled,
     show,
@@ -28,11 +28,6 @@ from owcf.model.sources import Platform
 
 if TYPE_CHECKING:
     from owcf.workspace.inputs import Inputs
-
-
-class IngestFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @handled
@@ -53,9 +48,9 @@ def ingest(
     suggest_mapping: Annotated[bool, typer.Option(
         "--suggest-mapping", help="Write a starter mapping YAML (NAME.mapping.yaml) for "
         "each export instead of ingesting it; TODO marks what needs a decision.")] = False,
-    output: Annotated[IngestFormat, typer.Option(
+    output: Annotated[TextFormat, typer.Option(
         "--format", "-f", help="text: the paths written; json: those and the provenance.")
-    ] = IngestFormat.text,
+    ] = TextFormat.text,
 ) -> None:
     """Normalise survey exports into owcf's layout, accounting for every row.
 
@@ -93,7 +88,7 @@ def ingest(
     for result, stem in zip(ingestion.results, stems, strict=True):
         files |= render(result, stem)
     written = write_files(files, folder)
-    if output is IngestFormat.json:
+    if output is TextFormat.json:
         records = [json.loads(files[f"{stem}.provenance.json"]) for stem in stems]
         sys.stdout.write(to_json({"written": [str(p) for p in written], "ingested": records}))
     else:

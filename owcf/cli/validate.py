@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from owcf.cli.common import EXIT_INVALID, State, TrustOption, handled, say, usage
+from owcf.cli.common import EXIT_INVALID, State, TextFormat, TrustOption, handled, say, usage
 from owcf.errors import Severity
-
-
-class CheckFormat(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @handled
@@ -25,8 +19,8 @@ def validate(
         "file, or workspace folder (default: --trust NAME, else the current folder).",
         show_default=False)] = None,
     trust: TrustOption = None,
-    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")
-                      ] = CheckFormat.text,
+    output: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")
+                      ] = TextFormat.text,
 ) -> None:
     """Check files against each other and list every problem (exit 1 if any error).
 
@@ -44,7 +38,7 @@ def validate(
             raise usage(f"no {TRUST_FILE} here: give PATHs or --trust NAME")
         targets = [Path(".")]
     result = validate_paths(targets)
-    if output is CheckFormat.json:
+    if output is TextFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
     else:
         for problem in result.problems:
