@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import stdtrit
 
-from owcf.stats.tdist import t_quantile
+from owcf.stats.tdist import t_quantile, t_sf
 
 REL = 1e-12
 
@@ -46,3 +46,17 @@ def test_rejects_what_it_does_not_cover() -> None:
         t_quantile(0.975, [0.5])
     with pytest.raises(ValueError, match=r"between 0\.5 and 1"):
         t_quantile(0.25, [5])
+
+
+def test_the_tail_matches_scipy_to_1e9_across_the_range_owcf_meets() -> None:
+    """P(T > t), for the p-values of changes between rounds: df from 1 to 10**9 (effective
+    sizes), |t| up to 6; further out, where the tail is below 1e-9 and decides no flag,
+    to 1e-7."""
+    from scipy.stats import t as student
+
+    df = np.geomspace(1, 1e9, 120)
+    for t in (-6.0, -3.1, -1.0, -1e-6, 0.0, 0.4, 1.96, 2.5, 5.0, 6.0, 8.0, 12.0):
+        ours, theirs = t_sf(t, df), student.sf(t, df)
+        assert np.max(np.abs(ours - theirs) / theirs) < (1e-9 if abs(t) <= 6 else 1e-7), t
+    assert t_sf(math.inf, 5.0) == 0.0 and t_sf(-math.inf, 5.0) == 1.0
+    assert math.isclose(float(t_sf(1.5, math.inf)), student.sf(1.5, 1e300), rel_tol=1e-12)

@@ -43,6 +43,46 @@ def t_quantile(p: float, df: np.ndarray | float) -> np.ndarray:
     return out
 
 
+def t_sf(t: np.ndarray | float, df: np.ndarray | float) -> np.ndarray:
+    """P(T > t) for Student's t with ``df`` >= 1 degrees of freedom (the survival function),
+    elementwise; the normal tail where df is infinite."""
+    tt, nu = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(df, dtype=float))
+    out = np.full(tt.shape, np.nan)
+    normal = np.isposinf(nu) & ~np.isnan(tt)
+    out[normal] = [1 - NormalDist().cdf(v) for v in tt[normal].tolist()]
+    finite = np.isfinite(nu) & ~np.isnan(tt)
+    if np.any(finite & (nu < 1)):
+        raise ValueError("degrees of freedom must be at least 1")
+    if finite.any():
+        a = np.abs(tt[finite])
+        n = nu[finite]
+        big = (n >= _FISHER_DF) & (a <= _FISHER_T)
+        tail = np.empty(a.shape)
+        tail[big] = _fisher_tail(a[big], n[big])
+        small = ~big
+        tail[small] = np.where(np.isposinf(a[small]), 0.0, _upper_tail(
+            np.where(np.isinf(a[small]), 1.0, a[small]), n[small]))
+        out[finite] = np.where(tt[finite] >= 0, tail, 1 - tail)
+    return out
+
+
+#: from this many degrees of freedom, and up to this t, the tail comes from Fisher's
+#: expansion about the normal (the next term is below 1e-10 of the tail there), where the
+#: continued fraction loses digits; beyond t = 8 the tail is below 1e-15 anyway
+_FISHER_DF, _FISHER_T = 1e7, 8.0
+
+
+def _fisher_tail(t: np.ndarray, nu: np.ndarray) -> np.ndarray:
+    """P(T > t), t >= 0, for large df: the normal tail less the first two terms of
+    Fisher's expansion in 1/df (Abramowitz and Stegun 26.7.3 and 26.2.11's relation)."""
+    normal = np.array([0.5 * math.erfc(v / math.sqrt(2)) for v in t.tolist()])
+    density = np.exp(-t * t / 2) / math.sqrt(2 * math.pi)
+    t2 = t * t
+    g1 = t * (t2 + 1) / 4
+    g2 = t * (((5 * t2 + 16) * t2 + 3) * t2 - 3) / 96
+    return normal + density * (g1 + g2 / nu) / nu
+
+
 def _quantiles(q: float, z: float, nu: np.ndarray) -> np.ndarray:
     """Upper ``q`` points for distinct finite df ``nu``."""
     t = _expansion(z, nu)
@@ -89,13 +129,20 @@ def _newton(q: float, nu: np.ndarray, t: np.ndarray) -> np.ndarray:
 def _upper_tail(t: np.ndarray, nu: np.ndarray) -> np.ndarray:
     """P(T > t) for t >= 0: half the regularized incomplete beta I_x(nu/2, 1/2), x = nu/(nu+t^2)."""
     x = nu / (nu + t * t)
-    return 0.5 * _beta_regularized(nu / 2, np.full_like(nu, 0.5), x)
+    # 1 - x worked out directly: for large df, x is within rounding of 1
+    return 0.5 * _beta_regularized(nu / 2, np.full_like(nu, 0.5), x, t * t / (nu + t * t))
 
 
-def _beta_regularized(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """I_x(a, b), by the continued fraction on whichever side of the mean converges fast."""
-    log_front = (a * np.log(x) + b * np.log1p(-x)
-                 - (_lgamma(a) + _lgamma(b) - _lgamma(a + b)))
+def _beta_regularized(a: np.ndarray, b: np.ndarray, x: np.ndarray,
+                      y: np.ndarray | None = None) -> np.ndarray:
+    """I_x(a, b), by the continued fraction on whichever side of the mean converges fast;
+    ``y`` is 1 - x when the caller knows it more precisely."""
+    y = 1 - x if y is None else y
+    with np.errstate(divide="ignore"):  # x = 0 or 1 at t = 0 or infinity: front is 0 or 1
+        # log x from y where x is near 1 (and the other way round): a log x is large
+        log_x = np.where(x > 0.5, np.log1p(-y), np.log(x))
+        log_y = np.where(y > 0.5, np.log1p(-x), np.log(y))
+        log_front = a * log_x + b * log_y - _log_beta(a, b)
     front = np.exp(log_front)
     direct = x < (a + 1) / (a + b + 2)
     out = np.empty_like(x)
@@ -103,7 +150,22 @@ def _beta_regularized(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray
         out[direct] = front[direct] * _fraction(a[direct], b[direct], x[direct]) / a[direct]
     flip = ~direct
     if flip.any():
-        out[flip] = 1 - front[flip] * _fraction(b[flip], a[flip], 1 - x[flip]) / b[flip]
+        out[flip] = 1 - front[flip] * _fraction(b[flip], a[flip], y[flip]) / b[flip]
+    return out
+
+
+def _log_beta(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """log B(a, b). For b = 1/2 and large a (Student's t with many degrees of freedom) the
+    three log-gammas nearly cancel, so their difference comes from its asymptotic series
+    instead: log Gamma(a + 1/2) - log Gamma(a) = log(a)/2 - 1/(8a) + 1/(192a^3) - ...,
+    within 1e-16 from a = 50"""
+    out = _lgamma(b) + _lgamma(a) - _lgamma(a + b)
+    series = (b == 0.5) & (a >= 50)
+    if series.any():
+        s = a[series]
+        ratio = 0.5 * np.log(s) - 1 / (8 * s) + 1 / (192 * s**3) - 1 / (640 * s**5) \
+            + 17 / (14336 * s**7)
+        out[series] = 0.5 * math.log(math.pi) - ratio
     return out
 
 
