@@ -75,6 +75,7 @@ CATALOGUE: dict[str, str] = {
     "duplicate-answer": "A long-layout file answers the same item twice for one respondent.",
     "inconsistent-respondent": "A long-layout file gives one respondent two values for one field.",
     "output-exists": "owcf will not overwrite a file you may have edited.",
+    "answered-twice": "A row answers one item in two columns (its adult and children's wording).",
 }
 
 

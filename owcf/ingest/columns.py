@@ -17,17 +17,27 @@ A column maps, in this order of precedence, by:
 
 Anything left is an error naming the closest items. Answers are coded by
 :mod:`owcf.ingest.answers`.
+
+Several columns may hold one item: a form that serves several audiences asks an item in
+the adult wording and again in the children's, and routes each respondent to one of
+them. Their cells are read as one column, a row's answer being the one it gives; a row
+that answers the item in more than one of them is rejected (``answered-twice``). Two
+columns for one respondent field (two audience columns...) are still ambiguous.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from owcf.errors import ProblemLog, closest
 from owcf.ingest.answers import BLANK, ValueMap, answer_map, choice_map
-from owcf.ingest.export import Export, Role, SourceColumn
+from owcf.ingest.export import Export, Finding, Role, SourceColumn
 from owcf.ingest.mapping import RESPONDENT_TARGETS, MappingFile
 from owcf.ingest.text import nearest, normalise, shorten
 from owcf.model.framework import Framework
@@ -189,10 +199,12 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
     identity = mapped or export.identity
     one = {role: export.first(role) for role in
            (Role.audience, Role.workforce_group, Role.submitted)}
-    present: dict[str, SourceColumn] = {}
+    held: dict[str, list[SourceColumn]] = {}
     for c in export.by_role(Role.item):
         assert c.target is not None  # _assign gives every item column its item id
-        present[c.target] = c
+        held.setdefault(c.target, []).append(c)
+    present = {target: columns[0] if len(columns) == 1 else _one_column(export, target, columns)
+               for target, columns in held.items()}
     return Plan(
         items=present, identity=identity, audience=one[Role.audience],
         audience_constant=mapping.audience if mapping else None,
@@ -205,6 +217,30 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         date_order=(mapping.date_order if mapping else None) or export.date_order,
         missing_items=[] if export.long else [i.id for i in questionnaire.items
                                                if i.id not in present])
+
+
+def _one_column(export: Export, item: str, columns: list[SourceColumn]) -> SourceColumn:
+    """The columns holding one item read as one: each row's answer from the column it
+    answered in; rows answering in more than one are rejected (a finding on ``export``)."""
+    answered = [_answered(c.values) for c in columns]
+    values = columns[-1].values
+    for column, given in zip(columns[-2::-1], answered[-2::-1], strict=True):
+        values = pc.if_else(pa.array(given), column.values, values)
+    twice = np.flatnonzero(np.sum(answered, axis=0) > 1)
+    if len(twice):
+        labels = ", ".join(repr(c.label) for c in columns)
+        export.findings.append(Finding("answered-twice", twice, f"item {item!r} is answered in "
+                                       f"more than one of {labels}; a respondent answers it "
+                                       "once", columns[0]))
+    return replace(columns[0], label=" or ".join(c.label for c in columns), values=values,
+                   how=f"{columns[0].how}, one of {len(columns)} columns")
+
+
+def _answered(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Which cells hold anything but spaces."""
+    text = pc.fill_null(values, "")
+    given = pc.and_(pc.greater(pc.utf8_length(text), 0), pc.invert(pc.utf8_is_space(text)))
+    return np.asarray(given.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _by_values(export: Export, role: Role, values: ValueMap) -> None:
@@ -241,6 +277,7 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
     file, errors = export.file, len(log.errors)
     if suggest:
         return True
+    items = {i.id for i in questionnaire.items}
     seen: dict[str, SourceColumn] = {}
     for column in export.columns:
         if column.role in (Role.meta, Role.personal, Role.ignore):
@@ -278,6 +315,8 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
                 continue  # the platform's id, overridden by a mapped one
             targets.setdefault(column.role.value, []).append(column)
     for target, columns in targets.items():
+        if target in items:
+            continue  # several columns may hold one item: see the module docstring
         if len({c.label.strip() for c in columns}) > 1:  # same heading twice: said above
             names = ", ".join(repr(c.label) for c in columns)
             log.add("ambiguous-column", f"columns {names} all map to {target!r}; map all but "
