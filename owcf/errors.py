@@ -76,6 +76,7 @@ CATALOGUE: dict[str, str] = {
     "inconsistent-respondent": "A long-layout file gives one respondent two values for one field.",
     "output-exists": "owcf will not overwrite a file you may have edited.",
     "answered-twice": "A row answers one item in two columns (its adult and children's wording).",
+    "platform-limit": "A survey platform would refuse a name or code the questionnaire needs.",
 }
 
 

@@ -6,7 +6,9 @@ A column maps, in this order of precedence, by:
    import id, heading text, grid or matrix row) after :func:`~owcf.ingest.text.normalise`;
 2. the platform's own meaning of the column (its id, timestamps, personal data...);
 3. an item id, a breakdown field name, or a respondent field (``audience``,
-   ``workforce_group``, ``submitted``, ``comment``) equal to one of its names;
+   ``workforce_group``, ``submitted``, ``comment``) equal to one of its names, or the
+   name the platform gives to an item or field in a questionnaire file owcf wrote for it
+   (:class:`~owcf.ingest.export.ExportNames`: LimeSurvey's codes, ``ITEM_children``);
 4. an item's wording (adult or children's) equal to one of its names, normalised, or
    ending one ("Question - Statement", however the two are joined);
 5. a heading that names personal data ("Email", "Your name"...): dropped;
@@ -16,7 +18,8 @@ A column maps, in this order of precedence, by:
    (almost all) audience or workforce group names is taken to be that column.
 
 Anything left is an error naming the closest items. Answers are coded by
-:mod:`owcf.ingest.answers`.
+:mod:`owcf.ingest.answers`; audience and workforce group answers also by the codes the
+platform gives them in a questionnaire file owcf wrote.
 
 Several columns may hold one item: a form that serves several audiences asks an item in
 the adult wording and again in the children's, and routes each respondent to one of
@@ -39,6 +42,7 @@ from owcf.errors import ProblemLog, closest
 from owcf.ingest.answers import BLANK, ValueMap, answer_map, choice_map
 from owcf.ingest.export import Export, Finding, Role, SourceColumn
 from owcf.ingest.mapping import RESPONDENT_TARGETS, MappingFile
+from owcf.ingest.platforms import export_names
 from owcf.ingest.text import nearest, normalise, shorten
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
@@ -127,7 +131,8 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
     """
     file = export.file
     items = {i.id for i in questionnaire.items}
-    by_id = {i.casefold(): i for i in items}
+    names = export_names(export.source, questionnaire, framework)
+    by_id = {k.casefold(): v for k, v in names.columns.items()} | {i.casefold(): i for i in items}
     field_keys = {normalise(f): f for f in fields} | {normalise(f.replace("_", " ")): f
                                                       for f in fields}
     texts = _text_index(questionnaire)
@@ -145,7 +150,8 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         match = next((by_id[k] for n in column.names if (k := n.strip().casefold()) in by_id),
                      None)
         if match:
-            _assign(column, match, "item id", fields, items)
+            _assign(column, match, "item id" if match in items else
+                    f"{export.source} name for {match}", fields, items)
             continue
         match = next((field_keys[k] for k in keys if k in field_keys), None)
         if match:
@@ -178,10 +184,11 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
             column.role, column.how = Role.comment, "heading asks for comments"
             continue
 
-    choices = {Role.audience: choice_map(framework.audiences,
-                                         mapping.audiences if mapping else None),
+    choices = {Role.audience: choice_map(framework.audiences, names.audiences | (
+                   mapping.audiences if mapping else {})),
                Role.workforce_group: choice_map(framework.workforce_groups,
-                                                mapping.workforce_groups if mapping else None)}
+                                                names.workforce_groups | (
+                                                    mapping.workforce_groups if mapping else {}))}
     for role in (Role.audience, Role.workforce_group):
         if not export.by_role(role):
             _by_values(export, role, choices[role])
