@@ -1,7 +1,8 @@
-"""Starting an assessment: `owcf framework` (the framework to walk through) and `owcf
-questionnaire` (the files for the platforms, paper and typing in): what each writes, that
-the XLSForm passes the XLSForm project's own converter, that reruns give the same bytes,
-and that nothing is overwritten unless asked."""
+"""Starting an assessment: `owcf init` (a workspace that validates and reports before any
+response), `owcf framework` (the framework to walk through) and `owcf questionnaire` (the
+files for the platforms, paper and typing in): what each writes, that the XLSForm passes
+the XLSForm project's own converter, that reruns give the same bytes, and that nothing
+is overwritten unless asked."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from markupsafe import escape
 from typer.testing import CliRunner
 
@@ -35,6 +37,82 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _run(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
+
+
+# -- owcf init ------------------------------------------------------------------------------
+
+def test_init_makes_a_workspace_that_validates_warns_and_reports(here: Path) -> None:
+    code, out, err = _run("init", "north-yorks")
+    assert code == 0, err
+    path = here / "trusts" / "north-yorks" / "trust.yaml"
+    assert out.split() == ["trusts/north-yorks/trust.yaml"]
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["id"] == "north-yorks" and data["name"] == "North Yorks"
+    assert len(data["pseudonym_salt"]) >= 40
+    # every section a trust fills in is there, each under a one-line comment
+    for key in ("introduction", "governance", "plan", "targets", "planned_actions", "actions",
+                "evidence", "support", "disclosure", "population", "questionnaire"):
+        assert key in data, key
+        before = text.splitlines()[text.splitlines().index(
+            next(x for x in text.splitlines() if x.startswith(f"{key}:"))) - 1]
+        assert before.startswith("# "), key
+    code, out, err = _run("validate", "--trust", "north-yorks", "--format", "json")
+    assert code == 0, out
+    import json
+
+    report = json.loads(out)
+    assert report["valid"] and report["errors"] == 0
+    empty = sorted(p["message"].split("'")[1] for p in report["problems"]
+                   if p["code"] == "empty-section")
+    assert empty == sorted(["introduction", "governance", "responses", "population.sizes",
+                            "plan.introduction", "plan.tests", "targets", "evidence",
+                            "planned_actions.introduction", "planned_actions.focus_areas",
+                            "actions", "closing"])
+    assert {p["code"] for p in report["problems"]} == {"empty-section"}
+    code, out, err = _run("report", "--trust", "north-yorks", "--format", "md", "--jobs", "1")
+    assert code == 0, err
+    assert "North Yorks" in (here / "reports" / "north-yorks" / "report.md").read_text()
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(here: Path) -> None:
+    assert _run("init", "a")[0] == 0
+    first = (here / "trusts" / "a" / "trust.yaml").read_bytes()
+    code, out, err = _run("init", "a")
+    assert code == 1 and out == ""
+    assert "trusts/a/trust.yaml: output-exists: already there" in err
+    assert (here / "trusts" / "a" / "trust.yaml").read_bytes() == first
+    # the secret differs between workspaces; nothing else does but the names
+    assert _run("init", "b", "--dir", "elsewhere")[0] == 0
+    second = (here / "elsewhere" / "b" / "trust.yaml").read_text()
+    salts = [re.search(r'pseudonym_salt: "(.*)"', t)[1]  # type: ignore[index]
+             for t in (first.decode(), second)]
+    assert salts[0] != salts[1]
+    assert second.replace(salts[1], salts[0]).replace("id: b", "id: a").replace(
+        'name: "B"', 'name: "A"') == first.decode()
+    assert _run("init", "../up")[0] == 1
+
+
+def test_init_from_copies_settings_and_their_files_not_responses(
+        here: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OWCF_TRUST_PATH", str(tiny.parent))
+    code, _, err = _run("init", "copy", "--from", "tinytown")
+    assert code == 0, err
+    new = here / "trusts" / "copy"
+    assert sorted(p.name for p in new.iterdir()) == ["framework.yaml", "questionnaire.yaml",
+                                                     "trust.yaml"]
+    assert (new / "framework.yaml").read_text() == (tiny / "framework.yaml").read_text()
+    data = yaml.safe_load((new / "trust.yaml").read_text())
+    assert data["framework"] == "framework.yaml"
+    assert data["questionnaire"] == {"base": "questionnaire.yaml"}
+    assert data["responses"] == [] and data["targets"] == {} and data["actions"] == []
+    trust = load_trust(new)
+    assert trust.id == "copy" and trust.framework.id == "tiny" and not trust.response_files
+    # the bundled example's settings: its breakdowns come along, not its plan
+    code, _, err = _run("init", "oxon", "--from", "oxfordshire")
+    assert code == 0, err
+    data = yaml.safe_load((here / "trusts" / "oxon" / "trust.yaml").read_text())
+    assert data["breakdowns"] == ["locality"] and data["plan"]["tests"] == []
 
 
 # -- owcf framework -------------------------------------------------------------------------
@@ -117,7 +195,9 @@ def test_framework_page_shows_the_trusts_tailoring_and_any_framework_renders(
     assert "<h3 id=\"planning\">Planning</h3>" in page and "<code>" not in page
     code, _, err = _run("framework", "--framework", str(fw), "--out", "fw")
     assert code == 1 and "output-exists" in err
+    assert (here / "fw" / "framework.html").read_text() == page
     assert _run("framework", "--framework", str(fw), "--out", "fw", "--force")[0] == 0
+    assert (here / "fw" / "framework.html").read_text() == page  # the same bytes again
 
 
 # -- owcf questionnaire ---------------------------------------------------------------------
@@ -281,3 +361,21 @@ def test_questionnaire_example_runs_in_an_empty_folder(here: Path) -> None:
     code, out, err = _run("questionnaire", "--trust", "oxfordshire", "--to", "xlsform")
     assert code == 0, err
     assert out.split() == ["questionnaires/oxfordshire/oxfordshire-xlsform.xlsx"]
+
+
+def test_the_readmes_three_commands_take_an_empty_folder_to_a_questionnaire_file(
+        here: Path) -> None:
+    """README, "Starting an assessment": each command as written there, run in an empty
+    folder, writes the file its comment names."""
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Starting an assessment", 1)[1].split("```sh", 1)[1]
+    lines = [x for x in section.split("```", 1)[0].splitlines() if x.strip()]
+    assert len(lines) == 3
+    for line in lines:
+        command, promised = (part.strip() for part in line.split("#", 1))
+        code, out, err = _run(*command.split()[1:])
+        assert code == 0, (command, err)
+        assert promised in out.split() and (here / promised).is_file(), (command, out)
+    assert _xlsform_warnings(here / lines[-1].split("#")[1].strip()) == []

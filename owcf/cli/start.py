@@ -1,6 +1,6 @@
-"""Starting an assessment: ``owcf framework`` (the framework to walk through) and ``owcf
-questionnaire`` (the questionnaire out to the survey platform the trust uses, on paper,
-or as a CSV template)."""
+"""Starting an assessment: ``owcf init`` (a new trust workspace), ``owcf framework`` (the
+framework to walk through) and ``owcf questionnaire`` (the questionnaire out to the
+survey platform the trust uses, on paper, or as a CSV template)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,32 @@ class Target(StrEnum):
 
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Replace files already in the output folder.")]
+
+
+@handled
+def init(
+    name: Annotated[str, typer.Argument(
+        metavar="NAME", help="The new workspace's name: lower-case letters, digits, - and _.",
+        show_default=False)],
+    folder: Annotated[Path | None, typer.Option(
+        "--dir", metavar="DIR", help="Folder to create the workspace in (default: ./trusts, "
+        "where --trust finds it).")] = None,
+    source: Annotated[str | None, typer.Option(
+        "--from", metavar="TRUST", help="Copy this workspace's settings (framework, "
+        "questionnaire tailoring, breakdowns, disclosure, triangulation, support), not its "
+        "responses, plan or findings.")] = None,
+) -> None:
+    """Create a trust workspace: DIR/NAME/trust.yaml with every section to fill in.
+
+    The commented trust.yaml validates as it is; owcf validate warns about each section
+    still empty. Nothing is overwritten. Prints the paths written.
+
+    Example: owcf init my-trust
+    """
+    from owcf.workspace.create import create
+
+    for path in create(name, folder, source):
+        print(path)
 
 
 @handled

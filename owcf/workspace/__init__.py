@@ -7,6 +7,7 @@
 * :mod:`~owcf.workspace.report`: a trust's report generated and written all or none;
   many trusts' in parallel;
 * :mod:`~owcf.workspace.validate`: every file checked against the others;
+* :mod:`~owcf.workspace.create`: a new workspace from the commented template;
 * :mod:`~owcf.workspace.questionnaire`: the questionnaire files for the survey platforms,
   paper and typing in, and the framework pages, written all or nothing.
 
