@@ -44,10 +44,11 @@ def init(
         "questionnaire tailoring, breakdowns, disclosure, triangulation, support), not its "
         "responses, plan or findings.")] = None,
 ) -> None:
-    """Create a trust workspace: DIR/NAME/trust.yaml with every section to fill in.
+    """Create a trust workspace: DIR/NAME/trust.yaml, every section to fill in.
 
-    The commented trust.yaml validates as it is; owcf validate warns about each section
-    still empty. Nothing is overwritten. Prints the paths written.
+    The commented trust.yaml validates as it is; owcf validate warns about
+    each section still empty. Nothing is overwritten. Prints the paths
+    written.
 
     Example: owcf init my-trust
     """
@@ -70,12 +71,12 @@ def framework(
         "--format", "-f", help="Which pages to write.")] = PageFormat.both,
     force: ForceOption = False,
 ) -> None:
-    """Write the framework to walk through with partners (framework.html, framework.md).
+    """Write the framework to walk through with partners (framework.html, .md).
 
-    The rainbow, each colour's dimensions with their level descriptors from the lowest
-    level to the highest, the perspectives, and the questionnaire items that measure each
-    dimension (with the trust's tailoring). The HTML is one self-contained page. Prints
-    the paths written.
+    The rainbow, each colour's dimensions with their level descriptors from
+    the lowest level to the highest, the perspectives, and the questionnaire
+    items that measure each dimension (with the trust's tailoring). The HTML
+    is one self-contained page. Prints the paths written.
 
     Example: owcf framework --trust oxfordshire
     """
@@ -101,11 +102,13 @@ def questionnaire(
         "./questionnaires/TRUST).")] = None,
     force: ForceOption = False,
 ) -> None:
-    """Write the trust's tailored questionnaire for its survey platform, paper or typing in.
+    """Write the trust's questionnaire for its survey platform, paper or typing.
 
-    Every item keeps its id as the question's name (LimeSurvey: a code made from it), so
-    the platform's export comes back through owcf analyse with no mapping file. Prints the
-    paths written; see docs/formats.md for uploading each file.
+    The tailored questionnaire, with its routing, the children's wording and
+    the answer scale. Every item keeps its id as the question's name
+    (LimeSurvey: a code made from it), so the platform's export comes back
+    through owcf analyse with no mapping file. Prints the paths written;
+    docs/formats.md says how to upload each file.
 
     Example: owcf questionnaire --trust oxfordshire --to xlsform
     """
