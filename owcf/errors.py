@@ -75,6 +75,10 @@ CATALOGUE: dict[str, str] = {
     "duplicate-answer": "A long-layout file answers the same item twice for one respondent.",
     "inconsistent-respondent": "A long-layout file gives one respondent two values for one field.",
     "output-exists": "owcf will not overwrite a file you may have edited.",
+    # starting an assessment: new workspaces and questionnaire files
+    "empty-section": "A section of trust.yaml is still empty, as `owcf init` left it.",
+    "answered-twice": "A row answers one item in two columns (its adult and children's wording).",
+    "platform-limit": "A survey platform would refuse a name or code the questionnaire needs.",
 }
 
 

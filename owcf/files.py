@@ -67,6 +67,15 @@ def to_json(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+def refuse_overwrite(files: Mapping[str, bytes], out_dir: Path, hint: str) -> None:
+    """Raise ``output-exists`` naming every one of ``files`` already in ``out_dir`` (a file
+    someone may have edited); ``hint`` says what to do instead."""
+    there = [out_dir / name for name in files if (out_dir / name).exists()]
+    if there:
+        raise OwcfError([Problem("output-exists", f"already there: {hint}", file=str(path))
+                         for path in there])
+
+
 def write_files(files: Mapping[str, bytes], out_dir: Path) -> list[Path]:
     """Write every file or none: stage them beside ``out_dir``, then move each into place."""
     out_dir.mkdir(parents=True, exist_ok=True)

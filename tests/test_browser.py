@@ -49,3 +49,49 @@ def test_report_prints_to_several_a4_pages(report: Path, tmp_path: Path) -> None
     pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
     assert pages >= 8  # a page break before each main section
     assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data  # A4 width in points
+
+
+# -- the other pages owcf writes: the same checks, one page at a time ---------------------
+
+def _framework_page(out: Path) -> Path:
+    result = CliRunner().invoke(app, ["framework", "-t", "oxfordshire", "-o", str(out), "-f",
+                                      "html"])
+    assert result.exit_code == 0, result.stderr
+    return out / "framework.html"
+
+
+def _paper_page(out: Path) -> Path:
+    result = CliRunner().invoke(app, ["questionnaire", "-t", "oxfordshire", "--to", "print",
+                                      "--audience", "children_young_people", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return out / "oxfordshire-children_young_people-print.html"
+
+
+#: each page: how to make it, and what its whole DOM must hold
+PAGES = {
+    "framework": (_framework_page, {"<h2": 10, "<h3": 30, "<table": 60}),
+    "paper-questionnaire": (_paper_page, {"<h2": 8, "<table": 20}),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(PAGES))
+def page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> tuple[str, Path]:
+    make, _ = PAGES[request.param]
+    return request.param, make(tmp_path_factory.mktemp(request.param))
+
+
+def test_browser_builds_each_whole_page(page: tuple[str, Path], tmp_path: Path) -> None:
+    name, path = page
+    dom = _chromium(tmp_path, "--dump-dom", path.as_uri()).stdout
+    for tag, count in PAGES[name][1].items():
+        assert dom.count(tag) == count, (name, tag, dom.count(tag))
+    assert "</html>" in dom
+
+
+def test_each_page_prints_on_a4(page: tuple[str, Path], tmp_path: Path) -> None:
+    pdf = tmp_path / "page.pdf"
+    _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page[1].as_uri())
+    data = pdf.read_bytes()
+    assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 2
+    assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data

@@ -116,13 +116,28 @@ def test_an_unmapped_column_is_an_error_naming_the_closest_items(tmp_path: Path)
     assert not out.exists()
 
 
-def test_two_columns_for_one_item_is_an_error(tmp_path: Path) -> None:
-    path = _google(tmp_path, ["Which best describes you?", TEXTS["v1"], "v1"],
-                   [["Staff", "Agree", "Agree"]])
+def test_two_columns_for_one_item_are_read_as_one_and_a_row_answering_both_is_rejected(
+        tmp_path: Path) -> None:
+    """One form asking an item in two wordings (adult and children's, routed): a row's
+    answer is the one it gives; a row that answers the item twice is rejected."""
+    path = _google(tmp_path, ["Which best describes you?", TEXTS["v1"], "v1", TEXTS["s1"]],
+                   [["Staff", "Agree", "", "Agree"], ["Staff", " ", "Disagree", "Agree"],
+                    ["Staff", "Agree", "Agree", "Agree"], ["Staff", "", "", "Agree"]])
+    result, log = _run(path, tmp_path)
+    assert result is not None and not log.errors, log.problems
+    assert result.responses.answers["v1"].tolist() == [3, 2, 0]
+    (problem,) = result.problems()
+    assert problem.code == "answered-twice" and problem.row == 4
+    assert "item 'v1' is answered in more than one of" in problem.message
+
+
+def test_two_audience_columns_are_still_ambiguous(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["audience", "Audience", TEXTS["v1"]],
+                   [["Staff", "Staff", "Agree"]])
     result, log = _run(path, tmp_path)
     assert result is None
     (problem,) = [p for p in log.errors]
-    assert problem.code == "ambiguous-column" and "'v1'" in problem.message
+    assert problem.code == "ambiguous-column" and "'audience'" in problem.message
 
 
 def test_mapping_yaml_names_columns_answers_audiences_and_groups(tmp_path: Path) -> None:

@@ -15,20 +15,23 @@ from owcf.cli.analyse import analyse, gaps
 from owcf.cli.common import main_options
 from owcf.cli.ingest import ingest
 from owcf.cli.report import report
+from owcf.cli.start import framework, init, questionnaire
 from owcf.cli.validate import validate
 
 app = typer.Typer(
     name="owcf",
-    help="Run the One Children's Workforce self-assessment on local files: check the "
-         "framework, questionnaire and trust YAML, analyse questionnaire responses, and "
-         "write the trust's summary report with spider diagrams.\n\n"
+    help="Run the One Children's Workforce self-assessment on local files: start a trust "
+         "workspace, write the framework and the questionnaire for the trust's survey "
+         "platform, check the YAML, analyse the responses, and write the trust's summary "
+         "report with spider diagrams.\n\n"
          "Example: owcf report --trust oxfordshire",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 app.callback()(main_options)
-for command in (analyse, gaps, actions, report, ingest, validate):
+for command in (init, framework, questionnaire, analyse, gaps, actions, report, ingest,
+                validate):
     app.command()(command)
 
 

@@ -17,6 +17,10 @@ The steps, one module each, in the order a file passes through them:
 * :mod:`~owcf.ingest.write` renders the normalised responses, the rejects file and the
   provenance record; :mod:`~owcf.ingest.suggest` a starter mapping YAML.
 
+Going the other way, each platform module that can also writes the questionnaire file
+its platform imports (XLSForm, LimeSurvey's structure, Qualtrics's TXT, owcf's CSV
+template), so that what owcf writes and what it reads back stay side by side.
+
 :mod:`~owcf.ingest.pipeline` runs the steps for one file or several. This package may
 import :mod:`owcf.model` and the ground (:mod:`owcf.errors`, :mod:`owcf.files`), never
 the statistics, publishing, workspace or command-line packages.

@@ -6,7 +6,9 @@ A column maps, in this order of precedence, by:
    import id, heading text, grid or matrix row) after :func:`~owcf.ingest.text.normalise`;
 2. the platform's own meaning of the column (its id, timestamps, personal data...);
 3. an item id, a breakdown field name, or a respondent field (``audience``,
-   ``workforce_group``, ``submitted``, ``comment``) equal to one of its names;
+   ``workforce_group``, ``submitted``, ``comment``) equal to one of its names, or the
+   name the platform gives to an item or field in a questionnaire file owcf wrote for it
+   (:class:`~owcf.ingest.export.ExportNames`: LimeSurvey's codes, ``ITEM_children``);
 4. an item's wording (adult or children's) equal to one of its names, normalised, or
    ending one ("Question - Statement", however the two are joined);
 5. a heading that names personal data ("Email", "Your name"...): dropped;
@@ -16,19 +18,31 @@ A column maps, in this order of precedence, by:
    (almost all) audience or workforce group names is taken to be that column.
 
 Anything left is an error naming the closest items. Answers are coded by
-:mod:`owcf.ingest.answers`.
+:mod:`owcf.ingest.answers`; audience and workforce group answers also by the codes the
+platform gives them in a questionnaire file owcf wrote.
+
+Several columns may hold one item: a form that serves several audiences asks an item in
+the adult wording and again in the children's, and routes each respondent to one of
+them. Their cells are read as one column, a row's answer being the one it gives; a row
+that answers the item in more than one of them is rejected (``answered-twice``). Two
+columns for one respondent field (two audience columns...) are still ambiguous.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from owcf.errors import ProblemLog, closest
 from owcf.ingest.answers import BLANK, ValueMap, answer_map, choice_map
-from owcf.ingest.export import Export, Role, SourceColumn
+from owcf.ingest.export import Export, Finding, Role, SourceColumn
 from owcf.ingest.mapping import RESPONDENT_TARGETS, MappingFile
+from owcf.ingest.platforms import export_names
 from owcf.ingest.text import nearest, normalise, shorten
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
@@ -117,7 +131,8 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
     """
     file = export.file
     items = {i.id for i in questionnaire.items}
-    by_id = {i.casefold(): i for i in items}
+    names = export_names(export.source, questionnaire, framework)
+    by_id = {k.casefold(): v for k, v in names.columns.items()} | {i.casefold(): i for i in items}
     field_keys = {normalise(f): f for f in fields} | {normalise(f.replace("_", " ")): f
                                                       for f in fields}
     texts = _text_index(questionnaire)
@@ -135,7 +150,8 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         match = next((by_id[k] for n in column.names if (k := n.strip().casefold()) in by_id),
                      None)
         if match:
-            _assign(column, match, "item id", fields, items)
+            _assign(column, match, "item id" if match in items else
+                    f"{export.source} name for {match}", fields, items)
             continue
         match = next((field_keys[k] for k in keys if k in field_keys), None)
         if match:
@@ -168,10 +184,11 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
             column.role, column.how = Role.comment, "heading asks for comments"
             continue
 
-    choices = {Role.audience: choice_map(framework.audiences,
-                                         mapping.audiences if mapping else None),
+    choices = {Role.audience: choice_map(framework.audiences, names.audiences | (
+                   mapping.audiences if mapping else {})),
                Role.workforce_group: choice_map(framework.workforce_groups,
-                                                mapping.workforce_groups if mapping else None)}
+                                                names.workforce_groups | (
+                                                    mapping.workforce_groups if mapping else {}))}
     for role in (Role.audience, Role.workforce_group):
         if not export.by_role(role):
             _by_values(export, role, choices[role])
@@ -189,10 +206,12 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
     identity = mapped or export.identity
     one = {role: export.first(role) for role in
            (Role.audience, Role.workforce_group, Role.submitted)}
-    present: dict[str, SourceColumn] = {}
+    held: dict[str, list[SourceColumn]] = {}
     for c in export.by_role(Role.item):
         assert c.target is not None  # _assign gives every item column its item id
-        present[c.target] = c
+        held.setdefault(c.target, []).append(c)
+    present = {target: columns[0] if len(columns) == 1 else _one_column(export, target, columns)
+               for target, columns in held.items()}
     return Plan(
         items=present, identity=identity, audience=one[Role.audience],
         audience_constant=mapping.audience if mapping else None,
@@ -205,6 +224,30 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         date_order=(mapping.date_order if mapping else None) or export.date_order,
         missing_items=[] if export.long else [i.id for i in questionnaire.items
                                                if i.id not in present])
+
+
+def _one_column(export: Export, item: str, columns: list[SourceColumn]) -> SourceColumn:
+    """The columns holding one item read as one: each row's answer from the column it
+    answered in; rows answering in more than one are rejected (a finding on ``export``)."""
+    answered = [_answered(c.values) for c in columns]
+    values = columns[-1].values
+    for column, given in zip(columns[-2::-1], answered[-2::-1], strict=True):
+        values = pc.if_else(pa.array(given), column.values, values)
+    twice = np.flatnonzero(np.sum(answered, axis=0) > 1)
+    if len(twice):
+        labels = ", ".join(repr(c.label) for c in columns)
+        export.findings.append(Finding("answered-twice", twice, f"item {item!r} is answered in "
+                                       f"more than one of {labels}; a respondent answers it "
+                                       "once", columns[0]))
+    return replace(columns[0], label=" or ".join(c.label for c in columns), values=values,
+                   how=f"{columns[0].how}, one of {len(columns)} columns")
+
+
+def _answered(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Which cells hold anything but spaces."""
+    text = pc.fill_null(values, "")
+    given = pc.and_(pc.greater(pc.utf8_length(text), 0), pc.invert(pc.utf8_is_space(text)))
+    return np.asarray(given.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _by_values(export: Export, role: Role, values: ValueMap) -> None:
@@ -241,6 +284,7 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
     file, errors = export.file, len(log.errors)
     if suggest:
         return True
+    items = {i.id for i in questionnaire.items}
     seen: dict[str, SourceColumn] = {}
     for column in export.columns:
         if column.role in (Role.meta, Role.personal, Role.ignore):
@@ -278,6 +322,8 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
                 continue  # the platform's id, overridden by a mapped one
             targets.setdefault(column.role.value, []).append(column)
     for target, columns in targets.items():
+        if target in items:
+            continue  # several columns may hold one item: see the module docstring
         if len({c.label.strip() for c in columns}) > 1:  # same heading twice: said above
             names = ", ".join(repr(c.label) for c in columns)
             log.add("ambiguous-column", f"columns {names} all map to {target!r}; map all but "

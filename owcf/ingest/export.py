@@ -98,6 +98,21 @@ class Export:
         return found[0] if found else None
 
 
+@dataclass(frozen=True)
+class ExportNames:
+    """How a platform's export names what owcf wrote into that platform's questionnaire
+    file, where the platform could not keep owcf's own ids (LimeSurvey codes are letters
+    and digits, at most 20 of them; a children's-wording question needs a name of its
+    own). Keys are the names as the export writes them, compared case-insensitively."""
+
+    #: column name -> item id, or a respondent field ("audience", "workforce_group")
+    columns: dict[str, str] = field(default_factory=dict)
+    #: answer code in the audience column -> audience id
+    audiences: dict[str, str] = field(default_factory=dict)
+    #: answer code in the workforce group column -> workforce group id
+    workforce_groups: dict[str, str] = field(default_factory=dict)
+
+
 Describe = Callable[[int, list[str]], tuple[str, Sequence[str], Role]]
 
 

@@ -19,7 +19,7 @@ from owcf.ingest.responses import ResponseSet
 
 #: rejection reasons, most fundamental first: a row is tallied under its first one
 REASON_ORDER = ("missing-value", "duplicate-respondent", "test-response", "extra-cells",
-                "unknown-audience", "unknown-item", "duplicate-answer",
+                "unknown-audience", "unknown-item", "duplicate-answer", "answered-twice",
                 "inconsistent-respondent", "invalid-answer", "item-not-routed",
                 "unknown-workforce-group", "invalid-date", "no-answers", "too-few-answers")
 

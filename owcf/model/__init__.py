@@ -6,6 +6,9 @@
   audiences, workforce groups);
 * :mod:`~owcf.model.questionnaire`: items, routing, answer scale, and the
   minimum-answered rules stated once;
+* :mod:`~owcf.model.form`: the tailored questionnaire laid out as one survey form (about
+  you, a grid per dimension and wording, routing), what every questionnaire writer
+  starts from;
 * :mod:`~owcf.model.trust` (the workspace file and its settings),
   :mod:`~owcf.model.plan` (tests, targets, evidence, actions) and
   :mod:`~owcf.model.workspaces` (finding a workspace by name);

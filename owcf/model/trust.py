@@ -45,6 +45,25 @@ TOP_KEYS = frozenset({
 TRUST_FILE = "trust.yaml"
 
 
+#: the sections `owcf init` leaves empty for the trust to fill in, with what goes there: one
+#: still empty is a warning (deleting a section that does not apply silences it)
+TO_FILL_IN = {
+    "introduction": "say what the self-assessment is for and who leads it",
+    "governance": "describe how the trust governs workforce development",
+    "responses": "list the survey exports here once the questionnaire has run",
+    "population.sizes": "give the workforce's size per group for --weights population",
+    "plan.introduction": "say how the trust will complete the tool",
+    "plan.tests": "list the tests (questionnaires, focus groups, workshops) with their dates "
+                  "and participants",
+    "targets": "set where the trust wants to be on each dimension",
+    "evidence": "record the ratings from workshops, focus groups and existing evidence",
+    "planned_actions.introduction": "introduce the areas the trust will focus on",
+    "planned_actions.focus_areas": "list the areas the trust will focus on",
+    "actions": "list the actions with their owners and due dates",
+    "closing": "add a closing paragraph for the report",
+}
+
+
 SLUG_COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -152,6 +171,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     triangulation = _read_triangulation(top)
     support = _read_support(top, framework)
     catalogue = _load_catalogue(top, directory, support, framework)
+    _still_empty(top)
     if not (ident and name and framework and questionnaire):
         return None
     return Trust(
@@ -166,6 +186,24 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
         triangulation=triangulation, support=support, catalogue=catalogue,
         response_files=response_files,
         pseudonym_salt=top.text("pseudonym_salt", required=False))
+
+
+def _still_empty(top: Section) -> None:
+    """A warning for each section of :data:`TO_FILL_IN` that is there but still empty."""
+    for path, what in TO_FILL_IN.items():
+        *parents, key = path.split(".")
+        node: object = top.data
+        for parent in parents:
+            node = node.get(parent) if isinstance(node, Node) else None
+        if isinstance(node, Node) and key in node and _empty(node[key]):
+            top.log.warn("empty-section", f"{path!r} is still empty: {what}, or delete it if "
+                         "it does not apply", file=top.file, line=node.line_of(key))
+
+
+def _empty(value: object) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, (list, dict)) and not value)
 
 
 def _read_responses(top: Section, directory: Path) -> tuple[ResponsesFile, ...]:

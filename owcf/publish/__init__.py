@@ -3,6 +3,8 @@
 * :mod:`~owcf.publish.report`: the trust's summary report (sections, board summary,
   comments, data-quality appendix) rendered to Markdown and HTML;
 * :mod:`~owcf.publish.charts`: spider diagrams, dot charts and diverging bars as SVG;
+* :mod:`~owcf.publish.framework`: the framework to walk through, as HTML and Markdown;
+* :mod:`~owcf.publish.paper`: the paper questionnaire, one HTML page per audience;
 * :mod:`~owcf.publish.templating`: the Jinja environment (HTML autoescaped, Markdown
   escaped by default) over ``templates/``;
 * :mod:`~owcf.publish.tables`: terminal tables (rich);

@@ -11,6 +11,15 @@ A platform module has:
 Readers follow each platform's documented export layout (see docs/formats.md). To add a
 platform: name it in :class:`~owcf.model.sources.Platform`, write its module here, and
 list it in :data:`PLATFORMS`; ``tests/test_layering.py`` checks every name has one.
+
+A platform that can import a questionnaire file also implements
+:class:`QuestionnaireWriter`, beside its reader, so that what it writes and what it
+reads back stay in one module: ``FORMAT`` (the ``owcf questionnaire --to`` value),
+``SUFFIX``, ``PER_AUDIENCE``, ``write(form) -> bytes`` and ``export_names(questionnaire,
+framework)``, the names its exports give to what owcf wrote where it could not keep
+owcf's ids. It is a protocol of its own, not optional members of
+:class:`SurveyPlatform`: Google Forms, Microsoft Forms and SurveyMonkey have no import
+file, and a separate registry (:data:`WRITERS`) keeps both typed with no ``getattr``.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from owcf.errors import ProblemLog
-from owcf.ingest.export import Export
+from owcf.ingest.export import Export, ExportNames
 from owcf.ingest.platforms import (
     google_forms,
     kobo,
@@ -29,6 +38,9 @@ from owcf.ingest.platforms import (
     surveymonkey,
 )
 from owcf.ingest.sheet import Sheet
+from owcf.model.form import Form
+from owcf.model.framework import Framework
+from owcf.model.questionnaire import Questionnaire
 from owcf.model.sources import Platform
 
 
@@ -46,3 +58,39 @@ class SurveyPlatform(Protocol):
 #: every platform by name, in the order detection breaks ties
 PLATFORMS: dict[str, SurveyPlatform] = {m.NAME: m for m in (
     owcf_layout, qualtrics, surveymonkey, google_forms, microsoft_forms, limesurvey, kobo)}
+
+
+class QuestionnaireWriter(Protocol):
+    """What a platform that imports a questionnaire file provides, beside its reader."""
+
+    @property
+    def NAME(self) -> Platform: ...  # the platform whose exports come back
+
+    @property
+    def FORMAT(self) -> str: ...  # the ``owcf questionnaire --to`` value
+
+    @property
+    def SUFFIX(self) -> str: ...  # the file's suffix, with its dot
+
+    @property
+    def PER_AUDIENCE(self) -> bool: ...  # one file per audience (no routing possible)
+
+    def write(self, form: Form) -> bytes: ...
+
+    def export_names(self, questionnaire: Questionnaire, framework: Framework
+                     ) -> ExportNames: ...
+
+
+#: the questionnaire files owcf writes for a platform, by ``--to`` value
+WRITERS: dict[str, QuestionnaireWriter] = {m.FORMAT: m for m in (kobo, limesurvey, qualtrics,
+                                                                  owcf_layout)}
+
+
+def export_names(source: str, questionnaire: Questionnaire, framework: Framework
+                 ) -> ExportNames:
+    """The names an export from ``source`` gives to what owcf wrote for that platform
+    (nothing for a platform owcf does not write for)."""
+    for writer in WRITERS.values():
+        if source == writer.NAME:
+            return writer.export_names(questionnaire, framework)
+    return ExportNames()

@@ -8,10 +8,19 @@ question text. Answers are choice text or numeric recode values, as chosen at ex
 
 A response's ``Status`` says whether it is a real one: previews, tests and spam
 ("Survey Preview", "Survey Test", "Spam", or the numeric codes 1, 2 and 8) are rejected.
+
+:func:`write` makes a form for one audience as Qualtrics's Advanced Format TXT import:
+the audience as embedded data, a block per colour, a page per dimension, and each item
+a single-answer multiple-choice question laid out in a row, its export tag the item id.
+The format has no display logic and no export tags for a matrix's statements (a
+matrix's columns are named by its own tag and each statement's number), so a Qualtrics
+survey serves one audience and asks each item as a question of its own: its column in
+the export is then the item id.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -20,13 +29,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from owcf.errors import ProblemLog
-from owcf.ingest.export import Export, Finding, Role, build_export
+from owcf.ingest.export import Export, ExportNames, Finding, Role, build_export
 from owcf.ingest.platforms.common import headings_in, role_of, table, text_variants
 from owcf.ingest.sheet import Sheet
 from owcf.ingest.text import normalise
+from owcf.model.form import COMMENT_QUESTION, WORKFORCE_GROUP_QUESTION, Form
+from owcf.model.framework import Framework
+from owcf.model.questionnaire import Questionnaire
 from owcf.model.sources import Platform
 
 NAME = Platform.qualtrics
+FORMAT = "qualtrics"
+SUFFIX = ".txt"
+PER_AUDIENCE = True
 
 ROLES = table({
     Role.respondent_id: ["ResponseId", "ResponseID", "Response ID"],
@@ -113,3 +128,46 @@ def read(sheet: Sheet, log: ProblemLog) -> Export | None:
     export.id_heading = "ResponseId"
     return export
 
+
+
+# -- the Advanced Format TXT ---------------------------------------------------------------
+
+_TAG = re.compile(r"\[\[|\]\]")
+
+
+def _text(text: str) -> str:
+    """Question or choice text on one line, as HTML (Qualtrics shows it as such), with
+    nothing that reads as a ``[[tag]]``."""
+    return html.escape(_TAG.sub("", " ".join(text.split())), quote=False)
+
+
+def write(form: Form) -> bytes:
+    """The form of one audience as an Advanced Format TXT (see the module docstring)."""
+    audience = form.audience
+    assert audience is not None  # the caller lays out one form per audience for Qualtrics
+    lines = ["[[AdvancedFormat]]", "", f"[[ED:audience:{audience.id}]]", ""]
+    if form.grouped:
+        lines += ["[[Block:About you]]", "", "[[Question:MC:SingleAnswer:Vertical]]",
+                  "[[ID:workforce_group]]", _text(WORKFORCE_GROUP_QUESTION), "[[Choices]]",
+                  *(_text(g.name) for g in form.framework.workforce_groups), ""]
+    for part in form.parts:
+        lines += [f"[[Block:{_text(part.colour.name)} - {_text(part.colour.theme)}]]", ""]
+        for k, grid in enumerate(part.grids):
+            if k:
+                lines += ["[[PageBreak]]", ""]
+            lines += ["[[Question:DB]]",
+                      f"<strong>{_text(grid.dimension.name)}</strong><br>{_text(grid.stem)}", ""]
+            labels = [_text(o.label) for o in form.options(grid.children)]
+            for question in grid.questions:
+                lines += ["[[Question:MC:SingleAnswer:Horizontal]]",
+                          f"[[ID:{question.item.id}]]", _text(question.text), "[[Choices]]",
+                          *labels, ""]
+    lines += ["[[Block:Anything else]]", "", "[[Question:TE:Essay]]", "[[ID:comment]]",
+              _text(COMMENT_QUESTION), ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def export_names(questionnaire: Questionnaire, framework: Framework) -> ExportNames:
+    """Nothing to map back: every column is an item id, ``audience``, ``workforce_group``
+    or ``comment``."""
+    return ExportNames()
