@@ -75,6 +75,13 @@ CATALOGUE: dict[str, str] = {
     "duplicate-answer": "A long-layout file answers the same item twice for one respondent.",
     "inconsistent-respondent": "A long-layout file gives one respondent two values for one field.",
     "output-exists": "owcf will not overwrite a file you may have edited.",
+    # results packages read by owcf national
+    "json-syntax": "A JSON file is malformed (or holds NaN or Infinity, which JSON has not).",
+    "invalid-package": "A results package breaks its JSON Schema or contradicts itself.",
+    "foreign-framework": "A results package's framework differs from most packages' (content hash).",
+    "foreign-questionnaire": "A results package's questionnaire differs from most packages' (content hash).",
+    "duplicate-package": "Two or more results packages come from the same trust and assessment period.",
+    "no-packages": "No results package could be pooled (none given, or every one was left out).",
 }
 
 

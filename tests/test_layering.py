@@ -24,6 +24,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("ingest", ("owcf.ingest",)),
     ("stats", ("owcf.stats",)),
     ("publish", ("owcf.publish",)),
+    ("share", ("owcf.share",)),
     ("workspace", ("owcf.workspace",)),
     ("cli", ("owcf.cli", "owcf.__main__")),
 ]

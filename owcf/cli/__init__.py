@@ -15,6 +15,7 @@ from owcf.cli.analyse import analyse, gaps
 from owcf.cli.common import main_options
 from owcf.cli.ingest import ingest
 from owcf.cli.report import report
+from owcf.cli.share import share
 from owcf.cli.validate import validate
 
 app = typer.Typer(
@@ -28,7 +29,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.callback()(main_options)
-for command in (analyse, gaps, actions, report, ingest, validate):
+for command in (analyse, gaps, actions, report, share, ingest, validate):
     app.command()(command)
 
 
