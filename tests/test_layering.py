@@ -25,6 +25,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("stats", ("owcf.stats",)),
     ("publish", ("owcf.publish",)),
     ("share", ("owcf.share",)),
+    ("national", ("owcf.national",)),
     ("workspace", ("owcf.workspace",)),
     ("cli", ("owcf.cli", "owcf.__main__")),
 ]
