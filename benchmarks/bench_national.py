@@ -5,7 +5,7 @@ packages in at most 10 s on a 2-core machine, memory growing no faster than the 
 packages (1,500 is ten rounds' worth); ``owcf share --trust oxfordshire`` in at most the
 time of ``owcf analyse --trust oxfordshire --format json`` plus 20%.
 
-    python benchmarks/bench_national.py [--repeat 3] [--skip-1500]
+    python benchmarks/bench_national.py [--repeat 3] [--skip-1500] [--audit]
 
 The 150 packages are the synthetic national collection
 (examples/national/generate_packages.py, seed 2009, with its problem files), made once in
@@ -15,7 +15,9 @@ duplicates. Every run is a fresh ``owcf`` process, timed from outside, so start-
 imports count; the CPU time (user + system, the process and its workers) is reported
 beside the wall-clock time, because a shared machine's wall clock says more about the
 neighbours than about owcf. Peak memory is the largest resident set of the process or
-any of its workers (``wait4``).
+any of its workers (``wait4``). ``--audit`` also runs the test suite's independent
+linear-programming disclosure audit (tests/audit_lp.py) on the 150-trust national.json,
+and checks that national.html and national.md print the same tables cell for cell.
 """
 
 from __future__ import annotations
@@ -92,10 +94,31 @@ def best(args: list[str], cwd: Path, repeat: int) -> dict[str, float]:
             "peak_mb": round(max(r[2] for r in runs), 1)}
 
 
+def audit(out: Path, packages: Path) -> dict[str, object]:
+    """The LP audit of a national report, and HTML against Markdown."""
+    sys.path.insert(0, str(REPO))
+    from tests.audit_lp import disclosed
+    from tests.test_national import _audit_inputs, _html_tables, _md_tables
+
+    package = json.loads(next(iter(sorted(packages.glob("synthetic-*.json")))).read_text())
+    reverse = {i["id"]: i["reverse"] for i in package["questionnaire"]["items"]}
+    doc = json.loads((out / "national.json").read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    published, withheld, relations = _audit_inputs(doc, reverse)
+    found = disclosed(published, withheld, relations)
+    html = _html_tables((out / "national.html").read_text(encoding="utf-8"))
+    md = _md_tables((out / "national.md").read_text(encoding="utf-8"))
+    return {"published": len(published), "withheld": len(withheld),
+            "relations": len(relations), "disclosed": found,
+            "html_equals_markdown": list(html.values()) == md,
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-1500", action="store_true")
+    parser.add_argument("--audit", action="store_true")
     args = parser.parse_args()
     owcf = str(Path(sys.executable).with_name("owcf"))
     result: dict[str, object] = {"cores": os.cpu_count()}
@@ -105,6 +128,8 @@ def main() -> None:
         result["national_150"] = best([owcf, "-q", "national", str(small), "-o",
                                        str(work / "n150")], work, args.repeat)
         result["national_150_target_s"] = 10.0
+        if args.audit:
+            result["audit_150"] = audit(work / "n150", small)
         if not args.skip_1500:
             large = rounds(small)
             result["national_1500"] = best([owcf, "-q", "national", str(large), "-o",

@@ -474,6 +474,15 @@ def test_every_output_shows_the_same_pattern(run: tuple[Path, str], national: di
                                       _words(q["suppressed"][f"bands[{k}]"]))
 
 
+def test_no_page_repeats_an_id(run: tuple[Path, str]) -> None:
+    """Skip link, table and chart ids are each used once per page (a repeated id breaks
+    links and screen readers' table navigation)."""
+    out, _ = run
+    for page in [out / "national.html", *sorted((out / "trusts").iterdir())]:
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(ids) == len(set(ids)), (page.name, sorted({i for i in ids if ids.count(i) > 1}))
+
+
 def test_the_national_report_names_no_trust_and_each_page_only_its_own(
         collection: Path, run: tuple[Path, str]) -> None:
     out, _ = run

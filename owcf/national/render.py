@@ -257,7 +257,7 @@ def _positions(result: dict[str, Any], layout: Layout, words: _Words) -> Section
         alt = (f"Strip chart for {colour['name']}: for each dimension, the middle half of "
                "trusts' current positions (bar), their median (circle) and the median target "
                "(square); the figures are in the table below.")
-        svg = quartile_strip_svg(f"national-{colour['id']}", _strip_rows(dims), scale,
+        svg = quartile_strip_svg(f"chart-{colour['id']}", _strip_rows(dims), scale,
                                  _ink(colour.get("hex", "")), alt)
         sub = Section(f"colour-{colour['id']}", f"{colour['name']}",
                       charts=[Chart(f"charts/{colour['id']}.svg", svg, alt)])
@@ -299,7 +299,7 @@ def _priorities(result: dict[str, Any], words: _Words) -> Section:
                       paragraphs=["Each trust ranks its dimensions by priority: the gap to its "
                                   "target it can be fairly sure of. The table counts the trusts "
                                   "ranking each dimension first, and among their top three."])
-    section.tables.append(Table("priorities", "Trusts ranking each dimension as a priority",
+    section.tables.append(Table("priorities-table", "Trusts ranking each dimension as a priority",
                                 ("Dimension", "First priority", "Among top three"), rows, foot))
     return section
 
@@ -469,7 +469,7 @@ def trust_page(trust: TrustFigures, result: dict[str, Any], layout: Layout,
         alt = (f"Strip chart for {colour['name']}: this trust's current position on each "
                "dimension (diamond) beside the middle half of all trusts (bar), their median "
                "(circle) and their median target (square); the figures are in the table below.")
-        svg = quartile_strip_svg(f"trust-{colour['id']}", _strip_rows([d for _, d in dims], own),
+        svg = quartile_strip_svg(f"chart-{colour['id']}", _strip_rows([d for _, d in dims], own),
                                  scale, _ink(colour.get("hex", "")), alt, "This trust")
         rows = tuple((d["name"], _page_cells(trust, d, j, everyone, words, current, target))
                      for j, d in dims)
