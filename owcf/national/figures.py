@@ -189,7 +189,10 @@ def _respondents(out: _Out, trusts: Sequence[TrustFigures], layout: Layout,
         section[key] = rows
         section[f"{key}_total"] = None
         out.put(section, f"{key}_total", total, suppressed, f"{key}_total")
-        section[f"{key}_not_pooled"] = len(lists) - len(known)
+        left = len(lists) - len(known)
+        out.put(section, f"{key}_not_pooled",
+                table.add(f"respondents.{key}.not_pooled", left, TRUSTS, trusts=left),
+                suppressed, f"{key}_not_pooled")
     return section
 
 
@@ -280,7 +283,10 @@ def _questions(out: _Out, trusts: Sequence[TrustFigures], layout: Layout,
 
         # (3) responses per answer, over the trusts whose every count is published
         full3 = available & ~np.isnan(C[:, u, :]).any(axis=1)
-        resp: dict[str, Any] = {"not_pooled": int((~full3).sum()), "counts": {}}
+        resp: dict[str, Any] = {"counts": {}}
+        left = int((~full3).sum())
+        out.put(resp, "not_pooled", table.add(f"q.{u}.responses.not_pooled", left, TRUSTS,
+                                              trusts=left), suppressed, "responses.not_pooled")
         count_cells = {}
         for c in [*scale, *non_answers]:
             column = C[full3, u, category[c]]
@@ -338,7 +344,10 @@ def _breakdown(out: _Out, u: int, key: str, n: np.ndarray, s: np.ndarray,
     full = ~np.isnan(n).any(axis=1) & ~np.isnan(s).any(axis=1)
     n, s = n[full], s[full]
     sig = _signature(full)
-    part: dict[str, Any] = {"not_pooled": int((~full).sum()), "groups": []}
+    part: dict[str, Any] = {"groups": []}
+    left = int((~full).sum())
+    out.put(part, "not_pooled", table.add(f"q.{u}.{key}.not_pooled", left, TRUSTS, trusts=left),
+            suppressed, f"{key}.not_pooled")
     n_cells, s_cells = [], []
     for k, ident in enumerate(order):
         column, sums = n[:, k], s[:, k]

@@ -92,12 +92,14 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
-def _not_pooled(count: int) -> str:
+def _not_pooled(count: int | None, reason: str | None, words: _Words) -> str:
     """A caption's note of the trusts whose figures could not be pooled."""
+    if count is None:
+        return f" ({words.withheld(reason)}' figures could not be pooled)"
     if not count:
         return ""
-    return f" ({plural(count, 'trust', 'trusts')}' figures could not be pooled)".replace(
-        "1 trust'", "1 trust's")
+    whose = "1 trust's" if count == 1 else f"{count} trusts'"
+    return f" ({whose} figures could not be pooled)"
 
 
 def _band_labels(result: dict[str, Any]) -> list[str]:
@@ -217,11 +219,12 @@ def _respondents(result: dict[str, Any], words: _Words) -> Section:
                                                sup.get("by_workforce_group_total"), everyone),)),)
     section = Section("respondents", "Who answered")
     for key, what in (("by_audience", "audience"), ("by_workforce_group", "workforce group")):
-        if data[f"{key}_not_pooled"]:
-            section.paragraphs.append(
-                f"Respondents by {what} leave out "
-                f"{plural(data[f'{key}_not_pooled'], 'trust')} whose protected package withheld "
-                f"some of its counts by {what}.")
+        left = data[f"{key}_not_pooled"]
+        if left != 0:
+            many = (plural(left, "trust") if left is not None else
+                    words.withheld(sup.get(f"{key}_not_pooled")))
+            section.paragraphs.append(f"Respondents by {what} leave out {many} whose protected "
+                                      f"package withheld some of its counts by {what}.")
     section.tables += [
         Table("respondents-audience", "Respondents by audience, and trusts that supplied none",
               ("Audience", "Respondents", "Trusts with none"), rows, foot),
@@ -396,7 +399,7 @@ def _questions(result: dict[str, Any], layout: Layout, words: _Words) -> Section
                 every = breakdown["all"]
                 part.tables.append(Table(
                     f"q-{q['id']}-{key.replace('_', '-')}", f"{q['id']}: average score {title}"
-                    + _not_pooled(breakdown["not_pooled"]),
+                    + _not_pooled(breakdown["not_pooled"], sup.get(f"{key}.not_pooled"), words),
                     (heading, "Trusts", "Respondents", "Average score"), tuple(group_rows),
                     (("All", ("", words.count(every["respondents"], sup.get(f"{key}.all.respondents"), thr),
                               words.number(every["mean"], sup.get(f"{key}.all.mean"), thr))),)))
@@ -405,7 +408,7 @@ def _questions(result: dict[str, Any], layout: Layout, words: _Words) -> Section
                                for c, v in responses["counts"].items())
             part.tables.append(Table(
                 f"q-{q['id']}-responses", f"{q['id']}: responses per answer"
-                + _not_pooled(responses["not_pooled"]),
+                + _not_pooled(responses["not_pooled"], sup.get("responses.not_pooled"), words),
                 ("Answer", "Responses"), count_rows,
                 (("All responses", (words.count(responses["total"], sup.get("responses.total"), thr),)),
                  ("Responses on the scale", (words.count(responses["scored"],
