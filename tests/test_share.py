@@ -321,7 +321,7 @@ def test_owcf_finds_exactly_the_violations_the_library_finds(
         if how % 5 == 0 and isinstance(parent, dict):
             parent.pop(path[-1], None)  # a field missing
         else:
-            parent[path[-1]] = value
+            parent[path[-1]] = copy.deepcopy(value)  # a fresh object: never a cycle
         places = _places(package)[1:]
     ours = sorted(violations(package, limit=10_000))
     library = sorted((e.json_path, " ".join(e.message.split())) for e in LIBRARY.iter_errors(package))
