@@ -79,6 +79,13 @@ CATALOGUE: dict[str, str] = {
     "empty-section": "A section of trust.yaml is still empty, as `owcf init` left it.",
     "answered-twice": "A row answers one item in two columns (its adult and children's wording).",
     "platform-limit": "A survey platform would refuse a name or code the questionnaire needs.",
+    # results packages read by owcf national
+    "json-syntax": "A JSON file is malformed (or holds NaN or Infinity, which JSON has not).",
+    "invalid-package": "A results package breaks its JSON Schema or contradicts itself.",
+    "foreign-framework": "A results package's framework differs from most packages' (content hash).",
+    "foreign-questionnaire": "A results package's questionnaire differs from most packages' (content hash).",
+    "duplicate-package": "Two or more results packages come from the same trust and assessment period.",
+    "no-packages": "No results package could be pooled (none given, or every one was left out).",
 }
 
 

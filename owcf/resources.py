@@ -1,4 +1,4 @@
-"""Where the bundled frameworks, templates and examples live.
+"""Where the bundled frameworks, templates, examples and schemas live.
 
 In a checkout (or an editable install) they are the top-level folders of the repository;
 in an installed wheel they travel inside the package as ``owcf/_data/...``.
@@ -12,7 +12,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """The bundled folder ``name`` (``frameworks``, ``templates`` or ``examples``)."""
+    """The bundled folder ``name`` (``frameworks``, ``templates``, ``examples`` or ``schemas``)."""
     bundled = _PACKAGE / "_data" / name
     if bundled.is_dir():
         return bundled

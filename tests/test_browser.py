@@ -95,3 +95,24 @@ def test_each_page_prints_on_a4(page: tuple[str, Path], tmp_path: Path) -> None:
     data = pdf.read_bytes()
     assert data.count(b"/Type /Page") - data.count(b"/Type /Pages") >= 2
     assert b"/MediaBox [0 0 595" in data or b"/MediaBox [0 0 594" in data
+
+
+@pytest.fixture(scope="module")
+def national_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The national report and one trust's page, from the committed synthetic sample:
+    each page the browser checks hold to the trust report's standard."""
+    out = tmp_path_factory.mktemp("national")
+    result = CliRunner().invoke(app, ["national", "examples/national/sample", "-o", str(out),
+                                      "-f", "html"])
+    assert result.exit_code == 0, result.stderr
+    return {"national": out / "national.html", "trust": sorted((out / "trusts").iterdir())[0]}
+
+
+@pytest.mark.parametrize("page", ["national", "trust"])
+def test_browser_builds_the_whole_national_page(national_pages: dict[str, Path], page: str,
+                                                tmp_path: Path) -> None:
+    dom = _chromium(tmp_path, "--dump-dom", national_pages[page].as_uri()).stdout
+    assert dom.count("<svg") == 7  # a strip chart per colour, each with its table
+    assert dom.count('role="img"') == 7 and "<script" not in dom
+    assert dom.count("<h2") == (8 if page == "national" else 7)
+    assert '<a class="skip" href="#main">' in dom and "</html>" in dom

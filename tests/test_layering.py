@@ -24,6 +24,8 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("ingest", ("owcf.ingest",)),
     ("stats", ("owcf.stats",)),
     ("publish", ("owcf.publish",)),
+    ("share", ("owcf.share",)),
+    ("national", ("owcf.national",)),
     ("workspace", ("owcf.workspace",)),
     ("cli", ("owcf.cli", "owcf.__main__")),
 ]

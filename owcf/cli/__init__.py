@@ -14,7 +14,9 @@ from owcf.cli.actions import actions
 from owcf.cli.analyse import analyse, gaps
 from owcf.cli.common import main_options
 from owcf.cli.ingest import ingest
+from owcf.cli.national import national
 from owcf.cli.report import report
+from owcf.cli.share import share
 from owcf.cli.start import framework, init, questionnaire
 from owcf.cli.validate import validate
 
@@ -30,8 +32,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.callback()(main_options)
-for command in (init, framework, questionnaire, analyse, gaps, actions, report, ingest,
-                validate):
+for command in (init, framework, questionnaire, analyse, gaps, actions, report, share,
+                national, ingest, validate):
     app.command()(command)
 
 

@@ -12,7 +12,7 @@ from owcf.errors import OwcfError, Problem, Severity
 from owcf.files import source_date_epoch, write_files
 from owcf.publish.report import FORMATS, chart_workers, render_report, select_comments
 from owcf.workspace.inputs import gather
-from owcf.workspace.run import analyse_inputs, read_responses
+from owcf.workspace.run import published_analyses, read_responses
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,7 @@ def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
                                 file=str(workspace.directory / "trust.yaml"),
                                 severity=Severity.WARNING))
     responses = ingestion.responses
-    by_audience = analyse_inputs(inputs, responses, ["audience"], min_cell=options.min_cell)
-    by_group = analyse_inputs(inputs, responses, ["workforce_group"], min_cell=options.min_cell)
+    by_audience, by_group = published_analyses(inputs, responses, options.min_cell)
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if options.include_comments else None)
     files = render_report(workspace, by_audience, options.formats, by_group=by_group,

@@ -64,3 +64,12 @@ def analyse_inputs(inputs: Inputs, responses: ResponseSet, by: Sequence[str] = (
                    inputs.labels, weights=weights,
                    population=inputs.trust.population if inputs.trust else None,
                    min_cell_by_audience=disclosure.by_audience)
+
+
+def published_analyses(inputs: Inputs, responses: ResponseSet, min_cell: int | None = None
+                       ) -> tuple[Analysis, Analysis]:
+    """The analyses a trust's report is built from: broken down by audience, and by
+    workforce group, with the trust's disclosure settings. ``owcf share --protected``
+    carries exactly these, so it withholds what the report withholds."""
+    return (analyse_inputs(inputs, responses, ["audience"], min_cell=min_cell),
+            analyse_inputs(inputs, responses, ["workforce_group"], min_cell=min_cell))
