@@ -246,6 +246,6 @@ def test_report_before_any_responses_still_shows_plan_and_targets(
     assert "warning: no-responses" in result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "No questionnaire responses have been analysed yet." in md
-    assert "| Vision | – | – | 0 | – | – | 3.0 | – |" in md
+    assert "| Vision | – | – | 0 | – | – | 3.00 | – |" in md
     result = runner.invoke(app, ["analyse", "-t", "tinytown"])
     assert result.exit_code == 1 and "no-responses" in result.stderr

@@ -37,10 +37,10 @@ def test_report_has_every_section_a_board_needs(tmp_path: Path) -> None:
         assert f">{heading}</h2>" in html
     assert "### Evidence from other tests" in md
     assert "**Largest gaps to target, in priority order:**" in md
-    assert "1. Information sharing: current 2.32, target 4.5, gap 2.18" in md
+    assert "1. Information sharing: current 2.63, target 4.50, gap 1.87" in md
     assert "Where audiences disagree" in md
     # support: the accepted offer and a suggestion for the top gap, and the trust's own ask
-    assert "| 1 | Information sharing | 2.18 | Integrated working practitioner toolkit" in md
+    assert "| 1 | Information sharing | 1.87 | Integrated working practitioner toolkit" in md
     assert "| Yes |" in md and "| Suggested |" in md
     assert "Help to evaluate the impact of the Area Board teams" in md
     assert "| Early Years | 92 |" in md  # who answered, by workforce group

@@ -70,16 +70,16 @@ def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
     weakest = min(scored, key=lambda r: (r.current, r.id))
     assert strongest.current is not None and weakest.current is not None  # both are scored
     text = (f"{name}: the strongest dimension is {strongest.name} at "
-            f"{strongest.current:.2f} ({framework.scale.label_for(strongest.current)})"
+            f"{strongest.current:.2f} ({strongest.level})"
             f" and the weakest is {weakest.name} at {weakest.current:.2f} "
-            f"({framework.scale.label_for(weakest.current)}).")
+            f"({weakest.level}).")
     gapped = [r for r in scored if r.gap is not None]
     if gapped:
         widest = max(gapped, key=lambda r: (r.gap, r.id))
         assert widest.gap is not None  # it is one of the gapped
         if widest.gap > 0:
             text += (f" The largest gap to target is {widest.name}: "
-                     f"{widest.gap:.2f} below the target of {widest.target:g}.")
+                     f"{widest.gap:.2f} below the target of {widest.target:.2f}.")
         else:
             text += " Every dimension is at or above its target."
     disagree = [r.name for r in scored if r.agree is False]

@@ -50,9 +50,10 @@ def gap_rows(report: GapReport) -> list[dict[str, Any]]:
 
 
 def action_rows(trust: Trust, today: dt.date, only_overdue: bool = False) -> list[dict[str, Any]]:
-    """The trust's actions as rows, each marked overdue or not as of ``today``."""
+    """The trust's actions as rows in due-date order (undated last, then by number), each
+    marked overdue or not as of ``today``."""
     rows = []
-    for action in trust.actions:
+    for action in sorted(trust.actions, key=lambda a: (a.due or dt.date.max, a.number)):
         late = action.overdue(today)
         if only_overdue and not late:
             continue
