@@ -85,6 +85,7 @@ class Population:
 
     by: str
     sizes: dict[str, float]
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -442,7 +443,7 @@ def _read_population(top: Section, framework: Framework | None,
                             f"positive number, not {value!r}", file=top.file, line=line)
             else:
                 sizes[str(key)] = float(value)
-    return Population(by, sizes) if by and sizes else None
+    return Population(by, sizes, sec.text("source", required=False) or "") if by and sizes else None
 
 
 def _read_disclosure(top: Section, framework: Framework | None) -> Disclosure:

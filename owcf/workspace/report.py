@@ -7,12 +7,16 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from owcf.errors import OwcfError, Problem, Severity
 from owcf.files import source_date_epoch, write_files
 from owcf.publish.report import FORMATS, chart_workers, render_report, select_comments
 from owcf.workspace.inputs import gather
 from owcf.workspace.run import analyse_inputs, read_responses
+
+if TYPE_CHECKING:  # pandas loads only when responses are read
+    from owcf.ingest.responses import ResponseSet
 
 
 @dataclass(frozen=True)
@@ -66,13 +70,28 @@ def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
     responses = ingestion.responses
     by_audience = analyse_inputs(inputs, responses, ["audience"], min_cell=options.min_cell)
     by_group = analyse_inputs(inputs, responses, ["workforce_group"], min_cell=options.min_cell)
+    weighted = None
+    if workspace.population is not None and len(responses):
+        weighted = analyse_inputs(inputs, responses, [], weights="population",
+                                  min_cell=options.min_cell)
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if options.include_comments else None)
     files = render_report(workspace, by_audience, options.formats, by_group=by_group,
                           comments=comments, produced=produced.date() if produced else None,
-                          overlays=options.overlays, workers=workers)
+                          overlays=options.overlays, workers=workers, weighted=weighted,
+                          unstated=unstated_by_audience(responses))
     paths = write_files(files, out or Path("reports") / workspace.id)
     return Written(tuple(paths), tuple(warnings), ingestion.notes)
+
+
+def unstated_by_audience(responses: ResponseSet) -> dict[str, int]:
+    """How many respondents of each audience gave no workforce group."""
+    people = responses.respondents
+    if "workforce_group" not in people or not len(people):
+        return {}
+    missing = people["workforce_group"].isna()
+    counts = people.loc[missing, "audience"].astype(str).value_counts()
+    return {str(k): int(v) for k, v in sorted(counts.items())}
 
 
 @dataclass(frozen=True)
