@@ -177,7 +177,7 @@ def test_a_target_equal_to_the_current_position_is_drawn_over_it_and_still_shows
     target = svg.index('<g id="c-target">')
     assert target > current  # drawn later: on top
     group = svg[target:svg.index("</g>", target)]
-    assert "fill-opacity: 0" in group  # open, so the circle shows inside it
+    assert "fill: none" in group  # open, so the circle shows inside it
     circle_id = re.search(r'href="#([^"]+)"', svg[current:target]).group(1)
     square_id = re.search(r'href="#([^"]+)"', group).group(1)
     boxes = markers(svg)
@@ -193,7 +193,8 @@ def test_overlays_differ_in_dash_and_marker_as_well_as_colour() -> None:
     groups = re.findall(r'<g id="c-overlay-(\d)">(.*?)</g>', svg, re.S)
     assert len(groups) == 6
     dashes = [re.search(r"stroke-dasharray: ([^;\"]+)", body).group(1) for _, body in groups]
-    shapes = [re.search(r'<path id="[^"]+" d="([^"]+)"', body).group(1) for _, body in groups]
+    marker_ids = [re.search(r'href="#([^"]+)"', body).group(1) for _, body in groups]
+    shapes = [re.search(rf'<path id="{i}" d="([^"]+)"', svg).group(1) for i in marker_ids]
     assert len(set(dashes)) == 6 and len(set(shapes)) == 6
     target = re.search(r'<g id="c-target">(.*?)</g>', svg, re.S).group(1)
     current = re.search(r'<g id="c-current">(.*?)</g>', svg, re.S).group(1)
@@ -326,7 +327,8 @@ def test_overlay_inks_differ_from_their_neighbours_in_greyscale(count: int) -> N
 def test_legend_swatches_in_a_chart_step_in_greyscale() -> None:
     svg = bars()
     swatches = re.findall(
-        r'<g id="owcf-answers-legend-swatch-\d+">\s*<path[^>]*style="fill: (#[0-9a-f]{6})', svg)
+        r'<g id="owcf-answers-legend-swatch-\d+">\s*<(?:path|rect)[^>]*style="fill: (#[0-9a-f]{6})',
+        svg)
     assert len(swatches) == 5
     assert all(grey_contrast(a, b) >= 1.5 for a, b in pairwise(swatches))
 
@@ -465,7 +467,8 @@ def test_every_report_chart_prints_text_at_9_points_or_more(every_chart: dict[st
 
 def test_every_report_palette_steps_in_greyscale(every_chart: dict[str, str]) -> None:
     for name, svg in every_chart.items():
-        swatches = re.findall(r'legend-swatch-\d+">\s*<path[^>]*style="fill: (#[0-9a-f]{6})', svg)
+        swatches = re.findall(r'legend-swatch-\d+">\s*<(?:path|rect)[^>]*style="fill: (#[0-9a-f]{6})',
+                              svg)
         overlays = re.findall(r'overlay-\d+">\s*<path[^>]*style="[^"]*stroke: (#[0-9a-f]{6})', svg)
         for inks in (swatches, overlays):
             steps = [grey_contrast(a, b) for a, b in pairwise(inks)]

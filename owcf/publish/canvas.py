@@ -1,71 +1,63 @@
-"""A drawing surface in points for the charts: text measured as matplotlib will set it,
-every label and marker placed by hand, and the picture written as SVG by matplotlib.
+"""A drawing surface in points for the charts: text measured with the font it prints in,
+every label and marker placed by hand, and the picture written out as SVG.
 
 Charts lay themselves out here, so nothing is left to chance in print: the page is
 measured in points from the top left (y down, as in SVG), every text box and marker box
-is known before anything is drawn, and :meth:`Canvas.render` sizes the figure to what
-was placed. At render time the operations are replayed onto one matplotlib axes that
-spans the figure with the same coordinates, so an SVG ``<text>`` at ``translate(x y)``
-is at the point the layout chose. Text stays text (``svg.fonttype: none``) in DejaVu
-Sans, the font matplotlib measures with; ids are prefixed with the chart's id and the
-XML prologue is dropped, so several charts sit inline in one HTML page. matplotlib is
-imported only when a chart is drawn, so ``owcf --help`` does not pay for it.
+is known before anything is drawn, and :meth:`Canvas.render` sizes the picture to what
+was placed and writes each part as an SVG element at the point the layout chose. Text
+stays text, in DejaVu Sans, measured with FreeType from the font file matplotlib ships;
+markers are paths defined once and placed with ``<use>``; ids are prefixed with the
+chart's id, so several charts sit inline in one HTML page. Only the font metrics come
+from matplotlib (its FreeType wrapper), imported when a chart is drawn, so ``owcf
+--help`` does not pay for it.
 """
 
 from __future__ import annotations
 
-import io
+import math
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from matplotlib.ft2font import FT2Font
-    from matplotlib.typing import RcKeyType
 
 FONT = "DejaVu Sans"
 #: the smallest text a chart prints: 9 pt at its natural size, which is its print size
 SIZE = 9.0
-#: baseline to baseline, as matplotlib spaces the lines of a label
+#: baseline to baseline, in sizes of the font
 LEADING = 1.2
 TEXT_COLOUR = "#333333"
 GRID_COLOUR = "#767676"  # the lightest grey with 4.5:1 on white
 
-_ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)')
-
-
 @cache
-def _font() -> FT2Font:
+def _font(bold: bool = False) -> FT2Font:
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    font = FT2Font(font_manager.findfont(font_manager.FontProperties(family=FONT)))
-    font.set_size(100, 72)  # as matplotlib's TextToPath measures: at 100 pt, then scaled
+    prop = font_manager.FontProperties(family=FONT, weight="bold" if bold else "normal")
+    font = FT2Font(font_manager.findfont(prop))
+    font.set_size(100, 72)  # measured at 100 pt, then scaled: as matplotlib measures
     return font
 
 
-# A font reads its file as it goes: a child process (the chart workers are forked) must
-# open its own, or parent and child move one file offset under each other.
+# A font reads its file as it goes: a forked child process (owcf report --all) must open
+# its own, or parent and child move one file offset under each other.
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_font.cache_clear)
 
 
+@lru_cache(maxsize=8192)
 def text_width(text: str, size: float = SIZE, bold: bool = False) -> float:
-    """Width in points of one line of ``text``, as matplotlib will lay it out."""
-    if bold:
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.textpath import TextToPath
-
-        prop = FontProperties(family=FONT, size=size, weight="bold")
-        return float(TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0])
+    """Width in points of one line of ``text`` (its advance, unhinted). Kept: layouts
+    measure the same words many times while they try sizes."""
     from matplotlib.ft2font import LoadFlags
 
-    font = _font()
+    font = _font(bold)
     font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
     return font.get_width_height()[0] / 64 * size / 100
 
@@ -127,10 +119,10 @@ def text_box(x: float, baseline: float, text: str, ha: str = "left", size: float
     return Box(left, baseline - ascent(size), left + width, baseline + descent(size))
 
 
-#: how far a marker of each kind reaches from its centre, per point of markersize
-#: (matplotlib's marker paths: a circle or square of side 1, a triangle of height 1...)
+#: how far a marker of each kind reaches from its centre, per point of its size (see
+#: _marker_path: a circle or square as wide as its size, a diamond with sides that long)
 _REACH = {"o": 0.5, "s": 0.5, "^": 0.5, "v": 0.5, "<": 0.5, ">": 0.5, "D": 0.5 * 2 ** 0.5,
-          "d": 0.5 * 2 ** 0.5, "P": 0.5, "X": 0.5, "h": 0.5, "p": 0.5}
+          "P": 0.5, "X": 0.5}
 
 
 def marker_box(x: float, y: float, kind: str, size: float, edge: float) -> Box:
@@ -194,6 +186,12 @@ class Canvas:
                                   "edge": edge, "edge_width": edge_width, "z": z, "gid": gid}))
         self.boxes.append(Box(x, y, x + width, y + height))
 
+    def circle(self, x: float, y: float, radius: float, *, colour: str, width: float = 1.0,
+               z: float = 1) -> None:
+        """An unfilled circle (a ring of the spider diagram)."""
+        self.ops.append(("circle", {"x": x, "y": y, "r": radius, "colour": colour,
+                                    "width": width, "z": z}))
+
     def polygon(self, xs: Sequence[float], ys: Sequence[float], *, face: str,
                 alpha: float = 1.0, z: float = 1) -> None:
         self.ops.append(("polygon", {"xs": list(xs), "ys": list(ys), "face": face,
@@ -205,82 +203,163 @@ class Canvas:
 
     def render(self, chart_id: str, description: str, margin: float = 4.0) -> str:
         """The picture as inline-ready SVG text, ``width`` wide and as tall as its content
-        (plus ``margin`` points below), with ``description`` as its accessible name."""
-        import matplotlib
-        from matplotlib.figure import Figure
+        (plus ``margin`` points below), with ``description`` as its accessible name.
 
+        Elements are written in drawing order (``z``, then the order they were added), so
+        a later one covers an earlier one: the target's open square over the current
+        position's circle, a label's white background over a line.
+        """
+        prefix = re.sub(r"[^A-Za-z0-9_.-]", "_", chart_id)
         height = self.bottom + margin
-        with matplotlib.rc_context(_rc(chart_id)):
-            fig = Figure(figsize=(self.width / 72, height / 72), dpi=72)
-            ax = fig.add_axes((0, 0, 1, 1))
-            ax.set_axis_off()
-            ax.set_xlim(0, self.width)
-            ax.set_ylim(height, 0)
-            for kind, op in self.ops:
-                _DRAW[kind](ax, op)
-            buffer = io.StringIO()
-            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "owcf"})
-        return _inline(buffer.getvalue(), description, chart_id)
+        shapes: dict[tuple[str, float], str] = {}
+        body: list[str] = []
+        ordered = sorted(enumerate(self.ops), key=lambda e: (e[1][1]["z"], e[0]))
+        for _, (kind, op) in ordered:
+            body += _WRITE[kind](op, prefix, shapes)
+        defs = [f'<path id="{ident}" d="{_marker_path(kind, size)}"/>'
+                for (kind, size), ident in sorted(shapes.items(), key=lambda kv: kv[1])]
+        return "\n".join([
+            f'<svg role="img" aria-label="{escape(description, quote=True)}" '
+            'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            f'width="{_n(self.width)}pt" height="{_n(height)}pt" '
+            f'viewBox="0 0 {_n(self.width)} {_n(height)}" version="1.1">',
+            *([" <defs>", *(f"  {d}" for d in defs), " </defs>"] if defs else []),
+            *(f" {line}" for line in body),
+            "</svg>", ""])
 
 
-def _rc(chart_id: str) -> dict[RcKeyType, object]:
-    return {"svg.hashsalt": chart_id, "svg.fonttype": "none", "font.family": FONT,
-            "font.size": SIZE, "text.color": TEXT_COLOUR, "lines.solid_capstyle": "butt",
-            "lines.dash_capstyle": "butt"}
+def _n(value: float) -> str:
+    """A coordinate as SVG text: two decimal places at most, no needless zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
-def _draw_text(ax: Axes, op: dict[str, Any]) -> None:
-    bbox = None
-    if op["background"]:
-        bbox = {"facecolor": op["background"], "edgecolor": "none", "pad": 1.0}
-    ax.text(op["x"], op["y"], op["s"], ha=op["ha"], va="baseline", fontsize=op["size"],
-            color=op["colour"], fontweight="bold" if op["bold"] else "normal",
-            fontstyle="italic" if op["italic"] else "normal", bbox=bbox, zorder=op["z"],
-            gid=op["gid"], clip_on=False)
+def _css(**style: object) -> str:
+    return "; ".join(f"{k.replace('_', '-')}: {v}" for k, v in style.items() if v is not None)
 
 
-def _draw_line(ax: Axes, op: dict[str, Any]) -> None:
-    ax.plot(op["xs"], op["ys"], color=op["colour"], linewidth=op["width"],
-            linestyle=op["style"], zorder=op["z"], gid=op["gid"], clip_on=False,
-            marker=op["marker"] or "", markersize=op["marker_size"],
-            markerfacecolor=op["face"] or op["colour"],
-            markeredgecolor=op["edge"] or op["colour"], markeredgewidth=op["edge_width"])
+def _dashes(style: Any, width: float) -> str | None:
+    """An SVG dash array from a line style: '-' solid, or (offset, (on, off, ...)) in
+    units of the line's width, as matplotlib gives them."""
+    if style in ("-", "solid", None):
+        return None
+    pattern = style[1] if isinstance(style, tuple) else {"--": (3.7, 1.6), ":": (1, 1.65),
+                                                          "-.": (6.4, 1.6, 1, 1.6)}[style]
+    return ",".join(_n(d * width) for d in pattern)
 
 
-def _draw_markers(ax: Axes, op: dict[str, Any]) -> None:
-    ax.plot(op["xs"], op["ys"], linestyle="none", marker=op["kind"], markersize=op["size"],
-            markerfacecolor=op["face"], markeredgecolor=op["edge"],
-            markeredgewidth=op["edge_width"], zorder=op["z"], gid=op["gid"], clip_on=False)
+def _group(op: dict[str, Any], prefix: str, lines: list[str]) -> list[str]:
+    if not op.get("gid"):
+        return lines
+    return [f'<g id="{prefix}-{op["gid"]}">', *(f" {line}" for line in lines), "</g>"]
 
 
-def _draw_rect(ax: Axes, op: dict[str, Any]) -> None:
-    from matplotlib.patches import Rectangle
-
-    ax.add_patch(Rectangle((op["x"], op["y"]), op["w"], op["h"], facecolor=op["face"],
-                           edgecolor=op["edge"], linewidth=op["edge_width"], zorder=op["z"],
-                           gid=op["gid"], clip_on=False))
-
-
-def _draw_polygon(ax: Axes, op: dict[str, Any]) -> None:
-    ax.fill(op["xs"], op["ys"], color=op["face"], alpha=op["alpha"], zorder=op["z"],
-            linewidth=0, clip_on=False)
+def _use(prefix: str, shapes: dict[tuple[str, float], str], kind: str, size: float,
+         x: float, y: float, face: str, edge: str, edge_width: float) -> str:
+    ident = shapes.setdefault((kind, size), f"{prefix}-m{len(shapes)}")
+    fill = "none" if face == "none" else face
+    return (f'<use xlink:href="#{ident}" x="{_n(x)}" y="{_n(y)}" '
+            f'style="{_css(fill=fill, stroke=edge, stroke_width=_n(edge_width))}"/>')
 
 
-_DRAW = {"text": _draw_text, "line": _draw_line, "markers": _draw_markers,
-         "rect": _draw_rect, "polygon": _draw_polygon}
+def _write_line(op: dict[str, Any], prefix: str, shapes: dict[tuple[str, float], str]
+                ) -> list[str]:
+    parts, pen = [], "M"
+    for x, y in zip(op["xs"], op["ys"], strict=True):
+        if math.isnan(x) or math.isnan(y):  # a gap: the line breaks
+            pen = "M"
+            continue
+        parts.append(f"{pen} {_n(x)} {_n(y)}")
+        pen = "L"
+    lines = []
+    if len(parts) >= 2 and op["style"] not in ("none", "None", ""):
+        style = _css(fill="none", stroke=op["colour"], stroke_width=_n(op["width"]),
+                     stroke_dasharray=_dashes(op["style"], op["width"]), stroke_linecap="butt",
+                     stroke_linejoin="round")
+        lines.append(f'<path d="{" ".join(parts)}" style="{style}"/>')
+    if op["marker"]:
+        lines += [_use(prefix, shapes, op["marker"], op["marker_size"], x, y,
+                       op["face"] or op["colour"], op["edge"] or op["colour"], op["edge_width"])
+                  for x, y in zip(op["xs"], op["ys"], strict=True)
+                  if not (math.isnan(x) or math.isnan(y))]
+    return _group(op, prefix, lines)
 
 
-def _inline(svg: str, description: str, chart_id: str) -> str:
-    """Strip the XML prologue, make every id unique to the chart, give an accessible name.
+def _write_markers(op: dict[str, Any], prefix: str, shapes: dict[tuple[str, float], str]
+                   ) -> list[str]:
+    return _group(op, prefix, [_use(prefix, shapes, op["kind"], op["size"], x, y, op["face"],
+                                    op["edge"], op["edge_width"])
+                               for x, y in zip(op["xs"], op["ys"], strict=True)])
 
-    matplotlib salts only its hashed ids; group ids such as ``figure_1`` repeat in every
-    chart and would collide when several charts are inlined in one HTML page.
-    """
-    prefix = re.sub(r"[^A-Za-z0-9_.-]", "_", chart_id) + "-"
-    body = svg[svg.index("<svg"):]
-    # Rewrite inside tags only: label text may itself contain 'id="'.
-    body = re.sub(r"<[^>]*>", lambda tag: _ID_REFERENCE.sub(
-        lambda ref: ref.group(1) + prefix, tag.group(0)), body)
-    body = re.sub(r"<svg\b", f'<svg role="img" aria-label="{escape(description, quote=True)}"',
-                  body, count=1)
-    return body.strip() + "\n"
+
+def _write_rect(op: dict[str, Any], prefix: str, shapes: dict[tuple[str, float], str]
+                ) -> list[str]:
+    style = _css(fill=op["face"], stroke=op["edge"] if op["edge_width"] else "none",
+                 stroke_width=_n(op["edge_width"]) if op["edge_width"] else None)
+    return _group(op, prefix, [f'<rect x="{_n(op["x"])}" y="{_n(op["y"])}" '
+                               f'width="{_n(op["w"])}" height="{_n(op["h"])}" style="{style}"/>'])
+
+
+def _write_polygon(op: dict[str, Any], prefix: str, shapes: dict[tuple[str, float], str]
+                   ) -> list[str]:
+    points = [f"{_n(x)} {_n(y)}" for x, y in zip(op["xs"], op["ys"], strict=True)
+              if not (math.isnan(x) or math.isnan(y))]
+    style = _css(fill=op["face"], fill_opacity=_n(op["alpha"]), stroke="none")
+    return [f'<path d="M {" L ".join(points)} Z" style="{style}"/>']
+
+
+def _write_circle(op: dict[str, Any], prefix: str, shapes: dict[tuple[str, float], str]
+                  ) -> list[str]:
+    style = _css(fill="none", stroke=op["colour"], stroke_width=_n(op["width"]))
+    return [f'<circle cx="{_n(op["x"])}" cy="{_n(op["y"])}" r="{_n(op["r"])}" style="{style}"/>']
+
+
+_ANCHOR = {"left": "start", "center": "middle", "right": "end"}
+
+
+def _write_text(op: dict[str, Any], prefix: str, shapes: dict[tuple[str, float], str]
+                ) -> list[str]:
+    lines = []
+    if op["background"]:  # a little ground of its own, over any line behind the text
+        box = text_box(op["x"], op["y"], op["s"], op["ha"], op["size"], op["bold"])
+        lines.append(f'<rect x="{_n(box.x0 - 1)}" y="{_n(box.y0)}" '
+                     f'width="{_n(box.x1 - box.x0 + 2)}" height="{_n(box.y1 - box.y0)}" '
+                     f'style="fill: {op["background"]}; stroke: none"/>')
+    style = _css(font_size=f"{_n(op['size'])}px", font_family=f"'{FONT}', sans-serif",
+                 font_weight="bold" if op["bold"] else None,
+                 font_style="italic" if op["italic"] else None,
+                 text_anchor=_ANCHOR[op["ha"]], fill=op["colour"])
+    lines.append(f'<text x="{_n(op["x"])}" y="{_n(op["y"])}" style="{style}">'
+                 f'{escape(op["s"], quote=False)}</text>')
+    return _group(op, prefix, lines)
+
+
+_WRITE = {"text": _write_text, "line": _write_line, "markers": _write_markers,
+          "rect": _write_rect, "polygon": _write_polygon, "circle": _write_circle}
+
+
+def _marker_path(kind: str, size: float) -> str:
+    """The outline of a marker of ``size`` points centred on (0, 0): a circle or square of
+    that width, a triangle of that height, a diamond of that side, a plus or a cross."""
+    h = size / 2
+    if kind == "o":  # four cubic arcs: every control point within the circle's square
+        k = 0.5523 * h
+        return (f"M {_n(h)} 0 C {_n(h)} {_n(k)} {_n(k)} {_n(h)} 0 {_n(h)} "
+                f"C {_n(-k)} {_n(h)} {_n(-h)} {_n(k)} {_n(-h)} 0 "
+                f"C {_n(-h)} {_n(-k)} {_n(-k)} {_n(-h)} 0 {_n(-h)} "
+                f"C {_n(k)} {_n(-h)} {_n(h)} {_n(-k)} {_n(h)} 0 Z")
+    d = h * 2 ** 0.5
+    t = h / 3
+    outline = {
+        "s": [(-h, -h), (h, -h), (h, h), (-h, h)],
+        "^": [(0, -h), (h, h), (-h, h)],
+        "v": [(0, h), (h, -h), (-h, -h)],
+        "<": [(-h, 0), (h, -h), (h, h)],
+        ">": [(h, 0), (-h, -h), (-h, h)],
+        "D": [(0, -d), (d, 0), (0, d), (-d, 0)],
+        "P": [(-t, -h), (t, -h), (t, -t), (h, -t), (h, t), (t, t), (t, h), (-t, h), (-t, t),
+              (-h, t), (-h, -t), (-t, -t)],
+        "X": [(-h, -h + t), (-h + t, -h), (0, -t), (h - t, -h), (h, -h + t), (t, 0),
+              (h, h - t), (h - t, h), (0, t), (-h + t, h), (-h, h - t), (-t, 0)],
+    }[kind]
+    return "M " + " L ".join(f"{_n(x)} {_n(y)}" for x, y in outline) + " Z"

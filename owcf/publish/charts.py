@@ -355,11 +355,8 @@ def radar_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | No
         return cx + r_of(v) * math.sin(theta), cy - r_of(v) * math.cos(theta)
 
     # rings and spokes
-    circle = [2 * math.pi * k / 120 for k in range(121)]
     for v in values:
-        canvas.line([cx + r_of(v) * math.sin(a) for a in circle],
-                    [cy - r_of(v) * math.cos(a) for a in circle],
-                    colour=RING_COLOUR, width=0.6, z=0.5)
+        canvas.circle(cx, cy, r_of(v), colour=RING_COLOUR, width=0.6, z=0.5)
     for i in range(count):
         (x0, y0), (x1, y1) = point(i, low), point(i, high)
         canvas.line([x0, x1], [y0, y1], colour=RING_COLOUR, width=0.6, z=0.5)

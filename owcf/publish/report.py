@@ -11,11 +11,9 @@ introduction, framework and plan; and what a reader needs to know about the figu
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from typing import Any
 
 from owcf.ingest.responses import ResponseSet
@@ -129,30 +127,9 @@ def _group_id(group: GroupResult, field: str) -> str:
 ChartCall = tuple[Callable[..., str], tuple[Any, ...]]
 
 
-def _call(func: Callable[..., str], args: tuple[Any, ...]) -> str:
-    return func(*args)
-
-
-def _load_matplotlib() -> None:
-    import matplotlib.backends.backend_svg
-    import matplotlib.figure  # noqa: F401
-
-
-def chart_workers(jobs: int) -> Pool | None:
-    """Processes for drawing charts, started early so they load matplotlib while the
-    parent reads and analyses the responses (None with one core or no fork)."""
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_load_matplotlib)
-
-
-def draw(calls: Sequence[ChartCall], workers: Pool | None = None) -> list[str]:
-    """Render chart calls, on ``workers`` (see :func:`chart_workers`) when given.
-
-    Each chart is deterministic on its own, so the order of work does not change any byte.
-    """
-    if workers is not None and len(calls) > 1:
-        return workers.starmap(_call, calls)
+def draw(calls: Sequence[ChartCall]) -> list[str]:
+    """Render chart calls in order (the 23 charts of a report take a few hundredths of a
+    second: no worker processes)."""
     return [func(*args) for func, args in calls]
 
 
@@ -244,7 +221,7 @@ def _total(counts: Sequence[Mapping[str, int | None]]) -> dict[str, int | None]:
 
 def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                    by_group: Analysis | None = None, overlays: bool = False,
-                   workers: Pool | None = None, first_figure: int = 2) -> Sections:
+                   first_figure: int = 2) -> Sections:
     """Per colour: the positions, a written summary, and three charts with their titles;
     then how each workforce group answered, across all colours.
 
@@ -319,7 +296,7 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                                            [("By workforce group", members)], q_labels,
                                            q_scale, workforce[3], q_aside)))
         workforce_rows = (("By workforce group", _answer_rows(members, q_scale, codes)),)
-    svgs = iter(draw(calls, workers))
+    svgs = iter(draw(calls))
     out = []
     for colour, rows, radar, dots, answers, answer_panels in planned:
         charts = [Chart(file, next(svgs), num, title, alt)
@@ -565,7 +542,7 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
                   by_group: Analysis | None = None,
                   comments: tuple[list[Comment], int] | None = None,
                   produced: dt.date | None = None, overlays: bool = False,
-                  workers: Pool | None = None, weighted: Analysis | None = None,
+                  weighted: Analysis | None = None,
                   unstated: Mapping[str, int] | None = None) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder.
 
@@ -575,7 +552,7 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
     """
     framework = trust.framework
     gaps = current_positions(analysis, trust)
-    built = build_sections(trust, gaps, analysis, by_group, overlays, workers)
+    built = build_sections(trust, gaps, analysis, by_group, overlays)
     sections = built.colours
     overview = overview_chart(gaps, framework)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
@@ -635,5 +612,5 @@ def _dates(test: PlannedTest) -> str:
 
 
 __all__ = ["FORMATS", "Chart", "ColourSection", "Comment", "DataQuality", "Priority",
-           "build_sections", "chart_workers", "data_quality", "redact", "render_report",
+           "build_sections", "data_quality", "redact", "render_report",
            "select_comments"]

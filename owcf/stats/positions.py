@@ -235,22 +235,34 @@ def spread_of_views(q: Estimate | None, scale: Scale) -> float:
     return (scale.maximum - scale.minimum) / 4
 
 
-def combine(q: Estimate | None, ratings: list[tuple[str, str, float, int | None, float]],
-            scale: Scale, q_weight: float = 1.0, agreement: float = 1.0) -> Combined:
-    """The current position and its band from the questionnaire estimate ``q`` and
-    ``ratings`` of (id, kind, value, participant count or None, weight)."""
+def _n_eff(q: Estimate) -> float:
+    return q.n_eff if q.n_eff is not None else float(q.n or 1)
+
+
+def band_multiplier(q: Estimate | None, q_weight: float = 1.0) -> float:
+    """t(0.975, n_eff - 1) of a published questionnaire figure (what its own interval
+    uses), else 1.96."""
     from owcf.stats.tdist import t_quantile
 
+    if q is None or q.mean is None or q_weight <= 0 or _n_eff(q) < 2:
+        return Z_975
+    return float(t_quantile(0.975, _n_eff(q) - 1))
+
+
+def combine(q: Estimate | None, ratings: list[tuple[str, str, float, int | None, float]],
+            scale: Scale, q_weight: float = 1.0, agreement: float = 1.0,
+            t: float | None = None) -> Combined:
+    """The current position and its band from the questionnaire estimate ``q`` and
+    ``ratings`` of (id, kind, value, participant count or None, weight). ``t`` is the
+    band's multiplier (:func:`band_multiplier`, worked out here when not given)."""
     s = spread_of_views(q, scale)
     sources: list[Rating] = []
-    t = Z_975
+    t = band_multiplier(q, q_weight) if t is None else t
     if q is not None and q.mean is not None and q_weight > 0:
-        n_eff = q.n_eff if q.n_eff is not None else float(q.n or 1)
+        n_eff = _n_eff(q)
         variance = (q.se ** 2 if q.se else s ** 2 / n_eff) / q_weight
         sources.append(Rating("questionnaire", "questionnaire", q.mean, q_weight,
                               n_eff * q_weight, variance))
-        if n_eff >= 2:  # the questionnaire's own interval uses t with n_eff - 1 df
-            t = float(t_quantile(0.975, n_eff - 1))
     for ident, kind, value, count, weight in ratings:
         size = (count or 1) * weight
         sources.append(Rating(ident, kind, value, weight, size, s ** 2 / size))
@@ -294,13 +306,14 @@ def current_positions(analysis: Analysis, trust: Trust) -> GapReport:
     scale = framework.scale
     overall = analysis.overall
     actions = addressed_by(trust.actions)
+    q_weight = trust.triangulation.questionnaire_weight
+    estimates = [overall.dimension(dim.id) for dim in framework.dimensions]
+    multipliers = _multipliers(estimates, q_weight)
     dims: list[Position] = []
-    for dim in framework.dimensions:
-        est = overall.dimension(dim.id)
+    for dim, est, t in zip(framework.dimensions, estimates, multipliers, strict=True):
         ratings = [(e.id, e.kind, e.ratings[dim.id], e.participant_count, e.weight)
                    for e in trust.evidence if dim.id in e.ratings]
-        combined = combine(est, ratings, scale, trust.triangulation.questionnaire_weight,
-                           trust.triangulation.agreement)
+        combined = combine(est, ratings, scale, q_weight, trust.triangulation.agreement, t)
         dims.append(Position("dimension", dim.id, dim.name, dim.colour, est, combined.sources,
                              combined.current, combined.low, combined.high,
                              rounded(trust.targets.get(dim.id)), combined.spread, combined.agree,
@@ -326,6 +339,17 @@ def current_positions(analysis: Analysis, trust: Trust) -> GapReport:
                                 level=level_reached(scale, current), actions=numbers))
     cranks = _ranks(colours, [c.id for c in framework.colours])
     return GapReport(trust.id, tuple(dims), tuple(_with_rank(p, cranks) for p in colours))
+
+
+def _multipliers(estimates: list[Estimate], q_weight: float) -> list[float]:
+    """:func:`band_multiplier` of every dimension in one vectorised t quantile."""
+    import numpy as np
+
+    from owcf.stats.tdist import t_quantile
+
+    dfs = [_n_eff(q) - 1 if q.mean is not None and q_weight > 0 and _n_eff(q) >= 2 else math.inf
+           for q in estimates]
+    return [float(t) for t in t_quantile(0.975, np.array(dfs, dtype=float))]
 
 
 def _with_rank(p: Position, ranks: dict[str, int]) -> Position:

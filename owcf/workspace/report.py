@@ -3,15 +3,13 @@ and many trusts' reports across worker processes."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from owcf.errors import OwcfError, Problem, Severity
 from owcf.files import source_date_epoch, write_files
-from owcf.publish.report import FORMATS, chart_workers, render_report, select_comments
+from owcf.publish.report import FORMATS, render_report, select_comments
 from owcf.workspace.inputs import gather
 from owcf.workspace.run import analyse_inputs, read_responses
 
@@ -44,16 +42,10 @@ class Written:
 
 
 def generate(trust: str | Path, out: Path | None = None,
-             options: ReportOptions = ReportOptions(), jobs: int = 1) -> Written:
+             options: ReportOptions = ReportOptions()) -> Written:
     """Read a trust workspace, analyse it, and write its report (into ``out``, by default
     ``./reports/TRUST``). Raises OwcfError, writing nothing, if the inputs are invalid, or
-    with ``options.strict`` if any row was rejected. ``jobs`` processes draw the charts."""
-    with chart_workers(jobs) or nullcontext() as workers:
-        return _generate(trust, out, options, workers)
-
-
-def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
-              workers: Pool | None) -> Written:
+    with ``options.strict`` if any row was rejected."""
     produced = source_date_epoch()  # a bad value stops the report before any work
     inputs, warnings = gather(trust=trust, require_responses=False)
     workspace = inputs.trust
@@ -78,7 +70,7 @@ def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
                 if options.include_comments else None)
     files = render_report(workspace, by_audience, options.formats, by_group=by_group,
                           comments=comments, produced=produced.date() if produced else None,
-                          overlays=options.overlays, workers=workers, weighted=weighted,
+                          overlays=options.overlays, weighted=weighted,
                           unstated=unstated_by_audience(responses))
     paths = write_files(files, out or Path("reports") / workspace.id)
     return Written(tuple(paths), tuple(warnings), ingestion.notes)
