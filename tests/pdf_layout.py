@@ -24,6 +24,8 @@ class Element:
     #: (page number from 1, marked content id) of its own content, in order
     content: list[tuple[int, int]] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
+    #: a table heading for its column (/Scope /Column)
+    column_heading: bool = False
 
 
 @dataclass
@@ -106,7 +108,8 @@ def read(pdf: bytes) -> Layout:
         if not re.search(rb"/Type\s*/StructElem\b", body):
             continue
         kind = (_dict_value(body, b"S") or b"/?")[1:].decode()
-        element = Element(ident, kind)
+        element = Element(ident, kind, column_heading=kind == "TH" and bool(
+            re.search(rb"/Scope\s*/Column", body)))
         own_page = page_number.get(_ref(_dict_value(body, b"Pg")) or -1, 0)
         kids = _dict_value(body, b"K") or b""
         sequence: list[tuple[int, int] | int] = []
@@ -162,6 +165,14 @@ def stranded_headings(layout: Layout) -> list[str]:
 
 
 def split_rows(layout: Layout) -> list[str]:
-    """Table rows laid out across two or more pages."""
-    return [f"row element {e.ident} on pages {sorted(set(pages))}"
-            for e in layout.of_kind("TR") if len(set(pages := layout.pages_of(e.ident))) > 1]
+    """Table rows laid out across two or more pages. A row of column headings is left
+    out: the browser repeats it at the top of each page a table runs onto."""
+    found = []
+    for row in layout.of_kind("TR"):
+        cells = [layout.elements[c] for c in row.children if c in layout.elements]
+        if cells and all(c.column_heading for c in cells):
+            continue
+        pages = set(layout.pages_of(row.ident))
+        if len(pages) > 1:
+            found.append(f"row element {row.ident} on pages {sorted(pages)}")
+    return found

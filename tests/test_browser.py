@@ -190,6 +190,17 @@ def test_chart_text_prints_at_9_points_or_more(page: tuple[str, Page]) -> None:
     assert not small, f"{name}: {small[:5]} (of {len(sizes)} chart texts)"
 
 
+def test_tables_print_no_larger_than_the_text(page: tuple[str, Page]) -> None:
+    name, tab = page
+    tab.emulate_media(media="print")
+    try:
+        body, cells = tab.evaluate("""() => [parseFloat(getComputedStyle(document.body).fontSize),
+          [...document.querySelectorAll('td, th')].map(c => parseFloat(getComputedStyle(c).fontSize))]""")
+    finally:
+        tab.emulate_media(media="screen")
+    assert cells and max(cells) <= body, f"{name}: table text {max(cells)}px, body {body}px"
+
+
 def test_numbers_are_right_aligned(page: tuple[str, Page]) -> None:
     name, tab = page
     cells = tab.evaluate(f"""() => [...document.querySelectorAll('td, th')]
