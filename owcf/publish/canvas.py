@@ -5,26 +5,25 @@ Charts lay themselves out here, so nothing is left to chance in print: the page 
 measured in points from the top left (y down, as in SVG), every text box and marker box
 is known before anything is drawn, and :meth:`Canvas.render` sizes the picture to what
 was placed and writes each part as an SVG element at the point the layout chose. Text
-stays text, in DejaVu Sans, measured with FreeType from the font file matplotlib ships;
-markers are paths defined once and placed with ``<use>``; ids are prefixed with the
-chart's id, so several charts sit inline in one HTML page. Only the font metrics come
-from matplotlib (its FreeType wrapper), imported when a chart is drawn, so ``owcf
---help`` does not pay for it.
+stays text, in DejaVu Sans, measured from the font file matplotlib ships (its advance
+widths and kerning, read here: nothing of matplotlib is imported); markers are paths
+defined once and placed with ``<use>``; ids are prefixed with the chart's id, so several
+charts sit inline in one HTML page.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import math
-import os
 import re
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from html import escape
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from matplotlib.ft2font import FT2Font
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
 FONT = "DejaVu Sans"
 #: the smallest text a chart prints: 9 pt at its natural size, which is its print size
@@ -34,43 +33,110 @@ LEADING = 1.2
 TEXT_COLOUR = "#333333"
 GRID_COLOUR = "#767676"  # the lightest grey with 4.5:1 on white
 
+@dataclass(frozen=True)
+class Metrics:
+    """What a layout needs of a TrueType font: each character's advance and the kerning
+    between pairs, in font units, and the font's ascender and descender."""
+
+    units: int
+    ascender: int
+    descender: int
+    advances: dict[str, int]
+    kerning: dict[tuple[str, str], int]
+    missing: int  # the advance of a character the font has no glyph for
+
+    def width(self, text: str, size: float) -> float:
+        total = sum(self.advances.get(c, self.missing) for c in text)
+        total += sum(self.kerning.get(pair, 0) for pair in pairwise(text))
+        return total * size / self.units
+
+
+def _font_file(bold: bool) -> Path:
+    """DejaVu Sans as matplotlib ships it, found without importing matplotlib (the font
+    charts print in, and the one the tests measure with FreeType)."""
+    spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations, "matplotlib is not installed"
+    folder = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+    return folder / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+
+
 @cache
-def _font(bold: bool = False) -> FT2Font:
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
+def _font(bold: bool = False) -> Metrics:
+    """The font's metrics, read from its 'head', 'hhea', 'hmtx', 'cmap' (format 4) and
+    'kern' (format 0) tables: advances and pair kerning are all a line's width needs."""
+    data = _font_file(bold).read_bytes()
+    count = struct.unpack_from(">H", data, 4)[0]
+    tables = {data[12 + 16 * i:16 + 16 * i].decode("latin-1"):
+              struct.unpack_from(">I", data, 20 + 16 * i)[0] for i in range(count)}
+    units = struct.unpack_from(">H", data, tables["head"] + 18)[0]
+    ascender, descender = struct.unpack_from(">hh", data, tables["hhea"] + 4)
+    metrics_count = struct.unpack_from(">H", data, tables["hhea"] + 34)[0]
+    widths = [struct.unpack_from(">H", data, tables["hmtx"] + 4 * i)[0]
+              for i in range(metrics_count)]
+    glyphs = _cmap(data, tables["cmap"])
+    advances = {c: widths[min(g, metrics_count - 1)] for c, g in glyphs.items()}
+    names = {g: c for c, g in glyphs.items()}
+    kerning: dict[tuple[str, str], int] = {}
+    if "kern" in tables:
+        base = tables["kern"]
+        offset = base + 4
+        for _ in range(struct.unpack_from(">H", data, base + 2)[0]):
+            length, coverage = struct.unpack_from(">HH", data, offset + 2)
+            if coverage >> 8 == 0:  # format 0: sorted pairs
+                pairs = struct.unpack_from(">H", data, offset + 6)[0]
+                for k in range(pairs):
+                    left, right, value = struct.unpack_from(">HHh", data, offset + 14 + 6 * k)
+                    if left in names and right in names:
+                        kerning[(names[left], names[right])] = value
+            offset += length
+    return Metrics(units, ascender, descender, advances, kerning, widths[0])
 
-    prop = font_manager.FontProperties(family=FONT, weight="bold" if bold else "normal")
-    font = FT2Font(font_manager.findfont(prop))
-    font.set_size(100, 72)  # measured at 100 pt, then scaled: as matplotlib measures
-    return font
 
-
-# A font reads its file as it goes: a forked child process (owcf report --all) must open
-# its own, or parent and child move one file offset under each other.
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_font.cache_clear)
+def _cmap(data: bytes, base: int) -> dict[str, int]:
+    """Character -> glyph from the font's Unicode (3, 1) format 4 subtable."""
+    for i in range(struct.unpack_from(">H", data, base + 2)[0]):
+        platform, encoding, offset = struct.unpack_from(">HHI", data, base + 4 + 8 * i)
+        table = base + offset
+        if (platform, encoding) == (3, 1) and struct.unpack_from(">H", data, table)[0] == 4:
+            segments = struct.unpack_from(">H", data, table + 6)[0] // 2
+            ends = table + 14
+            starts = ends + 2 * segments + 2
+            deltas = starts + 2 * segments
+            ranges = deltas + 2 * segments
+            out: dict[str, int] = {}
+            for k in range(segments):
+                end, start = (struct.unpack_from(">H", data, at + 2 * k)[0] for at in (ends, starts))
+                delta = struct.unpack_from(">h", data, deltas + 2 * k)[0]
+                shift = struct.unpack_from(">H", data, ranges + 2 * k)[0]
+                for code in range(start, min(end, 0xFFFE) + 1):
+                    if shift:
+                        glyph = struct.unpack_from(">H", data, ranges + 2 * k + shift
+                                                   + 2 * (code - start))[0]
+                        glyph = (glyph + delta) % 65536 if glyph else 0
+                    else:
+                        glyph = (code + delta) % 65536
+                    if glyph:
+                        out[chr(code)] = glyph
+            return out
+    raise ValueError("the font has no Unicode cmap")
 
 
 @lru_cache(maxsize=8192)
 def text_width(text: str, size: float = SIZE, bold: bool = False) -> float:
-    """Width in points of one line of ``text`` (its advance, unhinted). Kept: layouts
-    measure the same words many times while they try sizes."""
-    from matplotlib.ft2font import LoadFlags
-
-    font = _font(bold)
-    font.set_text(text, 0.0, flags=LoadFlags.NO_HINTING)
-    return font.get_width_height()[0] / 64 * size / 100
+    """Width in points of one line of ``text``: its glyphs' advances and kerning, as a
+    browser sets it."""
+    return _font(bold).width(text, size)
 
 
 def ascent(size: float = SIZE) -> float:
     """Height of the font above the baseline (its ascender), in points."""
     font = _font()
-    return font.ascender / font.units_per_EM * size
+    return font.ascender / font.units * size
 
 
 def descent(size: float = SIZE) -> float:
     font = _font()
-    return -font.descender / font.units_per_EM * size
+    return -font.descender / font.units * size
 
 
 def wrap(text: str, width: float, size: float = SIZE, bold: bool = False) -> list[str]:
