@@ -254,3 +254,16 @@ def test_validate_is_quiet_when_every_priority_has_an_action(tiny: Path) -> None
     warned = [p["message"] for p in json.loads(result.stdout)["problems"]
               if p["code"] == "priority-without-action"]
     assert len(warned) == 2 and all("has no action" in m for m in warned)
+
+
+def test_gaps_csv_names_each_other_test_with_the_people_behind_it() -> None:
+    import csv
+    import io
+
+    result = runner.invoke(app, ["gaps", "--trust", "oxfordshire", "--format", "csv"])
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    planning = rows["workforce_planning"]
+    assert planning["evidence"] == "june-analysis-workshop=2.5 (14);workforce-data-audit=2.5 (3)"
+    assert planning["current"] == "3.0" and planning["level"] == "Established"  # reached, not passed
+    assert rows["information_sharing"]["actions"] == "4;7"
+    assert rows["common_values"]["evidence"] == ""

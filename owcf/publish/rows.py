@@ -44,7 +44,9 @@ def gap_rows(report: GapReport) -> list[dict[str, Any]]:
         sources = d.pop("sources")
         d["questionnaire_mean"] = q.get("mean")
         d["questionnaire_n"] = q.get("n")
-        d["evidence"] = ";".join(f"{s['id']}={s['value']:g}" for s in sources)
+        # the other tests, each with its rating and the people behind it
+        d["evidence"] = ";".join(f"{s['id']}={s['value']:g} ({s['effective_size']:g})"
+                                 for s in sources if s["kind"] != "questionnaire")
         rows.append(d)
     return rows
 
