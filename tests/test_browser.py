@@ -190,6 +190,21 @@ def test_chart_text_prints_at_9_points_or_more(page: tuple[str, Page]) -> None:
     assert not small, f"{name}: {small[:5]} (of {len(sizes)} chart texts)"
 
 
+def test_no_table_cell_overflows_in_print(page: tuple[str, Page]) -> None:
+    """A cell whose text is wider than the cell (a date that may not wrap, say) would print
+    over its neighbour."""
+    name, tab = page
+    tab.set_viewport_size({"width": round(_content_width_px(tab)), "height": 1200})
+    tab.emulate_media(media="print")
+    try:
+        over = tab.evaluate("""() => [...document.querySelectorAll('td, th')]
+          .filter(c => c.scrollWidth > c.clientWidth + 1)
+          .map(c => c.textContent.trim().slice(0, 40))""")
+    finally:
+        tab.emulate_media(media="screen")
+    assert not over, f"{name}: {over[:6]}"
+
+
 def test_tables_print_no_larger_than_the_text(page: tuple[str, Page]) -> None:
     name, tab = page
     tab.emulate_media(media="print")

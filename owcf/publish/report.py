@@ -103,8 +103,7 @@ def _summary(name: str, rows: Iterable[Position]) -> str:
     weakest = min(scored, key=lambda r: (r.current, r.id))
     assert strongest.current is not None and weakest.current is not None  # both are scored
     text = (f"{name}: the strongest dimension is {strongest.name} at {strongest.current:.2f} "
-            f"({strongest.level}) and the weakest is {weakest.name} at "
-            f"{weakest.current:.2f} ({weakest.level}).")
+            f"and the weakest {weakest.name} at {weakest.current:.2f} ({weakest.level}).")
     gapped = [r for r in scored if r.gap is not None]
     if gapped and all((r.gap or 0) <= 0 for r in gapped):
         text += " Every dimension is at or above its target."
