@@ -413,7 +413,7 @@ def dot_chart_svg(chart_id: str, labels: Sequence[str], current: Sequence[float 
                   low: Sequence[float | None], high: Sequence[float | None],
                   target: Sequence[float | None], scale: Sequence[tuple[int, str]],
                   colour: str | Sequence[str], description: str,
-                  width: float = DOT_WIDTH, figures: bool = True) -> str:
+                  width: float = DOT_WIDTH, figures: bool = True, level_key: bool = True) -> str:
     """A dot chart of current position against target, one row per dimension, as <svg>.
 
     The companion to the spider diagram, whose shape depends on the order of its axes.
@@ -423,7 +423,8 @@ def dot_chart_svg(chart_id: str, labels: Sequence[str], current: Sequence[float 
     runs from the lowest to the highest level of ``scale``, each level numbered and named
     (under the axis where the names fit, else in a key). A row with no current position
     still shows its target. Without ``figures`` the markers carry no figures (for a chart
-    with its table beside it), and the rows are closer together.
+    with its table beside it), and the rows are closer together. Without ``level_key`` the
+    names that do not fit under the axis are left to the text around the chart.
     """
     _check_lengths(labels, current=current, low=low, high=high, target=target)
     inks = [readable(colour)] * len(labels) if isinstance(colour, str) else [
@@ -459,7 +460,7 @@ def dot_chart_svg(chart_id: str, labels: Sequence[str], current: Sequence[float 
         canvas.lines(MARGIN + label_width, middle - height / 2, lines, ha="right")
         _dot_row(canvas, middle, current[i], low[i], high[i], target[i], inks[i], x_of, x0, x1,
                  figures)
-    _dot_axis(canvas, scale, x_of, bottom_of_rows, width)
+    _dot_axis(canvas, scale, x_of, bottom_of_rows, width, level_key)
     return canvas.render(chart_id, description)
 
 
@@ -488,7 +489,7 @@ def _dot_row(canvas: Canvas, y: float, now: float | None, lo: float | None,
 
 
 def _dot_axis(canvas: Canvas, scale: Sequence[tuple[int, str]], x_of: Scale,
-              axis_y: float, width: float) -> None:
+              axis_y: float, width: float, level_key: bool = True) -> None:
     """Each level's number under its tick, and its name under that where the names fit
     between the ticks; otherwise the names go in a key."""
     values = [v for v, _ in scale]
@@ -506,7 +507,7 @@ def _dot_axis(canvas: Canvas, scale: Sequence[tuple[int, str]], x_of: Scale,
             half = max(text_width(line) for line in lines) / 2
             x = min(max(x_of(v), MARGIN + half), width - MARGIN - half)
             canvas.lines(x, baseline + descent() + 1, lines, ha="center")
-    else:
+    elif level_key:
         _level_key(canvas, scale, baseline + descent() + 4, width)
 
 

@@ -22,6 +22,7 @@ from owcf.model.plan import ACTION_STATUSES, TEST_KINDS, Action, PlannedTest
 from owcf.model.support import suggest
 from owcf.model.trust import Trust
 from owcf.publish.charts import (
+    DOT_WIDTH,
     NARROW_BARS_WIDTH,
     OVERVIEW_WIDTH,
     RADAR_WIDTH,
@@ -257,13 +258,14 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                 "target (open square) for each dimension")
         number += 2
         calls += [
-            # the level names are in the key of the dot chart beside it
+            # the levels' names are in the text above the colours
             (radar_svg, (f"owcf-{colour.id}", names, [r.current for r in rows],
                          [r.target for r in rows], scale, colour.hex, radar[3], series,
                          RADAR_WIDTH, False)),
             (dot_chart_svg, (f"owcf-{colour.id}-dots", names, [r.current for r in rows],
                              [r.low for r in rows], [r.high for r in rows],
-                             [r.target for r in rows], scale, colour.hex, dots[3])),
+                             [r.target for r in rows], scale, colour.hex, dots[3], DOT_WIDTH,
+                             True, False)),
         ]
         members = [(framework.audience(_group_id(g, "audience")).name, g.colour(colour.id).counts)
                    for g in audiences]
