@@ -41,7 +41,7 @@ DOT_WIDTH = 225.0
 BARS_WIDTH = 505.0
 #: the answers of a few audiences, printed beside their table
 NARROW_BARS_WIDTH = 285.0
-OVERVIEW_WIDTH = 300.0
+OVERVIEW_WIDTH = 250.0
 
 #: luminance (WCAG relative luminance) of the darkest and lightest ink a palette uses:
 #: the lightest keeps 3:1 against white
@@ -432,7 +432,9 @@ def dot_chart_svg(chart_id: str, labels: Sequence[str], current: Sequence[float 
     _check_lengths(labels, colours=inks)
     values = [v for v, _ in scale]
     canvas = Canvas(width)
-    keys = [_Key("Current position (band)", inks[0], "-", "o", 8.0, inks[0], 0.8, 2.2),
+    # one ink for every row: the legend shows it; an ink per row (each colour's): grey
+    key_ink = inks[0] if len(set(inks)) == 1 else TARGET_COLOUR
+    keys = [_Key("Current position (band)", key_ink, "-", "o", 8.0, key_ink, 0.8, 2.2),
             _Key("Target", TARGET_COLOUR, "none", "s", 10.0, "none", 1.4, 0.0)]
     top = _legend(canvas, keys, MARGIN, MARGIN, width - MARGIN, "legend") + 8
     label_room = min(0.4 * width, max(widest_word(t) for t in labels) + 60)
