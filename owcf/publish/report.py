@@ -31,7 +31,7 @@ from owcf.publish.charts import (
     dot_chart_svg,
     radar_svg,
 )
-from owcf.publish.release import Priority, main_points, priorities, release
+from owcf.publish.release import main_points, priorities, release
 from owcf.publish.templating import fmt_date, render
 from owcf.stats.positions import GapReport, Position, current_positions
 from owcf.stats.results import Analysis, GroupResult, Reliability
@@ -611,7 +611,3 @@ def _dates(test: PlannedTest) -> str:
         return f"By {fmt_date(test.end)}"
     return f"{fmt_date(test.start)} to {fmt_date(test.end)}"
 
-
-__all__ = ["FORMATS", "Chart", "ColourSection", "Comment", "DataQuality", "Priority",
-           "build_sections", "data_quality", "redact", "render_report",
-           "select_comments"]
