@@ -54,6 +54,8 @@ CATALOGUE: dict[str, str] = {
     "dimension-without-items": "A framework dimension has no questionnaire items, so it cannot be scored.",
     "missing-children-wording": "An item shown to children has no plain-language wording.",
     "missing-target": "A dimension has no target position.",
+    "missing-participant-count": "An evidence record does not say how many people its ratings stand for.",
+    "priority-without-action": "A top-priority gap to target has no action that addresses it.",
     # responses CSV
     "missing-column": "A required CSV column is absent.",
     "unknown-column": "A CSV column is neither an item nor a known respondent field.",

@@ -142,18 +142,22 @@ def test_report_writes_both_formats_and_prints_paths(runner: CliRunner, tmp_path
     assert result.exit_code == 0, result.stderr
     printed = result.stdout.strip().splitlines()
     charts = sorted((out / "charts").glob("*.svg"))
-    assert len(charts) == 21  # a spider diagram, a dot chart and answer bars per colour
+    # per colour a spider diagram, a dot chart and answer bars; the overview of every
+    # colour; the answers of every workforce group
+    assert len(charts) == 7 * 3 + 2
+    assert {"overview.svg", "workforce-groups-answers.svg"} <= {c.name for c in charts}
     assert sorted(printed) == sorted(str(p) for p in [out / "report.md", out / "report.html",
                                                        *charts])
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 21
+    assert html.count("<svg") == 23
     assert "<script" not in html.lower()
     for fetched in ('src="http', "src='http", "url(http", "@import", '<link rel="stylesheet"'):
         assert fetched not in html
-    for heading in ("Introduction", "The One Children's Workforce framework",
-                    "Our plan for completing the tool", "Our current position",
-                    "Planned actions", "Actions"):
+    for heading in ("Main points", "Actions", "Our current position", "About this assessment"):
         assert f">{heading}</h2>" in html
+    for heading in ("Introduction", "The One Children's Workforce framework",
+                    "Our plan for completing the tool"):
+        assert f">{heading}</h3>" in html
     md = (out / "report.md").read_text(encoding="utf-8")
     for colour in ("red", "orange", "yellow", "green", "blue", "indigo", "violet"):
         assert f"](charts/{colour}.svg)" in md
@@ -166,7 +170,7 @@ def test_report_is_byte_identical_when_run_twice(runner: CliRunner, tmp_path: Pa
         out = tmp_path / name
         assert runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)]).exit_code == 0
         runs.append(digests(out))
-    assert runs[0] == runs[1] and len(runs[0]) == 23
+    assert runs[0] == runs[1] and len(runs[0]) == 25
 
 
 def test_report_markdown_matches_golden_file(runner: CliRunner, tmp_path: Path) -> None:
@@ -219,7 +223,9 @@ def test_small_trust_report_withholds_small_groups(runner: CliRunner, trust_path
     assert result.exit_code == 0, result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
     # five respondents in all: the overall figure shows, each audience group is withheld
-    assert "5 people answered the questionnaire: Staff fewer than 5; Leaders fewer than 5" in md
+    assert ("5 people answered the questionnaire (each audience's number is withheld: too "
+            "few to publish)") in md
+    assert "| Staff | withheld |" in md and "| Leaders | withheld |" in md
     assert "| Vision | fewer than 5 |" in md
 
 
@@ -246,6 +252,6 @@ def test_report_before_any_responses_still_shows_plan_and_targets(
     assert "warning: no-responses" in result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "No questionnaire responses have been analysed yet." in md
-    assert "| Vision | – | – | 0 | – | – | 3.0 | – |" in md
+    assert "| Vision | – (0) | – | – | – | – | 3.00 | – |" in md
     result = runner.invoke(app, ["analyse", "-t", "tinytown"])
     assert result.exit_code == 1 and "no-responses" in result.stderr

@@ -27,36 +27,223 @@ def _report(tmp_path: Path, *args: str) -> tuple[str, str]:
     return md, html
 
 
-def test_report_has_every_section_a_board_needs(tmp_path: Path) -> None:
-    md, html = _report(tmp_path)
-    for heading in ("Summary", "Introduction", "The One Children's Workforce framework",
-                    "Our plan for completing the tool", "Our current position",
-                    "Planned actions", "Actions", "Support we need",
-                    "Appendix: methods and data quality"):
-        assert f"\n## {heading}\n" in md
-        assert f">{heading}</h2>" in html
-    assert "### Evidence from other tests" in md
-    assert "**Largest gaps to target, in priority order:**" in md
-    assert "1. Information sharing: current 2.32, target 4.5, gap 2.18" in md
-    assert "Where audiences disagree" in md
-    # support: the accepted offer and a suggestion for the top gap, and the trust's own ask
-    assert "| 1 | Information sharing | 2.18 | Integrated working practitioner toolkit" in md
-    assert "| Yes |" in md and "| Suggested |" in md
-    assert "Help to evaluate the impact of the Area Board teams" in md
-    assert "| Early Years | 92 |" in md  # who answered, by workforce group
-    assert "## What people said" not in md  # comments only when asked for
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """The bundled report, Markdown and HTML, rendered once for the module."""
+    return _report(tmp_path_factory.mktemp("bundled"))
 
 
-def test_report_html_is_one_accessible_file(tmp_path: Path) -> None:
-    _, html = _report(tmp_path)
-    assert html.count("<svg") == 21 and html.count('role="img"') == 21
+def table(md: str, heading: str) -> list[list[str]]:
+    """The body rows of the first Markdown table whose header row starts with ``heading``."""
+    lines = md.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {heading} |"))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip()[1:-1])])
+    return rows
+
+
+def section(md: str, heading: str) -> str:
+    """The Markdown from ``heading`` to the next heading of the same level."""
+    level = heading.split(" ", 1)[0]
+    start = md.index(f"\n{heading}\n")
+    following = re.search(rf"\n{level} ", md[start + len(heading) + 2:])
+    return md[start:start + len(heading) + 2 + (following.start() if following else len(md))]
+
+
+def test_report_reads_in_the_order_a_board_needs(bundled: tuple[str, str]) -> None:
+    md, html = bundled
+    order = ["Main points", "Top priorities and their actions", "Actions",
+             "Our current position", "Support we need", "About this assessment",
+             "Things you need to know about these figures"]
+    assert re.findall(r"^## (.+)$", md, re.M) == order
+    assert re.findall(r'<h2 id="[^"]+">([^<]+)</h2>', html) == order
+    for heading in ("Introduction", "The One Children's Workforce framework",
+                    "Our plan for completing the tool", "Evidence from other tests"):
+        assert f"\n### {heading}\n" in md
+    assert "Planned actions" not in md  # one actions section, not two
+
+
+def test_first_page_states_the_headline_every_colour_and_the_priorities(
+        bundled: tuple[str, str]) -> None:
+    md, html = bundled
+    first = md[:md.index("\n## Actions\n")]
+    assert "**Status:** Draft" in first and "**Assessment period:** 23 January to 1 June 2009" in first
+    assert "Produced" not in first  # no date without SOURCE_DATE_EPOCH
+    points = re.findall(r"^- (.+)$", section(md, "## Main points"), re.M)
+    assert points[0] == ("17 of the 30 dimensions with a current position have reached "
+                         "Established or above and 13 are below it; 1 has reached its target.")
+    assert points[1].startswith("Every colour is below its target. Green is furthest from its "
+                                "target (3.05 against 4.38, a gap of 1.33)")
+    assert ("4 of the top 5 priorities have an action with an owner; Early identification and "
+            "common assessment (priority 4) has none yet.") in points[2]
+    assert points[-1].startswith("620 people answered the questionnaire (396 workforce, 82 "
+                                 "leaders and managers and 142 children, young people")
+    # the same pair of audiences is one sentence, not five rows
+    assert sum("rate the trust higher" in p for p in points) == 1
+    # Figure 1: every colour, with its table
+    assert "**Figure 1: Every colour is below its target; Green is furthest from it**" in first
+    colours = table(first, "Colour")
+    assert [row[0] for row in colours] == ["Red", "Orange", "Yellow", "Green", "Blue", "Indigo",
+                                           "Violet"]
+    # the top priorities, each with its action, owner and due date, the gap flagged
+    rows = table(first, "Priority")
+    assert rows[0][:5] == ["1", "Information sharing (Yellow)", "2.63", "4.50", "1.87"]
+    assert rows[0][5:] == ["4. Hold focus groups/workshops for staff.",
+                           "Workforce development manager", "30 September 2009"]
+    flagged = next(row for row in rows if row[0] == "4")
+    assert flagged[1].startswith("Early identification") and "No action" in flagged[5]
+    assert len([row for row in rows if row[0]]) == 5
+    # the same in HTML, on the first page
+    page = html[html.index('id="main-points"'):html.index('id="actions"')]
+    assert page.count("No action addresses this priority.") == 1
+    assert "Workforce development manager, 30 September 2009." in page
+    assert page.count('<svg role="img"') == 1
+
+
+def test_actions_in_one_section_by_due_date_with_owners_and_dimensions(
+        bundled: tuple[str, str]) -> None:
+    md, _ = bundled
+    rows = table(section(md, "## Actions"), "No.")
+    assert [row[0] for row in rows] == ["1", "2", "3", "4", "5", "7", "6", "8"]  # by due date
+    assert [row[3] for row in rows][4:7] == ["30 September 2009", "31 October 2009",
+                                             "30 November 2009"]
+    action3 = rows[2]
+    assert action3[2] == "Director of Children's Services"
+    assert action3[4] == "In progress: New workforce development manager appointed June 2009."
+    assert action3[5] == "Joint workforce planning (17); Leadership for integrated working (5)"
+
+
+def test_levels_are_reached_never_rounded_up(bundled: tuple[str, str]) -> None:
+    md, _ = bundled
+    rows = {row[0]: row for row in table(section(md, "### Orange: Leadership, governance and "
+                                                    "partnership"), "Dimension")}
+    leadership = rows["Leadership for integrated working"]
+    assert leadership[3] == "2.58" and leadership[5] == "Developing, moving towards Established"
+    for row in rows.values():
+        current = float(row[3].strip("*"))
+        level = row[5].split(",")[0]  # the overall row too
+        assert int(current) == {"Starting out": 1, "Developing": 2, "Established": 3,
+                                "Good": 4, "World-class": 5}[level], row
+
+
+def test_every_colour_table_adds_up_as_printed(bundled: tuple[str, str]) -> None:
+    md, _ = bundled
+    for colour in ("Red", "Orange", "Yellow", "Green", "Blue", "Indigo", "Violet"):
+        part = md[md.index(f"\n### {colour}: "):]
+        rows = table(part, "Dimension")
+        dims, overall = rows[:-1], rows[-1]
+        for row in dims:  # gap = target - current, to the printed figure
+            current, target, gap = float(row[3]), float(row[6]), float(row[7])
+            assert round(target - current, 2) == gap, row
+        current = float(overall[3].strip("*"))
+        target, gap = float(overall[6]), float(overall[7])
+        assert abs(current - sum(float(r[3]) for r in dims) / len(dims)) <= 0.005 + 1e-9
+        assert abs(target - sum(float(r[6]) for r in dims) / len(dims)) <= 0.005 + 1e-9
+        assert round(target - current, 2) == gap
+        # and the one figure that is not a mean of the rows says why
+        assert overall[1].startswith(tuple("0123456789")) and "\\*" in overall[1]
+        assert f"mean of each respondent's {colour} score, not the mean of the rows above" in part
+
+
+def test_each_summary_is_read_once(bundled: tuple[str, str]) -> None:
+    _, html = bundled
+    for summary in re.findall(r"<p>((?:Red|Orange|Yellow|Green|Blue|Indigo|Violet): the "
+                              r"strongest dimension[^<]+)</p>", html):
+        assert html.count(summary) == 1  # not again in a chart's aria-label
+    labels = re.findall(r'<svg role="img" aria-label="([^"]+)"', html)
+    assert labels and all(len(label) < 200 and "strongest" not in label for label in labels)
+
+
+def test_figures_have_titles_that_state_the_finding_and_a_table_each(bundled: tuple[str, str]) -> None:
+    md, html = bundled
+    titles = re.findall(r"^\*\*Figure (\d+): (.+)\*\*$", md, re.M)
+    assert [int(n) for n, _ in titles] == list(range(1, 24))
+    assert ("9", "Yellow: Information sharing furthest from target (gap 1.87)") in titles
+    assert ("23", "Across all questions, 33% of answers agree; early years most (39%)") in titles
+    figures = re.findall(r'<figure id="figure-(\d+)"', html)
+    for number in figures:  # every chart has its table, named after it
+        assert re.search(rf"<caption>Figures? (\d+ and )?{number}\b|<caption>Figures? "
+                         rf"\d+ and {number}\b", html), number
+
+
+def test_numbers_are_right_aligned_in_html(bundled: tuple[str, str]) -> None:
+    _, html = bundled
+    cells = re.findall(r'<td( class="[^"]*")?[^>]*>([^<]*)</td>', html)
+    numeric = [(cls, text) for cls, text in cells if re.fullmatch(r"[<>]?[0-9][0-9.,%–]*", text)]
+    assert len(numeric) > 300
+    assert all("num" in cls for cls, _ in numeric), [t for c, t in numeric if "num" not in c][:5]
+    assert ".num { text-align: right;" in html
+
+
+def test_who_answered_with_response_rates_and_children_as_their_audience(
+        bundled: tuple[str, str]) -> None:
+    md, _ = bundled
+    groups = {row[0]: row[1:] for row in table(md, "Workforce group")}
+    # respondents, the illustrative workforce size, and the rate worked out by hand
+    assert groups["Early Years"] == ["92", "4,200", "2.2%"]     # 92 / 4200 = 2.19%
+    assert groups["Education"] == ["114", "9,800", "1.2%"]      # 114 / 9800 = 1.16%
+    assert groups["Local Safeguarding Children Board"] == ["25", "350", "7.1%"]
+    assert "Not stated" not in groups  # the 142 children were counted as a workforce group
+    assert ("The 142 children, young people, families and carers who answered are an audience, "
+            "not part of the workforce") in md
+
+
+def test_weighted_and_unweighted_figures_side_by_side(bundled: tuple[str, str]) -> None:
+    md, _ = bundled
+    weighted = json.loads(runner.invoke(app, ["analyse", "-t", "oxfordshire", "--weights",
+                                              "population", "-f", "json"]).stdout)
+    plain = json.loads(runner.invoke(app, ["analyse", "-t", "oxfordshire", "-f", "json"]).stdout)
+    rows = {row[0]: row[1:] for row in table(md[md.index("### Weighted and unweighted"):],
+                                              "Colour")}
+    for w, p in zip(weighted["groups"][0]["colours"], plain["groups"][0]["colours"], strict=True):
+        assert rows[p["name"]] == [f"{p['mean']:.2f}", f"{w['mean']:.2f}"]
+    assert "Weighted so that each workforce group counts in proportion to its size" in md
+
+
+def test_synthetic_and_illustrative_data_is_said_on_the_first_page(bundled: tuple[str, str]) -> None:
+    md, html = bundled
+    first = md[:md.index("\n## Main points\n")]
+    assert "> **Not real data.** The questionnaire responses are synthetic" in first
+    assert "The targets, the ratings from the other tests, the workforce sizes and the action " \
+           "owners and links are illustrative" in first
+    assert '<div class="notice" role="note">' in html
+
+
+def test_a_real_final_report_makes_no_such_claim(trust_path: Path, tmp_path: Path) -> None:
+    trust_yaml = trust_path / "trust.yaml"
+    trust_yaml.write_text(trust_yaml.read_text(encoding="utf-8") + "status: final\n",
+                          encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["report", "-t", "tinytown", "-o", str(out)]).exit_code == 0
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "**Status:** Final" in md and "Not real data" not in md and "not real" not in md
+
+
+def test_report_html_is_one_accessible_file(bundled: tuple[str, str]) -> None:
+    _, html = bundled
+    assert html.count("<svg") == 23 and html.count('role="img"') == 23
     assert '<a class="skip" href="#main">' in html and '<main id="main">' in html
-    assert html.count("<caption>") >= 7 + 3
+    assert html.count("<caption>") >= 7 * 2 + 3
     assert "@media print" in html and "size: A4" in html
     assert "<script" not in html.lower()
     # nothing is fetched: no src/href/url() pointing off the page (SVG namespaces are names)
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""",
                          html)
+
+
+def test_comments_are_quoted_once_each_with_how_many_wrote_them(tmp_path: Path) -> None:
+    md, _ = _report(tmp_path, "--include-comments")
+    said = section(md, "## What people said")
+    quotes = re.findall(r'^- (.+?): "(.+?)"(?: \((.+)\))?$', said, re.M)
+    assert len(quotes) == len(set((who, text) for who, text, _ in quotes)) == 14
+    counts = {text: people for _, text, people in quotes}
+    assert counts["Multi-agency training last year was really useful; more please."] == "17 people"
+    # four leaders and managers (below their threshold of 5) wrote this: no small number
+    assert counts["Recruitment of experienced social workers remains our biggest risk."] == \
+        "more than one person"
 
 
 def test_comments_are_quoted_only_on_request_and_redacted(runner_path: Path, tmp_path: Path) -> None:
@@ -99,10 +286,11 @@ def test_redact(text: str, expected: str) -> None:
 
 def test_source_date_epoch_dates_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     md, _ = _report(tmp_path)
-    assert "Produced on" not in md
+    assert "Produced" not in md
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1247788800")  # 2009-07-17
     md, html = _report(tmp_path)
-    assert "_Produced on 17 July 2009._" in md and "Produced on 17 July 2009." in html
+    assert "**Produced:** 17 July 2009" in md
+    assert "<div><dt>Produced</dt><dd>17 July 2009</dd></div>" in html
 
 
 @pytest.mark.parametrize("value", ["17 July 2009", "-1", "1.5", "99999999999999999999"])

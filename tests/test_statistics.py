@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,12 +18,9 @@ from scipy import stats
 from owcf.errors import OwcfError, ProblemLog
 from owcf.ingest.responses import ResponseSet
 from owcf.model.framework import read_framework
-from owcf.model.plan import Evidence
 from owcf.model.questionnaire import read_questionnaire
-from owcf.model.trust import Population, Triangulation
-from owcf.model.workspaces import load_trust
+from owcf.model.trust import Population
 from owcf.stats.analysis import analyse, cronbach_alpha, respondent_scores
-from owcf.stats.positions import current_positions
 from owcf.stats.results import Analysis
 
 from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
@@ -184,29 +180,6 @@ def test_perception_gap_uses_welch_and_flags_separated_intervals(model) -> None:
     assert gap.ci_low == pytest.approx(gap.difference - half, abs=TOL)
     assert gap.ci_high == pytest.approx(gap.difference + half, abs=TOL)
     assert gap.flagged
-
-
-def test_triangulated_position_gap_and_priority(tiny: Path) -> None:
-    trust = load_trust(tiny)
-    framework, questionnaire = trust.framework, trust.questionnaire
-    result = analyse(build(questionnaire, PLANNING), framework, min_cell=1)
-    q = result.overall.dimension("planning")
-    workshop = Evidence("w", "analysis_workshop", None, "", "", "", {"planning": 1.5}, 2.0)
-    trust = replace(trust, evidence=(workshop,), triangulation=Triangulation(1.0, 1.0))
-    report = current_positions(result, trust)
-    p = report.dimension("planning")
-    current = (1 * q.mean + 2 * 1.5) / 3
-    assert p.current == pytest.approx(current, abs=TOL)
-    assert p.low == pytest.approx(current - (q.mean - q.ci_low) / 3, abs=TOL)
-    assert p.high == pytest.approx(current + (q.ci_high - q.mean) / 3, abs=TOL)
-    assert p.spread == pytest.approx(q.mean - 1.5, abs=TOL) and p.agree is (q.mean - 1.5 <= 1)
-    assert p.gap == pytest.approx(3 - current, abs=TOL)
-    assert p.priority == pytest.approx(3 - p.high, abs=TOL)
-    ranked = report.ranked()
-    scores = [r.priority for r in ranked]
-    assert scores == sorted(scores, reverse=True) and ranked[0].rank == 1
-    blue = report.colour("blue")
-    assert blue.current == pytest.approx(p.current, abs=TOL) and blue.target == 3
 
 
 # -- disclosure control ------------------------------------------------------------------

@@ -108,3 +108,74 @@ def test_tailoring_mistakes_are_reported_with_lines(tiny: Path) -> None:
         load_trust(tiny)
     found = {(p.code, p.line) for p in caught.value.problems}
     assert {("unknown-item", 7), ("duplicate-id", 9), ("unknown-dimension", 10)} <= found
+
+
+# -- the release: status, period, contact, provenance; evidence participant counts --------
+
+def test_bundled_example_declares_its_status_and_what_is_not_real() -> None:
+    trust = load_trust(EXAMPLE)
+    assert trust.status == "draft"
+    # no assessment_period in the file: the plan's first start to its last end
+    assert [d.isoformat() for d in trust.period] == ["2009-01-23", "2009-06-01"]
+    assert trust.provenance.not_real() == {"responses": "synthetic", "targets": "illustrative",
+                                           "evidence": "illustrative",
+                                           "population": "illustrative",
+                                           "actions": "illustrative"}
+    assert [e.participant_count for e in trust.evidence] == [14, 3]
+
+
+def test_release_fields_are_read_as_written(tiny: Path) -> None:
+    trust_yaml = tiny / "trust.yaml"
+    trust_yaml.write_text(trust_yaml.read_text() + (
+        "status: final\n"
+        "assessment_period: {start: 2009-01-05, end: 2009-03-31}\n"
+        "contact: Tinytown workforce team\n"
+        "provenance: {responses: synthetic, note: Made for the tests.}\n"))
+    trust = load_trust(tiny)
+    assert trust.status == "final" and trust.contact == "Tinytown workforce team"
+    assert [d.isoformat() for d in trust.period] == ["2009-01-05", "2009-03-31"]
+    assert trust.provenance.not_real() == {"responses": "synthetic"}
+    assert trust.provenance.note == "Made for the tests."
+
+
+def test_a_trust_that_says_nothing_is_a_real_draft(tiny: Path) -> None:
+    trust = load_trust(tiny)
+    assert trust.status == "draft" and trust.provenance.not_real() == {}
+    assert [d.isoformat() for d in trust.period] == ["2009-01-01", "2009-02-01"]
+
+
+@pytest.mark.parametrize(("lines", "code", "line"), [
+    ("status: finished\n", "invalid-value", 27),
+    ("assessment_period: {start: 2009-04-01, end: 2009-03-31}\n", "date-order", 27),
+    ("assessment_period: {start: 2009-04-01}\n", "missing-field", 27),
+    ("provenance:\n  targets: made up\n", "invalid-value", 28),
+    ("provenance:\n  answers: synthetic\n", "unknown-key", 28),
+    ("evidence:\n  - id: w\n    kind: focus_group\n    date: 2009-02-01\n"
+     "    participant_count: 0\n    ratings: {vision: 2}\n", "value-out-of-range", 31),
+    ("evidence:\n  - id: w\n    kind: focus_group\n    date: 2009-02-01\n"
+     "    participant_count: twelve\n    ratings: {vision: 2}\n", "wrong-type", 31),
+])
+def test_release_and_evidence_mistakes_name_their_line(tiny: Path, lines: str, code: str,
+                                                       line: int) -> None:
+    trust_yaml = tiny / "trust.yaml"
+    assert len(trust_yaml.read_text().splitlines()) == 26  # what follows starts on line 27
+    trust_yaml.write_text(trust_yaml.read_text() + lines)
+    with pytest.raises(OwcfError) as caught:
+        load_trust(tiny)
+    assert (code, line) in {(p.code, p.line) for p in caught.value.problems}, \
+        caught.value.problems
+
+
+def test_evidence_without_a_participant_count_is_a_warning(tiny: Path) -> None:
+    from owcf.workspace.validate import validate_paths
+
+    trust_yaml = tiny / "trust.yaml"
+    trust_yaml.write_text(trust_yaml.read_text() + (
+        "evidence:\n  - id: w\n    kind: focus_group\n    date: 2009-02-01\n"
+        "    ratings: {vision: 2}\n"))
+    assert load_trust(tiny).evidence[0].participant_count is None
+    report = validate_paths([tiny])
+    assert report.ok
+    warning = next(p for p in report.problems if p.code == "missing-participant-count")
+    assert warning.severity == "warning" and warning.line == 28
+    assert "count as one person's judgement" in warning.message

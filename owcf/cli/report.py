@@ -52,8 +52,8 @@ def report(
         "--audience-overlays", help="Draw each audience's view on the spider diagrams.")
     ] = False,
     jobs: Annotated[int | None, typer.Option(
-        min=1, metavar="N", help="Worker processes (default: every core): trusts in parallel with --all, "
-        "else the charts of one report.")] = None,
+        min=1, metavar="N", help="Worker processes for --all, one trust each (default: every "
+        "core).")] = None,
     strict: StrictOption = False,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
@@ -74,7 +74,7 @@ def report(
         return
     if trust is None:
         raise usage("--trust NAME (or --all) is required")
-    written = generate(trust, out, options, jobs or os.cpu_count() or 1)
+    written = generate(trust, out, options)
     if not State.quiet:
         for line in written.notes:  # the reconciliation of each responses file
             say(line)

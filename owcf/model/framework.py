@@ -37,10 +37,6 @@ class Scale:
     def maximum(self) -> int:
         return self.levels[-1].value
 
-    def label_for(self, position: float) -> str:
-        """The label of the level nearest to ``position``."""
-        return min(self.levels, key=lambda lv: (abs(lv.value - position), lv.value)).label
-
 
 @dataclass(frozen=True)
 class Named:

@@ -82,6 +82,9 @@ class Evidence:
     ratings: dict[str, float]
     weight: float = 1.0
     test: str | None = None
+    #: how many people the ratings stand for (a workshop's members); None when not given,
+    #: and then they count as one person's judgement (docs/methods.md)
+    participant_count: int | None = None
 
 
 def read_plan(top: Section, framework: Framework | None
@@ -248,8 +251,8 @@ def read_evidence(top: Section, framework: Framework | None,
     by_test = {t.id: t for t in tests}
     kinds = [k for k in TEST_KINDS if k != "questionnaire"]
     for sec in top.children("evidence", "evidence", required=False):
-        sec.check_keys({"id", "test", "kind", "date", "participants", "source", "notes",
-                        "ratings", "weight"})
+        sec.check_keys({"id", "test", "kind", "date", "participants", "participant_count",
+                        "source", "notes", "ratings", "weight"})
         ident = sec.slug("id")
         if ident is not None:
             if ident in seen:
@@ -273,13 +276,31 @@ def read_evidence(top: Section, framework: Framework | None,
         if weight is not None and weight <= 0:
             sec.problem("value-out-of-range", f"{sec.where}: weight must be above 0", "weight")
             weight = None
+        count = _participant_count(sec)
         ratings = _read_ratings(sec, framework)
         if ident and kind:
             out.append(Evidence(ident, kind, when, sec.text("participants", required=False) or "",
                                 sec.text("source", required=False) or "",
                                 sec.text("notes", required=False) or "", ratings,
-                                weight or 1.0, test_id))
+                                weight or 1.0, test_id, count))
     return tuple(out)
+
+
+def _participant_count(sec: Section) -> int | None:
+    """``participant_count``: a whole number of at least 1. Without it the record's ratings
+    count as one person's judgement, which a trust should know: a warning says so."""
+    if "participant_count" not in sec.data:
+        sec.log.warn("missing-participant-count", f"{sec.where}: no participant_count, so its "
+                     "ratings count as one person's judgement in the current position (give "
+                     "the number of people whose view they record)", file=sec.file,
+                     line=sec.line())
+        return None
+    count = sec.integer("participant_count")
+    if count is not None and count < 1:
+        sec.problem("value-out-of-range", f"{sec.where}: participant_count must be at least 1, "
+                    f"not {count}", "participant_count")
+        return None
+    return count
 
 
 def _read_ratings(sec: Section, framework: Framework | None) -> dict[str, float]:

@@ -7,6 +7,7 @@ actions are read by :mod:`owcf.model.plan`; finding a workspace by name is
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,8 +39,19 @@ SCHEMA = "owcf-trust/1"
 TOP_KEYS = frozenset({
     "schema", "id", "name", "framework", "questionnaire", "responses", "introduction",
     "governance", "plan", "targets", "planned_actions", "actions", "closing", "breakdowns",
-    "population", "disclosure", "evidence", "triangulation", "support", "pseudonym_salt"
+    "population", "disclosure", "evidence", "triangulation", "support", "pseudonym_salt",
+    "status", "assessment_period", "contact", "provenance"
 })
+
+#: a report's status, as a statistical release gives it: a draft may still change
+STATUSES = ("draft", "final")
+
+#: where a part of the trust's data came from: collected for real, made by a program, or
+#: written by hand as an example
+ORIGINS = ("real", "synthetic", "illustrative")
+
+#: the parts of trust.yaml and its responses whose origin a trust may declare
+PROVENANCE_PARTS = ("responses", "targets", "evidence", "population", "actions")
 
 
 TRUST_FILE = "trust.yaml"
@@ -92,6 +104,7 @@ class Population:
 
     by: str
     sizes: dict[str, float]
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,24 @@ class Triangulation:
 
     questionnaire_weight: float = 1.0
     agreement: float = 1.0  # sources within this many scale points agree
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where each part of the data came from (``real``, ``synthetic`` or ``illustrative``),
+    so a report can say plainly when its figures are not real."""
+
+    responses: str = "real"
+    targets: str = "real"
+    evidence: str = "real"
+    population: str = "real"
+    actions: str = "real"
+    note: str = ""
+
+    def not_real(self) -> dict[str, str]:
+        """The parts that are synthetic or illustrative, in PROVENANCE_PARTS order."""
+        return {part: getattr(self, part) for part in PROVENANCE_PARTS
+                if getattr(self, part) != "real"}
 
 
 @dataclass(frozen=True)
@@ -139,11 +170,27 @@ class Trust:
     response_files: tuple[ResponsesFile, ...] = ()
     #: secret key material for pseudonymous respondent ids (see owcf.ingest.pseudonym)
     pseudonym_salt: str | None = None
+    #: the report's status: draft or final
+    status: str = "draft"
+    #: the assessment period as given (None: from the plan's tests, see ``period``)
+    assessment_period: tuple[dt.date, dt.date] | None = None
+    #: who to ask about the report
+    contact: str = ""
+    provenance: Provenance = Provenance()
 
     @property
     def responses(self) -> tuple[Path, ...]:
         """The responses files' paths."""
         return tuple(f.path for f in self.response_files)
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The assessment period: as given, else from the first to the last date of the
+        plan's tests (None with no dated test)."""
+        if self.assessment_period is not None:
+            return self.assessment_period
+        dates = [d for t in self.tests for d in (t.start, t.end) if d is not None]
+        return (min(dates), max(dates)) if dates else None
 
 
 def read_trust(path: Path, log: ProblemLog) -> Trust | None:
@@ -172,6 +219,9 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     support = _read_support(top, framework)
     catalogue = _load_catalogue(top, directory, support, framework)
     _still_empty(top)
+    status = _read_status(top)
+    period = _read_period(top)
+    provenance = _read_provenance(top)
     if not (ident and name and framework and questionnaire):
         return None
     return Trust(
@@ -185,7 +235,55 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
         population=population, disclosure=disclosure, evidence=evidence,
         triangulation=triangulation, support=support, catalogue=catalogue,
         response_files=response_files,
-        pseudonym_salt=top.text("pseudonym_salt", required=False))
+        pseudonym_salt=top.text("pseudonym_salt", required=False), status=status,
+        assessment_period=period, contact=top.text("contact", required=False) or "",
+        provenance=provenance)
+
+
+def _read_status(top: Section) -> str:
+    """``status``: draft (the default: nothing is final until the trust says so) or final."""
+    status = top.text("status", required=False) or "draft"
+    if status not in STATUSES:
+        top.problem("invalid-value", f"status {status!r} is not one of {', '.join(STATUSES)}"
+                    f"{closest(status, STATUSES)}", "status")
+        return "draft"
+    return status
+
+
+def _read_period(top: Section) -> tuple[dt.date, dt.date] | None:
+    """``assessment_period: {start, end}``, both dates, end not before start."""
+    node = top.mapping("assessment_period", required=False)
+    if node is None:
+        return None
+    sec = Section(node, top.file, top.log, "assessment_period")
+    sec.check_keys({"start", "end"})
+    start, end = sec.date("start"), sec.date("end")
+    if start is None or end is None:
+        return None
+    if end < start:
+        sec.problem("date-order", f"assessment_period: end {end} is before start {start}", "end")
+        return None
+    return start, end
+
+
+def _read_provenance(top: Section) -> Provenance:
+    """``provenance``: for each part, real (default), synthetic or illustrative; a note."""
+    node = top.mapping("provenance", required=False)
+    if node is None:
+        return Provenance()
+    sec = Section(node, top.file, top.log, "provenance")
+    sec.check_keys({*PROVENANCE_PARTS, "note"})
+    origins: dict[str, str] = {}
+    for part in PROVENANCE_PARTS:
+        origin = sec.text(part, required=False)
+        if origin is None:
+            continue
+        if origin not in ORIGINS:
+            sec.problem("invalid-value", f"provenance: {part} {origin!r} is not one of "
+                        f"{', '.join(ORIGINS)}{closest(origin, ORIGINS)}", part)
+        else:
+            origins[part] = origin
+    return Provenance(**origins, note=sec.text("note", required=False) or "")
 
 
 def _still_empty(top: Section) -> None:
@@ -383,7 +481,7 @@ def _read_population(top: Section, framework: Framework | None,
                             f"positive number, not {value!r}", file=top.file, line=line)
             else:
                 sizes[str(key)] = float(value)
-    return Population(by, sizes) if by and sizes else None
+    return Population(by, sizes, sec.text("source", required=False) or "") if by and sizes else None
 
 
 def _read_disclosure(top: Section, framework: Framework | None) -> Disclosure:

@@ -1,64 +1,77 @@
-"""Charts as SVG text, drawn with matplotlib without pyplot.
+"""Charts as SVG text, laid out by hand on a :class:`~owcf.publish.canvas.Canvas`.
 
-Charts are deterministic: no date in the metadata, and every SVG id is prefixed with the
-chart's own id (and matplotlib's hashed ids salted with it), so the same figures give the
-same bytes and several charts can sit inline in one HTML page without their ids colliding.
-Meaning never rests on colour alone: current position is a solid line with round markers,
-the target a dashed line with squares. Text stays text (``svg.fonttype: none``) and every
-<svg> carries its description as its accessible name. matplotlib is imported inside the
-functions so that ``owcf --help`` does not pay for it.
+Every chart is drawn at the size it prints (its width in points fits the A4 column it
+sits in) with text no smaller than 9 pt, and places every label itself: no label covers
+another label or a marker, every level of the scale is labelled (the spider diagram's
+centre too), a target equal to the current position still shows (an open square drawn
+over the filled circle), and meaning never rests on colour alone: current position is a
+solid line with round markers, the target a dashed line with open squares, each overlay
+its own dash pattern and marker, and each palette steps in luminance, so neighbouring
+categories differ in greyscale too. Charts are deterministic: the same figures give the
+same bytes.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from html import escape
-from typing import TYPE_CHECKING, TypeGuard, cast
+from typing import TypeGuard
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-    from matplotlib.projections.polar import PolarAxes
-    from matplotlib.typing import RcKeyType
+from owcf.publish.canvas import (
+    GRID_COLOUR,
+    LEADING,
+    SIZE,
+    Box,
+    Canvas,
+    ascent,
+    descent,
+    text_box,
+    text_width,
+    widest_word,
+    wrap,
+)
 
 TARGET_COLOUR = "#333333"  # near-black: well over 3:1 against white
-GRID_COLOUR = "#767676"    # the lightest grey with 4.5:1 on white
-TEXT_COLOUR = "#333333"
+RING_COLOUR = "#949494"    # rings and spokes: quiet, 3:1 on white
+#: chart widths in points: the spider diagram and dot chart of a colour sit side by side
+#: in the report's A4 column (180 mm = 510 pt), the answers and overview take more of it
+RADAR_WIDTH = 280.0
+DOT_WIDTH = 225.0
+BARS_WIDTH = 505.0
+#: the answers of a few audiences, printed beside their table
+NARROW_BARS_WIDTH = 285.0
+OVERVIEW_WIDTH = 250.0
 
-# Line style, marker and colour of each overlay (one per audience, say). Style and marker
-# carry the meaning and colour only helps; none repeats the current position's solid line
-# and circles or the target's dashes and squares. Colours have at least 3.8:1 on white.
+#: luminance (WCAG relative luminance) of the darkest and lightest ink a palette uses:
+#: the lightest keeps 3:1 against white
+DARKEST, LIGHTEST = 0.012, 0.295
+
+# Line style, marker and hue of each overlay (one per audience, say). Dash pattern and
+# marker carry the meaning; none repeats the current position's solid line and circles or
+# the target's dashes and squares. Their inks step down in luminance (see _ramp).
 OVERLAY_STYLES: tuple[tuple[object, str, str], ...] = (
-    (":", "^", "#0072B2"),
-    ("-.", "D", "#D55E00"),
-    ((0, (5, 1.5, 1, 1.5, 1, 1.5)), "v", "#007A5A"),
-    ((0, (1, 3)), "P", "#A6438A"),
-    ((0, (7, 1.5, 1, 1.5, 1, 1.5, 1, 1.5)), "X", "#000000"),
-    ((0, (2, 2)), "<", "#5E3C99"),
+    ((0, (1, 1.5)), "^", "#0072B2"),
+    ((0, (6, 1.5, 1.5, 1.5)), "D", "#D55E00"),
+    ((0, (3, 1.5)), "v", "#009E73"),
+    ((0, (6, 1.5, 1.5, 1.5, 1.5, 1.5)), "P", "#CC79A7"),
+    ((0, (8, 2)), "X", "#56B4E9"),
+    ((0, (1, 3)), "<", "#E69F00"),
 )
-LEGEND_ROW_INCHES = 0.28
-
-# Answer distribution, strongest to mildest on each side. Every ink has at least 3.3:1 on
-# white; the strong and mild ends of a side differ by about 3:1, the neutral grey from
-# the mild ends by about 2:1, and white edges separate every segment as well.
-DISAGREE_INKS = ("#7A2500", "#E06A1B")
-AGREE_INKS = ("#0B3470", "#5090D0")
-NEUTRAL_INK = "#5C5C5C"
+# Answer inks, strongest disagreement to strongest agreement, by hue; their luminance is
+# set by position (darkest for strong disagreement, lightest for strong agreement).
+DISAGREE_HUE = "#D55E00"
+NEUTRAL_HUE = "#808080"
+AGREE_HUE = "#0072B2"
 #: non-answers (code, label) written beside the answer bars, unless a chart is told others
 NON_ANSWERS = (("DK", "Don't know"), ("NA", "Not applicable"))
 WITHHELD = "withheld (small numbers)"
 
-_ID_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)')
-
-
-def _nan(values: Sequence[float | None]) -> list[float]:
-    return [math.nan if v is None else float(v) for v in values]
+GAP = 4.0       # between a label and what it labels
+MARGIN = 2.0    # inside the canvas edge
 
 
 def _check_lengths(labels: Sequence[str], **series: Sequence[object]) -> None:
@@ -70,188 +83,440 @@ def _check_lengths(labels: Sequence[str], **series: Sequence[object]) -> None:
 
 
 def _number(value: float) -> str:
-    """A figure as the report writes it: 3, 3.5, 3.25 (never 3.00)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+    """A figure as the report writes it, two decimal places."""
+    return f"{value:.2f}"
 
 
-def _wrap(label: str, width: int) -> str:
-    return "\n".join(textwrap.wrap(label, width)) or label
+# -- colour -----------------------------------------------------------------------------
+
+def _linear(channel: float) -> float:
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
 
 
-def _rc(chart_id: str) -> dict[RcKeyType, object]:
-    return {"svg.hashsalt": chart_id, "svg.fonttype": "none", "font.family": "DejaVu Sans",
-            "font.size": 9, "text.color": TEXT_COLOUR, "axes.labelcolor": TEXT_COLOUR,
-            "axes.edgecolor": GRID_COLOUR, "xtick.color": GRID_COLOUR,
-            "ytick.color": GRID_COLOUR, "xtick.labelcolor": TEXT_COLOUR,
-            "ytick.labelcolor": TEXT_COLOUR, "grid.color": GRID_COLOUR, "grid.linewidth": 0.6,
-            "legend.frameon": False}
+def _gamma(linear: float) -> float:
+    value = 12.92 * linear if linear <= 0.0031308 else 1.055 * linear ** (1 / 2.4) - 0.055
+    return min(1.0, max(0.0, value))
 
 
-def _render(chart_id: str, description: str, size: tuple[float, float],
-            draw: Callable[[Figure], None]) -> str:
-    """Draw on a fresh figure of ``size`` inches and return it as inline-ready SVG text."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_rc(chart_id)):
-        fig = Figure(figsize=size)
-        draw(fig)
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "owcf"})
-    return _inline(buffer.getvalue(), description, chart_id)
+def luminance(ink: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    r, g, b = (_linear(int(ink[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def _margins(fig: Figure, *, left: float, right: float, top: float, bottom: float) -> None:
-    """Place the axes by margins in inches, so text keeps its room whatever the figure size."""
-    width, height = fig.get_size_inches()
-    fig.subplots_adjust(left=left / width, right=1 - right / width,
-                        top=1 - top / height, bottom=bottom / height)
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((luminance(a), luminance(b)))
+    return (lb + 0.05) / (la + 0.05)
 
 
-def _row_axes(fig: Figure, labels: Sequence[str]) -> Axes:
-    """Axes with one labelled row per entry, the first at the top as in the table beside."""
-    ax = fig.add_subplot()
-    ax.set_ylim(len(labels) - 0.5, -0.5)
-    ax.set_yticks(range(len(labels)), [_wrap(label, 26) for label in labels])
-    ax.tick_params(axis="y", length=0)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    return ax
+def with_luminance(hue: str, target: float) -> str:
+    """``hue`` darkened or lightened (in linear light, channels in proportion, then towards
+    white if a channel saturates) to relative luminance ``target``."""
+    rgb = [_linear(int(hue[i:i + 2], 16) / 255) for i in (1, 3, 5)]
+    weights = (0.2126, 0.7152, 0.0722)
+    lo, hi = 0.0, 1.0 / max(max(rgb), 1e-6)
+    mix = 0.0
+    for _ in range(60):  # bisection on a monotone mixing path
+        mid = (lo + hi) / 2
+        if sum(w * min(1.0, c * mid) for w, c in zip(weights, rgb, strict=True)) < target:
+            lo = mid
+        else:
+            hi = mid
+    scaled = [min(1.0, c * lo) for c in rgb]
+    if sum(w * c for w, c in zip(weights, scaled, strict=True)) < target - 1e-6:
+        lo_mix, hi_mix = 0.0, 1.0  # saturated: mix towards white
+        for _ in range(60):
+            mix = (lo_mix + hi_mix) / 2
+            lum = sum(w * (c + (1 - c) * mix) for w, c in zip(weights, scaled, strict=True))
+            lo_mix, hi_mix = (mix, hi_mix) if lum < target else (lo_mix, mix)
+        scaled = [c + (1 - c) * mix for c in scaled]
+    return "#{:02x}{:02x}{:02x}".format(*(round(_gamma(c) * 255) for c in scaled))
+
+
+def _steps(count: int) -> list[float]:
+    """``count`` luminances from darkest to lightest, equal steps of contrast ratio."""
+    if count == 1:
+        return [LIGHTEST]
+    ratio = ((LIGHTEST + 0.05) / (DARKEST + 0.05)) ** (1 / (count - 1))
+    return [(DARKEST + 0.05) * ratio ** k - 0.05 for k in range(count)]
+
+
+def answer_inks(count: int) -> list[str]:
+    """One ink per answer in scale order: disagreement in orange, a neutral grey, agreement
+    in blue; darkest for the strongest disagreement, lightest for the strongest agreement,
+    so every answer differs from its neighbours in greyscale as well as in hue."""
+    side = count // 2
+    hues = [DISAGREE_HUE] * side + [NEUTRAL_HUE] * (count % 2) + [AGREE_HUE] * side
+    return [with_luminance(hue, lum) for hue, lum in zip(hues, _steps(count), strict=True)]
+
+
+def overlay_inks(count: int) -> list[str]:
+    """Inks of ``count`` overlays: their own hues, stepping down in luminance from the
+    lightest ink a chart uses, so neighbours differ in greyscale."""
+    hues = [ink for _, _, ink in OVERLAY_STYLES[:count]]
+    return [with_luminance(hue, lum) for hue, lum in zip(hues, _steps(count)[::-1],
+                                                         strict=True)]
+
+
+def readable(ink: str) -> str:
+    """``ink`` darkened, if need be, to 3:1 against white (a framework may give a pale
+    colour, such as yellow, for a chart part)."""
+    return ink if luminance(ink) <= LIGHTEST else with_luminance(ink, LIGHTEST - 0.005)
+
+
+def _text_on(ink: str) -> str:
+    """Black or white, whichever reads better on ``ink`` (WCAG contrast ratio)."""
+    return "#ffffff" if contrast(ink, "#ffffff") > contrast(ink, "#000000") else "#000000"
+
+
+# -- shared parts ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Key:
+    """One entry of a legend: a line sample with a marker, or a swatch."""
+
+    label: str
+    colour: str
+    style: object = "-"
+    marker: str | None = None
+    marker_size: float = 0.0
+    face: str | None = None
+    edge_width: float = 0.0
+    line_width: float = 1.6
+    swatch: bool = False
+
+
+def _legend(canvas: Canvas, keys: Sequence[_Key], top: float, left: float,
+            right: float, gid: str) -> float:
+    """Lay ``keys`` out in rows between ``left`` and ``right``; return the bottom."""
+    x, row_top = left, top
+    height = ascent() + descent()
+    for k, key in enumerate(keys):
+        sample = 10.0 if key.swatch else 24.0
+        width = sample + GAP + text_width(key.label)
+        if x > left and x + width > right:
+            x, row_top = left, row_top + height + 4
+        middle = row_top + height / 2
+        if key.swatch:
+            canvas.rect(x, middle - 5, 10, 10, face=key.colour, edge="white",
+                        edge_width=0.5, gid=f"{gid}-{k}")
+        else:
+            canvas.line([x, x + sample], [middle, middle], colour=key.colour,
+                        width=key.line_width, style=key.style, z=3, gid=f"{gid}-{k}")
+            if key.marker:
+                canvas.markers([x + sample / 2], [middle], key.marker, key.marker_size,
+                               face=key.face or key.colour, edge=key.colour,
+                               edge_width=key.edge_width, z=4)
+        canvas.text(x + sample + GAP, middle + (ascent() - descent()) / 2, key.label)
+        x += width + 12
+    return row_top + height
+
+
+def _level_key(canvas: Canvas, scale: Sequence[tuple[int, str]], top: float,
+               width: float) -> float:
+    """'Levels: 1 Starting out, 2 Developing, ...' under a chart; returns the bottom."""
+    text = "Levels: " + ", ".join(f"{value}\u00a0{name}".replace(" ", "\u00a0")
+                                  for value, name in scale)
+    box = canvas.lines(MARGIN, top, wrap(text, width - 2 * MARGIN))
+    return box.y1
+
+
+# -- spider diagram ---------------------------------------------------------------------------
+
+#: from the outer ring to a dimension's label: clear of a target square on the ring
+SPOKE_PAD = 13.0
+#: from a ring's level number to the spokes beside it: clear of a marker on a spoke
+RING_CLEARANCE = 11.0
+#: between neighbouring rings: their numbers, one above the other, must not touch
+RING_STEP = 12.0
+MAX_LINES = 4
+
+
+@dataclass
+class _SpokeLabel:
+    lines: list[str]
+    ha: str
+    box: Box
+    fits: bool
+
+
+def _spoke_label(text: str, theta: float, distance: float, half: float) -> _SpokeLabel:
+    """A dimension's label outside its spoke (centre at 0, 0), aligned away from the
+    circle: left of the anchor on the left, right on the right, centred at top and
+    bottom; wrapped to the room left before the canvas edge (``half`` from the centre)."""
+    s, c = math.sin(theta), math.cos(theta)
+    x, y = distance * s, -distance * c
+    if s > 0.15:
+        ha, room = "left", half - MARGIN - x
+    elif s < -0.15:
+        ha, room = "right", half - MARGIN + x
+    else:
+        ha, room = "center", min(2 * (half - MARGIN), 160.0)
+    lines = wrap(text, max(room, 1.0))
+    width = max(text_width(line) for line in lines)
+    height = (len(lines) - 1) * LEADING * SIZE + ascent() + descent()
+    top = y - height if c > 0.15 else (y if c < -0.15 else y - height / 2)
+    left = {"left": x, "right": x - width, "center": x - width / 2}[ha]
+    fits = widest_word(text) <= room and len(lines) <= MAX_LINES
+    return _SpokeLabel(lines, ha, Box(left, top, left + width, top + height), fits)
+
+
+def _separate(labels: list[_SpokeLabel]) -> None:
+    """Push apart labels whose boxes overlap: the one farther from the horizontal through
+    the centre moves away from it (up above, down below), so it stays clear of the circle."""
+    for _ in range(200):
+        moved = False
+        for i in range(len(labels)):
+            for j in range(i + 1, len(labels)):
+                a, b = labels[i], labels[j]
+                if not a.box.overlaps(b.box, gap=1.0):
+                    continue
+                outer = a if abs(a.box.y0 + a.box.y1) > abs(b.box.y0 + b.box.y1) else b
+                inner = b if outer is a else a
+                if (outer.box.y0 + outer.box.y1) < 0:  # above: up, past the other's top
+                    shift = inner.box.y0 - 1.5 - outer.box.y1
+                else:
+                    shift = inner.box.y1 + 1.5 - outer.box.y0
+                outer.box = outer.box.moved(dy=shift)
+                moved = True
+        if not moved:
+            return
+
+
+def _ring_floor(count: int) -> float:
+    """The smallest radius of the lowest ring: its number, between the first two spokes,
+    must clear a marker on either spoke."""
+    clearance = math.sin(math.pi / count) if count > 1 else 1.0
+    return RING_CLEARANCE / max(clearance, 1e-6)
+
+
+def _radar_geometry(labels: Sequence[str], width: float, levels: int
+                    ) -> tuple[float, list[_SpokeLabel]]:
+    """The outer radius and the labels' places: the largest radius (from about 100 pt down)
+    at which every label fits beside its spoke in four lines or fewer, but never so small
+    that the rings' numbers would touch each other or the markers."""
+    count = len(labels)
+    thetas = [2 * math.pi * i / count for i in range(count)]
+    half = width / 2
+    floor = max(40.0, max(0.2 * 100, _ring_floor(count)) + (levels - 1) * RING_STEP)
+    radius = max(floor, min(100.0, half - 45))
+    while True:
+        placed = [_spoke_label(text, t, radius + SPOKE_PAD, half)
+                  for text, t in zip(labels, thetas, strict=True)]
+        if all(p.fits for p in placed) or radius <= floor:
+            break
+        radius -= 2
+    _separate(placed)
+    return radius, placed
 
 
 def radar_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | None],
               target: Sequence[float | None], scale: Sequence[tuple[int, str]],
               colour: str, description: str,
-              overlays: Sequence[tuple[str, Sequence[float | None]]] = ()) -> str:
+              overlays: Sequence[tuple[str, Sequence[float | None]]] = (),
+              width: float = RADAR_WIDTH, level_key: bool = True) -> str:
     """One spider diagram of current position against target, as an inline-ready <svg>.
 
-    ``scale`` is the framework's (value, label) levels; the radial axis runs from the
-    lowest to the highest value. ``description`` becomes the SVG's accessible name.
-    ``overlays`` adds (label, values) series, for example one per audience, each with its
-    own line style and marker and named in the legend. None values are left out: the
-    line breaks there rather than dropping to the centre.
+    ``scale`` is the framework's (value, label) levels; each ring is one level, numbered
+    between the first two spokes, with the lowest level a ring round an empty centre (so
+    it can be labelled too) and the names in a key below (left out with ``level_key``
+    false, for a diagram printed beside a chart that has the key). ``description`` becomes the
+    SVG's accessible name. ``overlays`` adds (label, values) series, for example one per
+    audience, each with its own dash pattern, marker and ink and named in the legend.
+    None values are left out: the line breaks there rather than dropping to the centre.
     """
     if len(overlays) > len(OVERLAY_STYLES):
         raise ValueError(f"at most {len(OVERLAY_STYLES)} overlays, got {len(overlays)}")
     _check_lengths(labels, current=current, target=target,
                    **{f"overlay {name!r}": values for name, values in overlays})
-    columns = 3 if overlays else 2
-    extra = LEGEND_ROW_INCHES * (math.ceil((2 + len(overlays)) / columns) - 1)
-    draw = partial(_draw_radar, labels=labels, current=current, target=target, scale=scale,
-                   colour=colour, overlays=overlays, columns=columns, extra=extra)
-    return _render(chart_id, description, (6.4, 6.0 + extra), draw)
-
-
-def _draw_radar(fig: Figure, *, labels: Sequence[str], current: Sequence[float | None],
-                target: Sequence[float | None], scale: Sequence[tuple[int, str]],
-                colour: str, overlays: Sequence[tuple[str, Sequence[float | None]]],
-                columns: int, extra: float) -> None:
-    import numpy as np
-
     values = [v for v, _ in scale]
+    low, high = values[0], values[-1]
     count = len(labels)
-    angles = np.linspace(0, 2 * math.pi, count, endpoint=False).tolist()
-    # the stubs type add_subplot as plain Axes for every projection but "3d"
-    ax = cast("PolarAxes", fig.add_subplot(projection="polar"))
-    ax.set_theta_offset(math.pi / 2)
-    ax.set_theta_direction(-1)
-    ax.set_ylim(values[0], values[-1])
-    ax.set_yticks(values)
-    ax.set_yticklabels([str(v) for v in values], fontsize=8)
-    ax.set_rlabel_position(180 / count)  # between the first two axes, clear of the lines
-    ax.set_xticks(angles)
-    ax.set_xticklabels([_wrap(label, 18) for label in labels])
-    ax.tick_params(axis="x", pad=14)
+    radius, placed = _radar_geometry(labels, width, len(values))
+    between = math.pi / count if count > 1 else math.pi  # where the level numbers go
+    # the lowest ring: a fifth of the radius at least, and far enough out for its number
+    hole = max(0.2, _ring_floor(count) / radius)
+    if len(values) > 1:  # but leave each ring its step
+        hole = min(hole, 1 - (len(values) - 1) * RING_STEP / radius)
+
+    def r_of(v: float) -> float:
+        v = min(high, max(low, v))
+        return radius * (hole + (1 - hole) * (v - low) / (high - low))
+
+    top = min(p.box.y0 for p in placed) - MARGIN
+    cx, cy = width / 2, -top  # shift: the highest label's top at MARGIN
+    # a word too long for its room (rare): widen the canvas rather than cut the label
+    over_left = max(0.0, MARGIN - (cx + min(p.box.x0 for p in placed)))
+    over_right = max(0.0, cx + max(p.box.x1 for p in placed) - (width - MARGIN))
+    width, cx = width + over_left + over_right, cx + over_left
+    canvas = Canvas(width)
+
+    def point(i: int, v: float | None) -> tuple[float, float]:
+        if v is None:
+            return math.nan, math.nan
+        theta = 2 * math.pi * i / count
+        return cx + r_of(v) * math.sin(theta), cy - r_of(v) * math.cos(theta)
+
+    # rings and spokes
+    for v in values:
+        canvas.circle(cx, cy, r_of(v), colour=RING_COLOUR, width=0.6, z=0.5)
+    for i in range(count):
+        (x0, y0), (x1, y1) = point(i, low), point(i, high)
+        canvas.line([x0, x1], [y0, y1], colour=RING_COLOUR, width=0.6, z=0.5)
+    # the data: current filled and drawn first, target open and on top, so a target equal
+    # to the current position shows as a square round its circle
+    ink = readable(colour)
 
     def loop(series: Sequence[float | None]) -> tuple[list[float], list[float]]:
-        closed = _nan(series)  # NaN breaks the line, so a missing value is never drawn as 0
-        return [*angles, angles[0]], [*closed, closed[0]]
+        pts = [point(i, v) for i, v in enumerate(series)]
+        pts.append(pts[0])
+        return [p[0] for p in pts], [p[1] for p in pts]
 
-    # Current position first in the legend but drawn on top of everything else.
-    ax.plot(*loop(current), color=colour, linestyle="-", linewidth=2.2,
-            marker="o", markersize=7, label="Current position", zorder=3)
-    ax.plot(*loop(target), color=TARGET_COLOUR, linestyle="--", linewidth=1.6,
-            marker="s", markersize=6, label="Target")
-    for (name, series), (style, marker, ink) in zip(overlays, OVERLAY_STYLES, strict=False):
-        ax.plot(*loop(series), color=ink, linestyle=style, linewidth=1.4, marker=marker,
-                markersize=5.5, label=_wrap(name, 28))
     if None not in current:  # a shaded area with a gap in it would invent a value
-        ax.fill(*loop(current), color=colour, alpha=0.12)
-    # the legend sits in the figure's own bottom strip, below the lowest axis label (which
-    # may wrap onto two lines), so the two can never overlap
-    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.01), ncol=columns, frameon=False)
-    _margins(fig, left=1.024, right=1.024, top=0.672, bottom=1.2 + extra)
+        xs, ys = loop(current)
+        canvas.polygon(xs, ys, face=ink, alpha=0.12, z=1)
+    keys = [_Key("Current position", ink, "-", "o", 7.0, ink, 0.8, 2.2),
+            _Key("Target", TARGET_COLOUR, (0, (4, 2)), "s", 10.0, "none", 1.4, 1.4)]
+    inks = overlay_inks(len(overlays))
+    for k, ((name, series), (style, marker, _)) in enumerate(zip(overlays, OVERLAY_STYLES,
+                                                                 strict=False)):
+        xs, ys = loop(series)
+        canvas.line(xs, ys, colour=inks[k], width=1.3, style=style, z=2,
+                    gid=f"overlay-{k}", marker=marker, marker_size=6.0, face=inks[k],
+                    edge="white", edge_width=0.6)
+        keys.append(_Key(name, inks[k], style, marker, 6.0, inks[k], 0.6, 1.3))
+    xs, ys = loop(current)
+    canvas.line(xs, ys, colour=ink, width=2.2, z=3, gid="current", marker="o",
+                marker_size=7.0, face=ink, edge="white", edge_width=0.8)
+    xs, ys = loop(target)
+    canvas.line(xs, ys, colour=TARGET_COLOUR, width=1.4, style=(0, (4, 2)), z=4, gid="target",
+                marker="s", marker_size=10.0, face="none", edge=TARGET_COLOUR, edge_width=1.4)
+    # every level numbered on its ring, between the first two spokes, on white
+    for v in values:
+        r = r_of(v)
+        x, y = cx + r * math.sin(between), cy - r * math.cos(between)
+        canvas.text(x, y + (ascent() - descent()) / 2, str(v), ha="center",
+                    background="white", z=6)
+    for label in placed:
+        anchor = {"left": label.box.x0, "right": label.box.x1,
+                  "center": (label.box.x0 + label.box.x1) / 2}[label.ha]
+        canvas.lines(cx + anchor, cy + label.box.y0, label.lines, ha=label.ha)
+    bottom = _legend(canvas, keys, canvas.bottom + 8, MARGIN, width - MARGIN, "legend")
+    if level_key:
+        _level_key(canvas, scale, bottom + 4, width)
+    return canvas.render(chart_id, description)
+
+
+# -- dot chart -----------------------------------------------------------------------------------
+
+ROW_MIN = 34.0  # a row: the current figure above its circle, the target's below its square
 
 
 def dot_chart_svg(chart_id: str, labels: Sequence[str], current: Sequence[float | None],
                   low: Sequence[float | None], high: Sequence[float | None],
                   target: Sequence[float | None], scale: Sequence[tuple[int, str]],
-                  colour: str, description: str) -> str:
+                  colour: str | Sequence[str], description: str,
+                  width: float = DOT_WIDTH, figures: bool = True, level_key: bool = True) -> str:
     """A dot chart of current position against target, one row per dimension, as <svg>.
 
     The companion to the spider diagram, whose shape depends on the order of its axes.
-    Current position is a filled circle in ``colour`` on a line from ``low`` to ``high``
-    (its band), the target an open square; both carry their figure as a label. The x axis
-    runs from the lowest to the highest level of ``scale``, labelled with the levels. A
-    row with no current position still shows its target.
+    Current position is a filled circle in ``colour`` (one ink, or one per row) on a line
+    from ``low`` to ``high`` (its band), the target an open square drawn over it; each
+    carries its figure, the current position's above and the target's below. The x axis
+    runs from the lowest to the highest level of ``scale``, each level numbered and named
+    (under the axis where the names fit, else in a key). A row with no current position
+    still shows its target. Without ``figures`` the markers carry no figures (for a chart
+    with its table beside it), and the rows are closer together. Without ``level_key`` the
+    names that do not fit under the axis are left to the text around the chart.
     """
     _check_lengths(labels, current=current, low=low, high=high, target=target)
-    draw = partial(_draw_dots, labels=labels, current=current, low=low, high=high,
-                   target=target, scale=scale, colour=colour)
-    return _render(chart_id, description, (6.4, 1.25 + 0.5 * len(labels)), draw)
-
-
-def _draw_dots(fig: Figure, *, labels: Sequence[str], current: Sequence[float | None],
-               low: Sequence[float | None], high: Sequence[float | None],
-               target: Sequence[float | None], scale: Sequence[tuple[int, str]],
-               colour: str) -> None:
-    from matplotlib.lines import Line2D
-
+    inks = [readable(colour)] * len(labels) if isinstance(colour, str) else [
+        readable(c) for c in colour]
+    _check_lengths(labels, colours=inks)
     values = [v for v, _ in scale]
-    rows = list(range(len(labels)))
-    ax = _row_axes(fig, labels)
-    ax.set_xlim(values[0], values[-1])
-    ax.set_xticks(values, [f"{v}\n{_wrap(name, 12)}" for v, name in scale], fontsize=8)
-    ax.grid(axis="x")
-    ax.set_axisbelow(True)
-    banded = [(y, a, b) for y, a, b in zip(rows, low, high, strict=True)
-              if a is not None and b is not None]
-    if banded:
-        ys, lows, highs = zip(*banded, strict=True)
-        ax.hlines(ys, lows, highs, color=colour, linewidth=2.2, clip_on=False)
-    # Markers on the scale's end values would be clipped in half at the axes' edge.
-    ax.plot(_nan(current), rows, linestyle="none", marker="o", markersize=8, color=colour,
-            clip_on=False, zorder=4)
-    # The target's white face hides the grid line behind it; drawn under the current
-    # position so a circle at the same value still shows on top of its square.
-    ax.plot(_nan(target), rows, linestyle="none", marker="s", markersize=7,
-            markerfacecolor="white", markeredgecolor=TARGET_COLOUR, markeredgewidth=1.6,
-            clip_on=False, zorder=3)
-    for y, now, goal in zip(rows, current, target, strict=True):
-        _dot_labels(ax, y, now, goal, values[0])
-    current_key = Line2D([], [], color=colour, linewidth=2.2, marker="o", markersize=8,
-                         label="Current position, with its band")
-    target_key = Line2D([], [], linestyle="none", marker="s", markersize=7,
-                        markerfacecolor="white", markeredgecolor=TARGET_COLOUR,
-                        markeredgewidth=1.6, label="Target")
-    fig.legend(handles=[current_key, target_key], loc="upper center", ncol=2)
-    _margins(fig, left=2.0, right=0.55, top=0.5, bottom=0.75)
+    canvas = Canvas(width)
+    # one ink for every row: the legend shows it; an ink per row (each colour's): grey
+    key_ink = inks[0] if len(set(inks)) == 1 else TARGET_COLOUR
+    keys = [_Key("Current position (band)", key_ink, "-", "o", 8.0, key_ink, 0.8, 2.2),
+            _Key("Target", TARGET_COLOUR, "none", "s", 10.0, "none", 1.4, 0.0)]
+    top = _legend(canvas, keys, MARGIN, MARGIN, width - MARGIN, "legend") + 8
+    label_room = min(0.4 * width, max(widest_word(t) for t in labels) + 60)
+    wrapped = [wrap(text, label_room) for text in labels]
+    label_width = max(text_width(line) for lines in wrapped for line in lines)
+    x0 = MARGIN + label_width + 14
+    x1 = width - MARGIN - 14
+
+    def x_of(v: float) -> float:
+        return x0 + (x1 - x0) * (v - values[0]) / (values[-1] - values[0])
+
+    least = ROW_MIN if figures else 18.0
+    heights = [max(least, len(lines) * LEADING * SIZE + 6) for lines in wrapped]
+    middles, y = [], top
+    for h in heights:
+        middles.append(y + h / 2)
+        y += h
+    bottom_of_rows = y
+    for v in values:  # grid: one vertical line per level
+        canvas.line([x_of(v), x_of(v)], [top, bottom_of_rows], colour=RING_COLOUR, width=0.6,
+                    z=0.5)
+    canvas.line([x0, x1], [bottom_of_rows, bottom_of_rows], colour=GRID_COLOUR, width=0.8)
+    for i, (lines, middle) in enumerate(zip(wrapped, middles, strict=True)):
+        height = (len(lines) - 1) * LEADING * SIZE + ascent() + descent()
+        canvas.lines(MARGIN + label_width, middle - height / 2, lines, ha="right")
+        _dot_row(canvas, middle, current[i], low[i], high[i], target[i], inks[i], x_of, x0, x1,
+                 figures)
+    _dot_axis(canvas, scale, x_of, bottom_of_rows, width, level_key)
+    return canvas.render(chart_id, description)
 
 
-def _dot_labels(ax: Axes, y: int, current: float | None, target: float | None,
-                minimum: float) -> None:
-    """Figures beside the markers: current position above its circle, target below."""
-    if current is None:
-        ax.annotate("no current position", (minimum, y), xytext=(4, 5),
-                    textcoords="offset points", ha="left", va="bottom", fontsize=8,
-                    fontstyle="italic")
-    else:
-        ax.annotate(f"{current:.2f}", (current, y), xytext=(0, 6), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=8)
-    if target is not None:
-        ax.annotate(_number(target), (target, y), xytext=(0, -6), textcoords="offset points",
-                    ha="center", va="top", fontsize=8)
+Scale = Callable[[float], float]
 
+
+def _dot_row(canvas: Canvas, y: float, now: float | None, lo: float | None,
+             hi: float | None, goal: float | None, ink: str, x_of: Scale, x0: float,
+             x1: float, figures: bool = True) -> None:
+    above = y - 5.0 - 1.0 - descent()         # baseline: clear of a 10 pt square's edge
+    below = y + 5.0 + 1.5 + ascent()
+    if lo is not None and hi is not None:
+        canvas.line([x_of(lo), x_of(hi)], [y, y], colour=ink, width=2.2, z=2)
+    if now is not None:
+        canvas.markers([x_of(now)], [y], "o", 8.0, face=ink, edge="white", edge_width=0.8, z=3)
+        if figures:
+            canvas.text(x_of(now), above, _number(now), ha="center")
+    if goal is not None:
+        canvas.markers([x_of(goal)], [y], "s", 10.0, face="none", edge=TARGET_COLOUR,
+                       edge_width=1.4, z=4)
+        if figures:
+            canvas.text(x_of(goal), below, _number(goal), ha="center")
+    if now is None:  # said in words where its figure would be, clear of the target
+        canvas.text(x0, above if figures else y + (ascent() - descent()) / 2,
+                    "no current position", ha="left", italic=True)
+
+
+def _dot_axis(canvas: Canvas, scale: Sequence[tuple[int, str]], x_of: Scale,
+              axis_y: float, width: float, level_key: bool = True) -> None:
+    """Each level's number under its tick, and its name under that where the names fit
+    between the ticks; otherwise the names go in a key."""
+    values = [v for v, _ in scale]
+    spacing = x_of(values[1]) - x_of(values[0])
+    baseline = axis_y + 4 + ascent()
+    for v in values:
+        canvas.line([x_of(v), x_of(v)], [axis_y, axis_y + 3], colour=GRID_COLOUR, width=0.8)
+        canvas.text(x_of(v), baseline, str(v), ha="center")
+    named = [wrap(name, spacing - GAP) for _, name in scale]
+    fits = all(widest_word(name) <= spacing - GAP for _, name in scale) and all(
+        len(lines) <= 2 for lines in named)
+    if fits:
+        for (v, _), lines in zip(scale, named, strict=True):
+            # centred under the tick, but kept inside the canvas at either end
+            half = max(text_width(line) for line in lines) / 2
+            x = min(max(x_of(v), MARGIN + half), width - MARGIN - half)
+            canvas.lines(x, baseline + descent() + 1, lines, ha="center")
+    elif level_key:
+        _level_key(canvas, scale, baseline + descent() + 4, width)
+
+
+# -- diverging bars -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class _Bar:
@@ -263,12 +528,17 @@ class _Bar:
     instead: str = ""  # across the bar's place when there is no bar to draw
 
 
-def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int | None]]],
+Rows = Sequence[tuple[str, Mapping[str, int | None]]]
+
+
+def diverging_bars_svg(chart_id: str, panels: Sequence[tuple[str, Rows]],
                        categories: Sequence[str], scale_values: Sequence[int],
                        description: str,
-                       non_answers: Sequence[tuple[str, str]] = NON_ANSWERS) -> str:
-    """Diverging stacked bars of the answer distribution, one bar per row, as <svg>.
+                       non_answers: Sequence[tuple[str, str]] = NON_ANSWERS,
+                       width: float = BARS_WIDTH) -> str:
+    """Diverging stacked bars of the answer distribution in titled panels, as <svg>.
 
+    ``panels`` are (title, rows): by audience, by workforce group, each with its heading.
     ``rows`` are (label, counts) with counts keyed like ``Estimate.counts``: ``str(value)``
     for each of ``scale_values`` (the answer scale, lowest first) and the code of each of
     ``non_answers`` ((code, label) pairs: the questionnaire's, say).
@@ -281,16 +551,91 @@ def diverging_bars_svg(chart_id: str, rows: Sequence[tuple[str, Mapping[str, int
     """
     if len(categories) != len(scale_values) or len(scale_values) < 2:
         raise ValueError("categories and scale_values must name the same two or more answers")
-    if not rows:
+    panels = [(title, rows) for title, rows in panels if rows]
+    if not panels:
         raise ValueError("a chart needs at least one row")
     codes = [code for code, _ in non_answers]
-    bars = [_bar(label, counts, scale_values, codes) for label, counts in rows]
-    legend_rows = math.ceil(len(categories) / 5)
-    top = 0.15 + 0.4 * legend_rows
-    size = (7.2, top + 0.85 + 0.45 * len(bars))
-    aside = " and ".join(f"{label[:1].lower()}{label[1:]} ({code})" for code, label in non_answers)
-    draw = partial(_draw_bars, bars=bars, categories=categories, top=top, aside=aside)
-    return _render(chart_id, description, size, draw)
+    bars = [(title, [_bar(label, counts, scale_values, codes) for label, counts in rows])
+            for title, rows in panels]
+    inks = answer_inks(len(categories))
+    canvas = Canvas(width)
+    keys = [_Key(name, ink, swatch=True) for name, ink in zip(categories, inks, strict=True)]
+    top = _legend(canvas, keys, MARGIN, MARGIN, width - MARGIN, "legend-swatch") + 8
+    every = [bar for _, rows in bars for bar in rows]
+    label_width = min(0.3 * width, max(text_width(bar.label) for bar in every))
+    label_width = max(label_width, max(widest_word(bar.label) for bar in every))
+    room = max(55.0, 0.18 * width)  # the figures beside the bars
+    notes = {bar.note: wrap(bar.note, room) for bar in every if bar.note}
+    note_width = max([text_width(line) for n in notes.values() for line in n] or [0.0])
+    bx0 = MARGIN + label_width + 8
+    bx1 = width - MARGIN - note_width - 8
+    reach = max([_reach(bar.shares) for bar in every if bar.shares] or [50.0])
+    limit = min(100.0, max(50.0, 25 * math.ceil(reach / 25)))
+
+    def x_of(share: float) -> float:
+        return bx0 + (bx1 - bx0) * (share + limit) / (2 * limit)
+
+    y = top
+    first_row = top
+    for title, rows in bars:
+        if title and len(bars) > 1:
+            canvas.text(MARGIN, y + ascent(), title, bold=True)
+            y += LEADING * SIZE + 4
+        for bar in rows:
+            lines = wrap(bar.label, label_width)
+            aside = notes.get(bar.note, [])
+            height = max(18.0, max(len(lines), len(aside)) * LEADING * SIZE + 3)
+            middle = y + height / 2
+            block = (len(lines) - 1) * LEADING * SIZE + ascent() + descent()
+            canvas.lines(MARGIN + label_width, middle - block / 2, lines, ha="right")
+            _draw_bar(canvas, bar, middle, inks, x_of, bx1, aside)
+            y += height
+        y += 6
+    axis_y = y
+    canvas.line([x_of(0), x_of(0)], [first_row, axis_y], colour=TARGET_COLOUR, width=0.8, z=1)
+    canvas.line([bx0, bx1], [axis_y, axis_y], colour=GRID_COLOUR, width=0.8)
+    # ticks every 25 points, or 50 or 100 where the figures would not fit between them
+    step = next((s for s in (25, 50, 100) if (bx1 - bx0) * s / (2 * limit)
+                 >= text_width("100") + GAP), 100)
+    ticks = [t for t in range(-100, 101, step) if abs(t) <= limit]
+    baseline = axis_y + 4 + ascent()
+    for t in ticks:
+        canvas.line([x_of(t), x_of(t)], [axis_y, axis_y + 3], colour=GRID_COLOUR, width=0.8)
+        canvas.text(x_of(t), baseline, str(abs(t)), ha="center")
+    caption = wrap("← disagree · % of answers on the scale · agree →", width - 2 * MARGIN)
+    centre = min(max(x_of(0), MARGIN + max(text_width(c) for c in caption) / 2),
+                 width - MARGIN - max(text_width(c) for c in caption) / 2)
+    below = canvas.lines(centre, baseline + descent() + 3, caption, ha="center")
+    aside_text = "; ".join(f"{code}: {label[:1].lower()}{label[1:]}" for code, label in non_answers)
+    canvas.lines(MARGIN, below.y1 + 1, wrap(f"Beside each bar, as % of all answers: {aside_text}.",
+                                            width - 2 * MARGIN))
+    return canvas.render(chart_id, description)
+
+
+def _reach(shares: Sequence[float]) -> float:
+    return max(abs(edge) for _, left, w in _segments(shares) for edge in (left, left + w))
+
+
+def _draw_bar(canvas: Canvas, bar: _Bar, y: float, inks: Sequence[str], x_of: Scale,
+              bx1: float, note: Sequence[str]) -> None:
+    centre = y + (ascent() - descent()) / 2
+    if note:
+        canvas.lines(bx1 + 8, y - ((len(note) - 1) * LEADING * SIZE + ascent() + descent()) / 2,
+                     note)
+    if bar.shares is None:
+        canvas.text(x_of(0), centre, bar.instead, ha="center", italic=True,
+                    background="white", z=3)
+        return
+    for index, left, width in _segments(bar.shares):
+        if not width:
+            continue
+        x_left, x_right = x_of(left), x_of(left + width)
+        canvas.rect(x_left, y - 7, x_right - x_left, 14, face=inks[index], edge="white",
+                    edge_width=1.0, z=2)
+        label = _percent(width)
+        if text_box(0, 0, label).x1 + 4 <= x_right - x_left:
+            canvas.text((x_left + x_right) / 2, centre, label, ha="center",
+                        colour=_text_on(inks[index]), z=3)
 
 
 def _all_counted(counts: list[int | None]) -> TypeGuard[list[int]]:
@@ -312,7 +657,8 @@ def _bar(label: str, counts: Mapping[str, int | None], scale_values: Sequence[in
         answered = scored + sum(aside)
         if not answered:
             return _Bar(label, None, instead="no answers")
-        note = ", ".join(f"{code} {_percent(100 * n / answered)}" for code, n in zip(
+        # a code and its share never part at the end of a line
+        note = ", ".join(f"{code}\u00a0{_percent(100 * n / answered)}" for code, n in zip(
             codes, aside, strict=True))
     if not scored:
         return _Bar(label, None, note, "no answers on the scale")
@@ -346,97 +692,23 @@ def _segments(shares: Sequence[float]) -> list[tuple[int, float, float]]:
     return out
 
 
-def _answer_inks(count: int) -> list[str]:
-    """One ink per answer in scale order: disagreement, a neutral grey, agreement."""
-    side = count // 2
-    disagree = _ramp(*DISAGREE_INKS, side)
-    agree = _ramp(*AGREE_INKS, side)[::-1]
-    return [*disagree, *([NEUTRAL_INK] if count % 2 else []), *agree]
-
-
-def _ramp(strong: str, mild: str, steps: int) -> list[str]:
-    """``steps`` inks from strong to mild, mixed channel by channel.
-
-    Each channel of the strong ink is at most the mild one's, so every mix lies between
-    the two in luminance and keeps at least the mild ink's contrast with white.
-    """
-    if steps == 1:
-        return [mild]
-    a, b = (tuple(int(ink[i:i + 2], 16) for i in (1, 3, 5)) for ink in (strong, mild))
-    mixes = [[round(x + (y - x) * k / (steps - 1)) for x, y in zip(a, b, strict=True)]
-             for k in range(steps)]
-    return ["#{:02x}{:02x}{:02x}".format(*mix) for mix in mixes]
-
-
-def _luminance(ink: str) -> float:
-    channels = [int(ink[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def _text_on(ink: str) -> str:
-    """Black or white, whichever reads better on ``ink`` (WCAG contrast ratio)."""
-    level = _luminance(ink) + 0.05
-    white, black = 1.05 / level, level / 0.05
-    return "#ffffff" if white > black else "#000000"
-
-
-def _draw_bars(fig: Figure, *, bars: Sequence[_Bar], categories: Sequence[str],
-               top: float, aside: str) -> None:
-    from matplotlib.patches import Patch
-
-    inks = _answer_inks(len(categories))
-    ax = _row_axes(fig, [bar.label for bar in bars])
-    ax.set_xlim(-100, 100)
-    ax.set_xticks([-100, -50, 0, 50, 100], ["100", "50", "0", "50", "100"])
-    ax.axvline(0, color=TARGET_COLOUR, linewidth=0.8, zorder=1)
-    ax.set_xlabel("← disagree   % of answers on the scale   agree →\n"
-                  f"Beside each bar: {aside}, % of all answers",
-                  fontsize=8)
-    _margins(fig, left=2.0, right=1.3, top=top, bottom=0.85)
-    inches_per_percent = (fig.get_figwidth() - 3.3) / 200
-    for y, bar in enumerate(bars):
-        _draw_bar(ax, y, bar, inks, inches_per_percent)
-    keys = [Patch(facecolor=ink, edgecolor="white", label=_wrap(name, 18))
-            for ink, name in zip(inks, categories, strict=True)]
-    fig.legend(handles=keys, loc="upper center", ncol=min(len(keys), 5), fontsize=8)
-
-
-def _draw_bar(ax: Axes, y: int, bar: _Bar, inks: Sequence[str],
-              inches_per_percent: float) -> None:
-    beside = ax.get_yaxis_transform()  # x in axes fractions, y in rows
-    ax.text(1.02, y, bar.note, transform=beside, ha="left", va="center", fontsize=8)
+def answer_shares(counts: Mapping[str, int | None], scale_values: Sequence[int],
+                  codes: Sequence[str]) -> tuple[tuple[str, ...] | None, str, str]:
+    """The figures a diverging bar shows, as its table equivalent prints them: each
+    answer's share of the answers on the scale (None with no bar, and then why), and the
+    note on the non-answers."""
+    bar = _bar("", counts, scale_values, codes)
     if bar.shares is None:
-        ax.text(0, y, bar.instead, ha="center", va="center", fontsize=8, fontstyle="italic",
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-        return
-    segments = [(index, left, width) for index, left, width in _segments(bar.shares) if width]
-    # One collection per bar: a bar() call per segment costs most of the chart's time.
-    ax.broken_barh([(left, width) for _, left, width in segments], (y - 0.31, 0.62),
-                   facecolors=[inks[index] for index, _, _ in segments], edgecolor="white",
-                   linewidth=1.2, zorder=2)
-    for index, left, width in segments:
-        label = _percent(width)
-        # Label only segments wide enough to hold their figure (DejaVu at 8pt, rough).
-        if width * inches_per_percent >= len(label) * 0.62 * 8 / 72 + 0.06:
-            ax.text(left + width / 2, y, label, ha="center", va="center", fontsize=8,
-                    color=_text_on(inks[index]), zorder=3)
+        return None, bar.instead, bar.note
+    return tuple(_percent(s) for s in bar.shares), "", bar.note
 
 
-def _inline(svg: str, description: str, chart_id: str) -> str:
-    """Strip the XML prologue, make every id unique to the chart, give an accessible name.
+#: the national strip charts' text (near-black, as the trust report's charts)
+TEXT_COLOUR = "#333333"
 
-    matplotlib salts only its hashed ids; group ids such as ``figure_1`` repeat in every
-    chart and would collide when several charts are inlined in one HTML page.
-    """
-    prefix = re.sub(r"[^A-Za-z0-9_.-]", "_", chart_id) + "-"
-    body = svg[svg.index("<svg"):]
-    # Rewrite inside tags only: label text may itself contain 'id="'.
-    body = re.sub(r"<[^>]*>", lambda tag: _ID_REFERENCE.sub(
-        lambda ref: ref.group(1) + prefix, tag.group(0)), body)
-    body = re.sub(r"<svg\b", f'<svg role="img" aria-label="{escape(description, quote=True)}"',
-                  body, count=1)
-    return body.strip() + "\n"
+
+def _wrap(label: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
 
 
 @dataclass(frozen=True)
@@ -495,7 +767,7 @@ def quartile_strip_svg(chart_id: str, rows: Sequence[StripRow], scale: Sequence[
         out.append(f'<text x="{x(value)}" y="{top + row_h * len(rows) + 16:g}" '
                    f'text-anchor="middle" fill="{TEXT_COLOUR}">{value}</text>')
         out.append(f'<text x="{x(value)}" y="{top + row_h * len(rows) + 32:g}" '
-                   f'text-anchor="middle" font-size="10" fill="{TEXT_COLOUR}">'
+                   f'text-anchor="middle" font-size="11" fill="{TEXT_COLOUR}">'
                    f'{escape(_wrap(name, 40).splitlines()[0])}</text>')
     for k, row in enumerate(rows):
         y = top + row_h * k + row_h / 2

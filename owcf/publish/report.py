@@ -1,40 +1,70 @@
-"""The trust's summary report: Markdown and self-contained HTML with spider diagrams.
+"""The trust's summary report: Markdown and self-contained HTML with its charts.
 
-Sections follow the trust reports of the original tool: Introduction; the framework;
-our plan for completing the tool; our current position (a spider diagram per colour with
-its figures as a table); planned actions; actions.
+It reads as a statistical release a board can act on: a first page with the main points,
+every colour against its target and the top priorities with their actions and owners
+(:mod:`owcf.publish.release`); then the actions in date order; then the current position
+colour by colour (spider diagram, dot chart, the answers by audience and by workforce
+group, each chart with its table); the support the trust needs; the trust's own
+introduction, framework and plan; and what a reader needs to know about the figures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from typing import Any
 
 from owcf.ingest.responses import ResponseSet
 from owcf.model.framework import Framework
-from owcf.model.plan import ACTION_STATUSES, TEST_KINDS, PlannedTest
+from owcf.model.plan import ACTION_STATUSES, TEST_KINDS, Action, PlannedTest
 from owcf.model.support import suggest
 from owcf.model.trust import Trust
-from owcf.publish.charts import diverging_bars_svg, dot_chart_svg, radar_svg
+from owcf.publish.charts import (
+    DOT_WIDTH,
+    NARROW_BARS_WIDTH,
+    OVERVIEW_WIDTH,
+    RADAR_WIDTH,
+    answer_shares,
+    diverging_bars_svg,
+    dot_chart_svg,
+    radar_svg,
+)
+from owcf.publish.release import main_points, priorities, release
 from owcf.publish.templating import fmt_date, render
 from owcf.stats.positions import GapReport, Position, current_positions
-from owcf.stats.results import Analysis, GroupResult, PerceptionGap, Reliability
+from owcf.stats.results import Analysis, GroupResult, Reliability
 
 FORMATS = ("html", "md")
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart of a colour: its file beside report.md, its SVG, and its text alternative."""
+    """One chart: its file beside report.md, its SVG, a title that states its finding, and
+    a short account of what it shows (its accessible name; the figures are in its table)."""
 
     file: str
     svg: str
+    number: int
+    title: str
     alt: str
+
+    @property
+    def width(self) -> str:
+        """The chart's width as its SVG gives it ('280pt'): its print size."""
+        found = re.search(r'\swidth="([0-9.]+pt)"', self.svg[:self.svg.index(">")])
+        return found.group(1) if found else "100%"
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One row of a table equivalent of the answer bars."""
+
+    label: str
+    shares: tuple[str, ...] | None  # each answer's share, as the bar shows it
+    instead: str                    # why there is no bar
+    note: str                       # the non-answers
 
 
 @dataclass(frozen=True)
@@ -44,8 +74,11 @@ class ColourSection:
     theme: str
     overall: Position
     rows: tuple[Position, ...]
-    charts: tuple[Chart, ...]
     summary: str
+    radar: Chart
+    dots: Chart
+    answers: Chart | None
+    answer_panels: tuple[tuple[str, tuple[AnswerRow, ...]], ...]
 
 
 def _participants(test: PlannedTest, framework: Framework) -> str:
@@ -61,30 +94,25 @@ def _colour_names(test: PlannedTest, framework: Framework) -> str:
     return ", ".join(framework.colour(c).name for c in test.colours)
 
 
-def _summary(name: str, rows: Iterable[Position], framework: Framework) -> str:
-    """One or two plain sentences saying what the chart shows (its text alternative)."""
+def _summary(name: str, rows: Iterable[Position]) -> str:
+    """A few plain sentences on one colour: its strongest and weakest dimensions with the
+    level each has reached, its largest gap, and where the tests disagree."""
     scored = [r for r in rows if r.current is not None]
     if not scored:
         return f"No dimension of {name} has a current position yet."
     strongest = max(scored, key=lambda r: (r.current, r.id))
     weakest = min(scored, key=lambda r: (r.current, r.id))
     assert strongest.current is not None and weakest.current is not None  # both are scored
-    text = (f"{name}: the strongest dimension is {strongest.name} at "
-            f"{strongest.current:.2f} ({framework.scale.label_for(strongest.current)})"
-            f" and the weakest is {weakest.name} at {weakest.current:.2f} "
-            f"({framework.scale.label_for(weakest.current)}).")
+    text = (f"{name}: the strongest dimension is {strongest.name} at {strongest.current:.2f} "
+            f"and the weakest {weakest.name} at {weakest.current:.2f} ({weakest.level}).")
     gapped = [r for r in scored if r.gap is not None]
-    if gapped:
-        widest = max(gapped, key=lambda r: (r.gap, r.id))
-        assert widest.gap is not None  # it is one of the gapped
-        if widest.gap > 0:
-            text += (f" The largest gap to target is {widest.name}: "
-                     f"{widest.gap:.2f} below the target of {widest.target:g}.")
-        else:
-            text += " Every dimension is at or above its target."
+    if gapped and all((r.gap or 0) <= 0 for r in gapped):
+        text += " Every dimension is at or above its target."
     disagree = [r.name for r in scored if r.agree is False]
     if disagree:
-        text += f" The sources of evidence disagree on {', '.join(disagree)}."
+        text += (f" The tests disagree on {', '.join(disagree)}, so its band is wide."
+                 if len(disagree) == 1 else
+                 f" The tests disagree on {', '.join(disagree)}, so their bands are wide.")
     return text
 
 
@@ -99,131 +127,230 @@ def _group_id(group: GroupResult, field: str) -> str:
 ChartCall = tuple[Callable[..., str], tuple[Any, ...]]
 
 
-def _call(func: Callable[..., str], args: tuple[Any, ...]) -> str:
-    return func(*args)
-
-
-def _load_matplotlib() -> None:
-    import matplotlib.backends.backend_svg
-    import matplotlib.figure  # noqa: F401
-
-
-def chart_workers(jobs: int) -> Pool | None:
-    """Processes for drawing charts, started early so they load matplotlib while the
-    parent reads and analyses the responses (None with one core or no fork)."""
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return multiprocessing.get_context("fork").Pool(jobs, initializer=_load_matplotlib)
-
-
-def draw(calls: Sequence[ChartCall], workers: Pool | None = None) -> list[str]:
-    """Render chart calls, on ``workers`` (see :func:`chart_workers`) when given.
-
-    Each chart is deterministic on its own, so the order of work does not change any byte.
-    """
-    if workers is not None and len(calls) > 1:
-        return workers.starmap(_call, calls)
+def draw(calls: Sequence[ChartCall]) -> list[str]:
+    """Render chart calls in order (the 23 charts of a report take a few hundredths of a
+    second: no worker processes)."""
     return [func(*args) for func, args in calls]
+
+
+def _agree(counts: Mapping[str, int | None], values: Sequence[int]) -> float | None:
+    """The share of answers on the scale above its middle, in %; None if withheld."""
+    on_scale = [counts.get(str(v)) for v in values]
+    if any(n is None for n in on_scale):
+        return None
+    scored = sum(n or 0 for n in on_scale)
+    if not scored:
+        return None
+    upper = [n or 0 for v, n in zip(values, on_scale, strict=True)
+             if v > (values[0] + values[-1]) / 2]
+    return 100 * sum(upper) / scored
+
+
+def _answers_title(name: str, everyone: Mapping[str, int | None],
+                   members: Sequence[tuple[str, Mapping[str, int | None]]],
+                   values: Sequence[int]) -> str:
+    share = _agree(everyone, values)
+    shares = [(s, label) for label, counts in members
+              if (s := _agree(counts, values)) is not None]
+    text = f"{name}: "
+    text += f"{share:.0f}% of answers agree" if share is not None else "answers by group"
+    if len(shares) >= 2:
+        high = max(shares)
+        text += f"; {high[1].lower()} most ({high[0]:.0f}%)"
+    return text
+
+
+def _radar_title(name: str, rows: Sequence[Position]) -> str:
+    gapped = [r for r in rows if r.gap is not None]
+    below = [r for r in gapped if (r.gap or 0) > 0]
+    if not gapped:
+        return f"{name}: no current position yet"
+    if not below:
+        return f"{name}: every dimension at or above target"
+    if len(below) == len(gapped):
+        return f"{name}: all {len(gapped)} dimensions below target"
+    return f"{name}: {len(below)} of {len(gapped)} dimensions below target"
+
+
+def _dots_title(name: str, rows: Sequence[Position]) -> str:
+    if all(r.current is None for r in rows):
+        return f"{name}: no current position yet"
+    gapped = [r for r in rows if r.gap is not None and (r.gap or 0) > 0]
+    if not gapped:
+        return f"{name}: no dimension below its target"
+    widest = max(gapped, key=lambda r: (r.gap or 0, r.id))
+    return f"{name}: {widest.name} furthest from target (gap {widest.gap:.2f})"
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A chart of the answers and its table equivalent."""
+
+    chart: Chart
+    panels: tuple[tuple[str, tuple[AnswerRow, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The colours, and how each workforce group answered across them."""
+
+    colours: list[ColourSection]
+    workforce: Answers | None
+
+
+def _answer_rows(members: Sequence[tuple[str, Mapping[str, int | None]]],
+                 values: Sequence[int], codes: Sequence[str]) -> tuple[AnswerRow, ...]:
+    rows = []
+    for label, counts in members:
+        shares, instead, note = answer_shares(counts, values, codes)
+        rows.append(AnswerRow(label, shares, instead, note))
+    return tuple(rows)
+
+
+def _total(counts: Sequence[Mapping[str, int | None]]) -> dict[str, int | None]:
+    """Answer counts added up (withheld if any part is withheld): the sums of published
+    figures, so they reveal nothing the parts do not."""
+    out: dict[str, int | None] = {}
+    for part in counts:
+        for key, value in part.items():
+            if key in out and out[key] is None:
+                continue
+            out[key] = None if value is None else (out.get(key) or 0) + value
+    return out
 
 
 def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                    by_group: Analysis | None = None, overlays: bool = False,
-                   workers: Pool | None = None) -> list[ColourSection]:
-    """Per colour: the positions, a written summary, and up to three charts of them.
+                   first_figure: int = 2) -> Sections:
+    """Per colour: the positions, a written summary, and three charts with their titles;
+    then how each workforce group answered, across all colours.
 
     The spider diagram's shape depends on the order of its axes, so a dot chart of the same
-    positions sits beside it, with diverging bars of the answers by audience and group.
+    positions sits beside it; diverging bars show each audience's answers, and one more
+    chart each workforce group's, with the same figures as tables. (The answers of each
+    workforce group to each colour's questions are in ``owcf analyse --by workforce_group``:
+    a chart of them for every colour would more than double the printed report.)
     """
     framework = trust.framework
     scale = [(lv.value, lv.label) for lv in framework.scale.levels]
-    q_scale = [o.value for o in trust.questionnaire.answer_scale]
-    q_labels = [o.label for o in trust.questionnaire.answer_scale]
-    q_aside = [(n.code, n.label) for n in trust.questionnaire.non_answers]
+    q = trust.questionnaire
+    q_scale = [o.value for o in q.answer_scale]
+    q_labels = [o.label for o in q.answer_scale]
+    q_aside = [(n.code, n.label) for n in q.non_answers]
+    codes = [code for code, _ in q_aside]
     audiences = [g for g in analysis.groups[1:] if list(g.by) == ["audience"] and g.by["audience"]]
     groups = [g for g in by_group.groups[1:] if g.by.get("workforce_group")] if by_group else []
     planned: list[tuple[Any, ...]] = []
     calls: list[ChartCall] = []
+    number = first_figure
     for colour in framework.colours:
         rows = tuple(gaps.dimension(d.id) for d in colour.dimensions)
-        summary = _summary(colour.name, rows, framework)
         names = [r.name for r in rows]
         series = [(framework.audience(_group_id(g, "audience")).name,
                    [g.dimension(d.id).mean for d in colour.dimensions])
                   for g in audiences] if overlays else []
-        alts = [
-            (f"charts/{colour.id}.svg",
-             f"Spider diagram for {colour.name}: current position (solid line, round markers) "
-             "against target (dashed line, square markers) on each dimension"
-             + (", with each audience's view" if series else "")
-             + "; the figures are in the table below."),
-            (f"charts/{colour.id}-dots.svg",
-             f"Dot chart for {colour.name}: current position (circle) with its band and target "
-             "(square) for each dimension; the figures are in the table below."),
-        ]
+        radar = (f"charts/{colour.id}.svg", number, _radar_title(colour.name, rows),
+                 f"Spider diagram of {colour.name}: current position (solid line, circles) "
+                 "and target (dashed line, open squares) on each dimension"
+                 + (", with each audience's view" if series else ""))
+        dots = (f"charts/{colour.id}-dots.svg", number + 1, _dots_title(colour.name, rows),
+                f"Dot chart of {colour.name}: current position (circle) with its band and "
+                "target (open square) for each dimension")
+        number += 2
         calls += [
+            # the levels' names are in the text above the colours
             (radar_svg, (f"owcf-{colour.id}", names, [r.current for r in rows],
-                         [r.target for r in rows], scale, colour.hex,
-                         f"Spider diagram for {colour.name}. {summary}", series)),
+                         [r.target for r in rows], scale, colour.hex, radar[3], series,
+                         RADAR_WIDTH, False)),
             (dot_chart_svg, (f"owcf-{colour.id}-dots", names, [r.current for r in rows],
                              [r.low for r in rows], [r.high for r in rows],
-                             [r.target for r in rows], scale, colour.hex,
-                             f"Dot chart for {colour.name}: current position and its band "
-                             "against target for each dimension.")),
+                             [r.target for r in rows], scale, colour.hex, dots[3], DOT_WIDTH,
+                             True, False)),
         ]
-        answer_rows = [(framework.audience(_group_id(g, "audience")).name, g.colour(colour.id).counts)
-                       for g in audiences]
-        answer_rows += [(framework.workforce_group(_group_id(g, "workforce_group")).name,
-                         g.colour(colour.id).counts) for g in groups]
-        if answer_rows:  # no responses yet, no answers to show
-            alts.append((f"charts/{colour.id}-answers.svg",
-                         f"Answers to {colour.name} questions by audience and workforce group: "
-                         "disagreement to the left, agreement to the right; groups with small "
-                         "numbers are withheld."))
-            calls.append((diverging_bars_svg, (f"owcf-{colour.id}-answers", answer_rows,
-                                               q_labels, q_scale, f"Answers to {colour.name} "
-                                               "questions by audience and workforce group.",
-                                               q_aside)))
-        planned.append((colour, rows, summary, alts))
-    svgs = iter(draw(calls, workers))
-    return [ColourSection(colour.id, colour.name, colour.theme,
-                          gaps.colour(colour.id), rows,
-                          tuple(Chart(file, next(svgs), alt) for file, alt in alts), summary)
-            for colour, rows, summary, alts in planned]
+        members = [(framework.audience(_group_id(g, "audience")).name, g.colour(colour.id).counts)
+                   for g in audiences]
+        answers = None
+        if members:  # no responses yet, no answers to show
+            panels = [("By audience", members)]
+            answers = (f"charts/{colour.id}-answers.svg", number,
+                       _answers_title(colour.name, analysis.overall.colour(colour.id).counts,
+                                      members, q_scale),
+                       f"Answers to {colour.name} questions by audience: disagreement to the "
+                       "left, agreement to the right")
+            number += 1
+            calls.append((diverging_bars_svg, (f"owcf-{colour.id}-answers", panels, q_labels,
+                                               q_scale, answers[3], q_aside,
+                                               NARROW_BARS_WIDTH)))
+        planned.append((colour, rows, radar, dots, answers,
+                        (("By audience", _answer_rows(members, q_scale, codes)),)))
+    workforce = None
+    if groups:
+        members = [(framework.workforce_group(_group_id(g, "workforce_group")).name,
+                    _total([c.counts for c in g.colours])) for g in groups]
+        everyone = _total([c.counts for c in analysis.overall.colours])
+        title = _answers_title("All questions", everyone, members, q_scale)
+        workforce = ("charts/workforce-groups-answers.svg", number,
+                     title.replace("All questions: ", "Across all questions, ", 1),
+                     "Answers to all questions by workforce group: disagreement to the left, "
+                     "agreement to the right")
+        calls.append((diverging_bars_svg, ("owcf-workforce-groups-answers",
+                                           [("By workforce group", members)], q_labels,
+                                           q_scale, workforce[3], q_aside)))
+        workforce_rows = (("By workforce group", _answer_rows(members, q_scale, codes)),)
+    svgs = iter(draw(calls))
+    out = []
+    for colour, rows, radar, dots, answers, answer_panels in planned:
+        charts = [Chart(file, next(svgs), num, title, alt)
+                  for file, num, title, alt in (radar, dots)]
+        answer_chart = Chart(answers[0], next(svgs), *answers[1:]) if answers else None
+        out.append(ColourSection(colour.id, colour.name, colour.theme, gaps.colour(colour.id),
+                                 rows, _summary(colour.name, rows), charts[0], charts[1],
+                                 answer_chart, answer_panels if answers else ()))
+    return Sections(out, Answers(Chart(workforce[0], next(svgs), *workforce[1:]), workforce_rows)
+                    if workforce else None)
 
 
-def _audience_counts(analysis: Analysis, framework: Framework) -> list[tuple[str, int | None]]:
-    by_audience = [g for g in analysis.groups if list(g.by) == ["audience"]]
-    return [(framework.audience(g.by["audience"]).name if g.by["audience"] else "Not stated",
-             g.respondents) for g in by_audience]
-
-
-@dataclass(frozen=True)
-class BoardSummary:
-    """What a board asks for first."""
-
-    strongest: tuple[Position, ...]
-    weakest: tuple[Position, ...]
-    largest_gaps: tuple[Position, ...]
-    disagreements: tuple[PerceptionGap, ...]
-    unreliable: tuple[Reliability, ...]
-
-
-def board_summary(gaps: GapReport, analysis: Analysis, size: int = 3) -> BoardSummary:
-    """Strongest and weakest dimensions, largest gaps, and where audiences disagree."""
-    scored = sorted((p for p in gaps.dimensions if p.current is not None),
-                    key=lambda p: (-(p.current or 0), p.id))
-    disagree = sorted((g for g in analysis.perception_gaps
-                       if g.flagged and g.scope == "dimension" and g.difference is not None),
-                      key=lambda g: (-abs(g.difference or 0), g.id, g.audience_a, g.audience_b))
-    return BoardSummary(tuple(scored[:size]), tuple(reversed(scored[-size:])) if scored else (),
-                        tuple(gaps.ranked()[:5]), tuple(disagree[:5]),
-                        tuple(r for r in analysis.reliability if r.flagged))
+def overview_chart(gaps: GapReport, framework: Framework) -> Chart:
+    """Figure 1: every colour's current position and band against its target."""
+    scale = [(lv.value, lv.label) for lv in framework.scale.levels]
+    colours = list(gaps.colours)
+    gapped = [c for c in colours if c.gap is not None]
+    below = [c for c in gapped if (c.gap or 0) > 0]
+    if not gapped:
+        title = "Current position of each colour"
+    elif not below:
+        title = "Every colour is at or above its target"
+    else:
+        far = max(below, key=lambda c: (c.gap or 0, c.id))
+        lead = ("Every colour is below its target" if len(below) == len(gapped)
+                else f"{len(below)} of {len(gapped)} colours are below their targets")
+        title = f"{lead}; {far.name} is furthest from it"
+    alt = ("Dot chart of every colour: current position (circle) with its band and target "
+           "(open square)")
+    svg = dot_chart_svg("owcf-overview", [c.name for c in colours], [c.current for c in colours],
+                        [c.low for c in colours], [c.high for c in colours],
+                        [c.target for c in colours], scale,
+                        [framework.colour(c.id).hex for c in colours], alt, OVERVIEW_WIDTH,
+                        figures=False)
+    return Chart("charts/overview.svg", svg, 1, title, alt)
 
 
 @dataclass(frozen=True)
 class Comment:
     audience: str
     text: str
+    #: how many people in the audience wrote these same words
+    count: int = 1
+    #: below this, the count is not published: 'more than one person'
+    threshold: int = 1
+
+    @property
+    def people(self) -> str:
+        """Who wrote it, in words: '' for one person, '17 people', or, for a number too
+        small to publish, 'more than one person'."""
+        if self.count <= 1:
+            return ""
+        return f"{self.count} people" if self.count >= self.threshold else "more than one person"
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -240,8 +367,10 @@ def select_comments(responses: ResponseSet, analysis: Analysis, framework: Frame
                     per_audience: int = 10) -> tuple[list[Comment], int]:
     """Redacted comments from audiences large enough to publish, and how many there were.
 
-    Comments from an audience whose figures are withheld are left out: a handful of quotes
-    can identify their authors as surely as a small count can.
+    Each distinct comment is quoted once per audience, with how many people wrote it (a
+    number below the audience's threshold is not published), the most often written first
+    (then in the order they came). Comments from an audience whose figures are withheld are
+    left out: a handful of quotes can identify their authors as surely as a small count can.
     """
     if responses.comments is None:
         return [], 0
@@ -252,70 +381,212 @@ def select_comments(responses: ResponseSet, analysis: Analysis, framework: Frame
     out: list[Comment] = []
     for audience in framework.audiences:
         if audience.id in shown:
-            chosen = texts[(audiences == audience.id) & (texts != "")].head(per_audience)
-            out += [Comment(audience.name, redact(t)) for t in chosen]
+            said: dict[str, int] = {}
+            for text in texts[(audiences == audience.id) & (texts != "")]:
+                clean = redact(text)
+                said[clean] = said.get(clean, 0) + 1
+            order = sorted(said.items(), key=lambda kv: -kv[1])  # stable: first come first
+            threshold = analysis.min_cell_by_audience.get(audience.id, analysis.min_cell)
+            out += [Comment(audience.name, text, n, threshold) for text, n in order[:per_audience]]
     return out, int((texts != "").sum())
 
 
 @dataclass(frozen=True)
-class DataQuality:
-    """The appendix: who answered, what was withheld and why, and reliability."""
+class Count:
+    """Who answered in one audience or workforce group, against its size where known."""
 
-    by_audience: tuple[tuple[str, int | None], ...]
-    by_group: tuple[tuple[str, int | None], ...]
+    name: str
+    respondents: int | None
+    size: float | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """Respondents as a % of the group's size."""
+        if self.respondents is None or not self.size:
+            return None
+        return 100 * self.respondents / self.size
+
+
+@dataclass(frozen=True)
+class Weighted:
+    """A questionnaire figure unweighted and weighted to the population sizes."""
+
+    name: str
+    colour: bool
+    unweighted: float
+    weighted: float
+
+    @property
+    def gap(self) -> float:
+        """How far apart the two are, as printed."""
+        return abs(round(self.weighted, 2) - round(self.unweighted, 2))
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """The appendix: who answered, what was withheld and why, reliability, weighting."""
+
+    by_audience: tuple[Count, ...]
+    by_group: tuple[Count, ...]
+    #: audiences outside the workforce (children...), counted as audiences only
+    outside: tuple[Count, ...]
     withheld: dict[str, int]
     reliability: tuple[Reliability, ...]
+    weighted: tuple[Weighted, ...] = ()
+    population_source: str = ""
+    population_by: str = ""
 
 
-def data_quality(analysis: Analysis, by_group: Analysis | None, framework: Framework
-                 ) -> DataQuality:
-    """Responses by audience and workforce group, and counts of withheld figures by reason."""
-    groups: list[tuple[str, int | None]] = []
+def _sizes(trust: Trust, field: str) -> dict[str, float]:
+    population = trust.population
+    return dict(population.sizes) if population is not None and population.by == field else {}
+
+
+def data_quality(analysis: Analysis, by_group: Analysis | None, trust: Trust,
+                 weighted: Analysis | None = None,
+                 unstated: Mapping[str, int] | None = None) -> DataQuality:
+    """Responses by audience and workforce group with response rates, counts of withheld
+    figures by reason, reliability, and unweighted against weighted figures.
+
+    ``unstated`` counts respondents with no workforce group by audience: audiences outside
+    the workforce (children, young people and families) are then shown as themselves, not
+    as a workforce group "Not stated", unless that would publish a small number.
+    """
+    framework = trust.framework
+    sizes = _sizes(trust, "audience")
+    by_audience = [Count(framework.audience(g.by["audience"]).name if g.by["audience"]
+                         else "Not stated", g.respondents, sizes.get(g.by["audience"] or ""))
+                   for g in analysis.groups if list(g.by) == ["audience"]]
+    groups: list[Count] = []
+    outside: list[Count] = []
     if by_group is not None:
+        sizes = _sizes(trust, "workforce_group")
         for g in by_group.groups[1:]:
             key = g.by.get("workforce_group")
-            groups.append((framework.workforce_group(key).name if key else "Not stated",
-                           g.respondents))
+            if key:
+                groups.append(Count(framework.workforce_group(key).name, g.respondents,
+                                    sizes.get(key)))
+            else:
+                split = _split_unstated(g, framework, analysis, unstated or {})
+                if split is None:
+                    groups.append(Count("Not stated", g.respondents))
+                else:
+                    rest, outside = split
+                    if rest:
+                        groups.append(Count("Not stated", rest))
     withheld: dict[str, int] = {}
     for result in (r for r in (analysis, by_group) if r is not None):
         for g in result.groups:
             for est in (*g.colours, *g.dimensions, *g.items):
                 for reason in est.suppressed.values():
                     withheld[reason] = withheld.get(reason, 0) + 1
-    return DataQuality(tuple(_audience_counts(analysis, framework)), tuple(groups),
-                       dict(sorted(withheld.items())), analysis.reliability)
+    population = trust.population
+    return DataQuality(tuple(by_audience), tuple(groups), tuple(outside),
+                       dict(sorted(withheld.items())), analysis.reliability,
+                       _weighted(analysis, weighted, framework),
+                       population.source if population else "",
+                       population.by if population else "")
+
+
+def _split_unstated(group: GroupResult, framework: Framework, analysis: Analysis,
+                    unstated: Mapping[str, int]) -> tuple[int, list[Count]] | None:
+    """The respondents with no workforce group as (workforce respondents with none, the
+    audiences outside the workforce): None when the counts do not add up to the published
+    figure or a part would be a small number (then the one published figure stands)."""
+    if group.respondents is None or sum(unstated.values()) != group.respondents:
+        return None
+    outside = [a for a in framework.audiences if a.children]
+    apart = [Count(a.name, unstated.get(a.id, 0)) for a in outside if unstated.get(a.id)]
+    rest = group.respondents - sum(c.respondents or 0 for c in apart)
+    thresholds = [analysis.min_cell_by_audience.get(a.id, analysis.min_cell) for a in outside]
+    small = [c for c, t in zip(apart, thresholds, strict=False) if 0 < (c.respondents or 0) < t]
+    if small or 0 < rest < analysis.min_cell or not apart:
+        return None
+    return rest, apart
+
+
+def _weighted(analysis: Analysis, weighted: Analysis | None,
+              framework: Framework) -> tuple[Weighted, ...]:
+    """Colours and dimensions whose questionnaire mean, printed to two places, differs
+    when respondents are weighted to the population sizes."""
+    if weighted is None:
+        return ()
+    out = []
+    for colour in framework.colours:
+        pairs = [(colour.name, True, analysis.overall.colour(colour.id),
+                  weighted.overall.colour(colour.id))]
+        pairs += [(d.name, False, analysis.overall.dimension(d.id),
+                   weighted.overall.dimension(d.id)) for d in colour.dimensions]
+        for name, is_colour, plain, heavy in pairs:
+            if plain.mean is None or heavy.mean is None:
+                continue
+            if f"{plain.mean:.2f}" != f"{heavy.mean:.2f}":
+                out.append(Weighted(name, is_colour, plain.mean, heavy.mean))
+    return tuple(out)
+
+
+def _action_rows(trust: Trust, gaps: GapReport) -> list[dict[str, Any]]:
+    """Every action in due-date order (undated last), with the dimensions it addresses and
+    their priority ranks."""
+    framework = trust.framework
+    actions: list[Action] = sorted(trust.actions, key=lambda a: (a.due or dt.date.max, a.number))
+    rows = []
+    for a in actions:
+        dims = [gaps.dimension(d) for d in a.dimensions]
+        rows.append({"action": a, "due": fmt_date(a.due),
+                     "dimensions": [(p.name, p.rank) for p in dims],
+                     "colours": sorted({framework.colour(p.colour).name for p in dims})})
+    return rows
 
 
 def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FORMATS, *,
                   by_group: Analysis | None = None,
                   comments: tuple[list[Comment], int] | None = None,
                   produced: dt.date | None = None, overlays: bool = False,
-                  workers: Pool | None = None) -> dict[str, bytes]:
+                  weighted: Analysis | None = None,
+                  unstated: Mapping[str, int] | None = None) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder.
 
-    ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group.
+    ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group;
+    ``weighted`` (optional) is the overall analysis weighted to the trust's population
+    sizes; ``unstated`` counts respondents with no workforce group by audience.
     """
     framework = trust.framework
     gaps = current_positions(analysis, trust)
-    sections = build_sections(trust, gaps, analysis, by_group, overlays, workers)
+    built = build_sections(trust, gaps, analysis, by_group, overlays)
+    sections = built.colours
+    overview = overview_chart(gaps, framework)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
     support = suggest(ranked, trust.catalogue, trust.support.accepted) if trust.catalogue else []
     tests = [{"dates": _dates(t), "activity": t.name, "colours": _colour_names(t, framework),
               "participants": _participants(t, framework)} for t in trust.tests]
-    quality = data_quality(analysis, by_group, framework)
+    quality = data_quality(analysis, by_group, trust, weighted, unstated)
+    weighted_means: dict[str, float | None] = {}
+    if weighted is not None:
+        weighted_means = {e.id: e.mean for e in (*weighted.overall.colours,
+                                                 *weighted.overall.dimensions)}
+    rates = [(c.name, c.rate) for c in quality.by_group if c.rate is not None]
+    points = main_points(trust, gaps, analysis, [(c.name, c.respondents)
+                                                 for c in quality.by_audience
+                                                 if c.name != "Not stated"], rates)
     context = {
         "trust": trust, "framework": framework, "analysis": analysis, "sections": sections,
-        "tests": tests, "audiences": quality.by_audience,
+        "release": release(trust, produced), "points": points, "overview": overview,
+        "workforce": built.workforce,
+        "gaps": gaps, "priorities": priorities(gaps, trust), "weighted": weighted_means,
+        "alpha": {r.dimension: r for r in analysis.reliability if r.alpha is not None},
+        "without_action": gaps.without_action(), "actions": _action_rows(trust, gaps),
+        "tests": tests, "quality": quality,
         "evidence": [{"record": e, "kind": TEST_KINDS[e.kind]} for e in trust.evidence],
         "kinds": TEST_KINDS,
         "statuses": {s: s.replace("_", " ").capitalize() for s in ACTION_STATUSES},
-        "summary": board_summary(gaps, analysis), "support": support,
-        "catalogue": trust.catalogue, "quality": quality,
+        "support": support, "catalogue": trust.catalogue,
         "comments": comments[0] if comments else None,
         "comment_total": comments[1] if comments else 0,
-        "produced": fmt_date(produced) if produced else None,
         "audience_names": {a.id: a.name for a in framework.audiences},
         "dimension_names": {d.id: d.name for d in framework.dimensions},
+        "answer_labels": [o.label for o in trust.questionnaire.answer_scale],
+        "non_answer_codes": ", ".join(n.code for n in trust.questionnaire.non_answers),
         "reasons": {"fewer-than-min-cell": "rests on fewer respondents than the threshold",
                     "secondary": "withheld so that another withheld figure cannot be worked out"},
     }
@@ -323,9 +594,13 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
     formats = set(formats)
     if "md" in formats:
         files["report.md"] = render("report.md.j2", **context).encode("utf-8")
+        files[overview.file] = overview.svg.encode("utf-8")
+        if built.workforce is not None:
+            files[built.workforce.chart.file] = built.workforce.chart.svg.encode("utf-8")
         for section in sections:
-            for chart in section.charts:
-                files[chart.file] = chart.svg.encode("utf-8")
+            for chart in (section.radar, section.dots, section.answers):
+                if chart is not None:
+                    files[chart.file] = chart.svg.encode("utf-8")
     if "html" in formats:
         files["report.html"] = render("report.html.j2", **context).encode("utf-8")
     return files
@@ -335,3 +610,4 @@ def _dates(test: PlannedTest) -> str:
     if test.start is None:
         return f"By {fmt_date(test.end)}"
     return f"{fmt_date(test.start)} to {fmt_date(test.end)}"
+

@@ -44,15 +44,18 @@ def gap_rows(report: GapReport) -> list[dict[str, Any]]:
         sources = d.pop("sources")
         d["questionnaire_mean"] = q.get("mean")
         d["questionnaire_n"] = q.get("n")
-        d["evidence"] = ";".join(f"{s['id']}={s['value']:g}" for s in sources)
+        # the other tests, each with its rating and the people behind it
+        d["evidence"] = ";".join(f"{s['id']}={s['value']:g} ({s['effective_size']:g})"
+                                 for s in sources if s["kind"] != "questionnaire")
         rows.append(d)
     return rows
 
 
 def action_rows(trust: Trust, today: dt.date, only_overdue: bool = False) -> list[dict[str, Any]]:
-    """The trust's actions as rows, each marked overdue or not as of ``today``."""
+    """The trust's actions as rows in due-date order (undated last, then by number), each
+    marked overdue or not as of ``today``."""
     rows = []
-    for action in trust.actions:
+    for action in sorted(trust.actions, key=lambda a: (a.due or dt.date.max, a.number)):
         late = action.overdue(today)
         if only_overdue and not late:
             continue

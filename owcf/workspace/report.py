@@ -3,16 +3,18 @@ and many trusts' reports across worker processes."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from owcf.errors import OwcfError, Problem, Severity
 from owcf.files import source_date_epoch, write_files
-from owcf.publish.report import FORMATS, chart_workers, render_report, select_comments
+from owcf.publish.report import FORMATS, render_report, select_comments
 from owcf.workspace.inputs import gather
-from owcf.workspace.run import published_analyses, read_responses
+from owcf.workspace.run import analyse_inputs, published_analyses, read_responses
+
+if TYPE_CHECKING:  # pandas loads only when responses are read
+    from owcf.ingest.responses import ResponseSet
 
 
 @dataclass(frozen=True)
@@ -40,16 +42,10 @@ class Written:
 
 
 def generate(trust: str | Path, out: Path | None = None,
-             options: ReportOptions = ReportOptions(), jobs: int = 1) -> Written:
+             options: ReportOptions = ReportOptions()) -> Written:
     """Read a trust workspace, analyse it, and write its report (into ``out``, by default
     ``./reports/TRUST``). Raises OwcfError, writing nothing, if the inputs are invalid, or
-    with ``options.strict`` if any row was rejected. ``jobs`` processes draw the charts."""
-    with chart_workers(jobs) or nullcontext() as workers:
-        return _generate(trust, out, options, workers)
-
-
-def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
-              workers: Pool | None) -> Written:
+    with ``options.strict`` if any row was rejected."""
     produced = source_date_epoch()  # a bad value stops the report before any work
     inputs, warnings = gather(trust=trust, require_responses=False)
     workspace = inputs.trust
@@ -65,13 +61,28 @@ def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
                                 severity=Severity.WARNING))
     responses = ingestion.responses
     by_audience, by_group = published_analyses(inputs, responses, options.min_cell)
+    weighted = None
+    if workspace.population is not None and len(responses):
+        weighted = analyse_inputs(inputs, responses, [], weights="population",
+                                  min_cell=options.min_cell)
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if options.include_comments else None)
     files = render_report(workspace, by_audience, options.formats, by_group=by_group,
                           comments=comments, produced=produced.date() if produced else None,
-                          overlays=options.overlays, workers=workers)
+                          overlays=options.overlays, weighted=weighted,
+                          unstated=unstated_by_audience(responses))
     paths = write_files(files, out or Path("reports") / workspace.id)
     return Written(tuple(paths), tuple(warnings), ingestion.notes)
+
+
+def unstated_by_audience(responses: ResponseSet) -> dict[str, int]:
+    """How many respondents of each audience gave no workforce group."""
+    people = responses.respondents
+    if "workforce_group" not in people or not len(people):
+        return {}
+    missing = people["workforce_group"].isna()
+    counts = people.loc[missing, "audience"].astype(str).value_counts()
+    return {str(k): int(v) for k, v in sorted(counts.items())}
 
 
 @dataclass(frozen=True)

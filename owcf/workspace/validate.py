@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -20,8 +21,11 @@ from owcf.model.sources import ResponsesFile
 from owcf.model.support import SCHEMA as SUPPORT_SCHEMA
 from owcf.model.support import read_catalogue
 from owcf.model.trust import SCHEMA as TRUST_SCHEMA
-from owcf.model.trust import TRUST_FILE, read_trust
+from owcf.model.trust import TRUST_FILE, Trust, read_trust
 from owcf.resources import default_framework_path, default_questionnaire_path, resolve_reference
+
+if TYPE_CHECKING:  # pandas and pyarrow load only when responses are read
+    from owcf.ingest.ingested import Ingested
 
 MAPPING_SCHEMA = "owcf-mapping/1"  # owcf.ingest.mapping.SCHEMA, without importing pyarrow
 KINDS = {FRAMEWORK_SCHEMA: "framework", QUESTIONNAIRE_SCHEMA: "questionnaire",
@@ -124,11 +128,15 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         if trust is None:
             continue
         responses_against = responses_against or (trust.questionnaire, trust.framework)
+        errors = len(log.errors)
+        ingested: list[Ingested | None] = []
         for entry in trust.response_files:
             if entry.path.is_file():
-                _check_responses(entry, trust.questionnaire, trust.framework, log,
-                                 trust.breakdowns, trust.pseudonym_salt)
+                ingested.append(_check_responses(entry, trust.questionnaire, trust.framework,
+                                                 log, trust.breakdowns, trust.pseudonym_salt))
                 report.files.append(str(entry.path))
+        if len(log.errors) == errors and len(ingested) == len(trust.response_files):
+            _check_priorities(trust, [r for r in ingested if r is not None], log)
     for path, kind in kinds:
         if kind != "mapping" or not path.exists():
             continue
@@ -161,7 +169,7 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
 
 def _check_responses(entry: ResponsesFile, questionnaire: Questionnaire, framework: Framework,
                      log: ProblemLog, fields: Sequence[str] = (), salt: str | None = None
-                     ) -> None:
+                     ) -> Ingested | None:
     """Ingest one responses file; every rejected row is an error in ``log``: at most
     :data:`MAX_LISTED` of each code, and a count of the rest."""
     from owcf.ingest.pipeline import ingest
@@ -169,12 +177,42 @@ def _check_responses(entry: ResponsesFile, questionnaire: Questionnaire, framewo
     result = ingest(entry.path, questionnaire, framework, log, source=entry.source,
                     mapping=entry.mapping, fields=fields, salt=salt)
     if result is None:
-        return
+        return None
     log.extend(result.problems(Severity.ERROR, limit=MAX_LISTED))
     for code, count in sorted(result.reason_totals().items()):
         if count > MAX_LISTED:
             log.add("too-many-problems", f"{count - MAX_LISTED} more {code} problems not listed",
                     file=result.file)
+    return result
+
+
+def _check_priorities(trust: Trust, results: list[Ingested], log: ProblemLog) -> None:
+    """A warning for each top-priority gap that no action addresses, worked out from the
+    responses just read exactly as ``owcf gaps`` works it out."""
+    from owcf.ingest.pipeline import combine
+    from owcf.stats.analysis import analyse
+    from owcf.stats.positions import current_positions
+
+    responses = combine(results, trust.questionnaire)
+    analysis = analyse(responses, trust.framework, (), trust.disclosure.min_cell,
+                       tuple(str(r.file) for r in results),
+                       min_cell_by_audience=trust.disclosure.by_audience)
+    gaps = current_positions(analysis, trust)
+    file = str(trust.directory / TRUST_FILE)
+    line = _line_of(trust.directory / TRUST_FILE, "actions")
+    for p in gaps.without_action():
+        log.warn("priority-without-action", f"priority {p.rank} of the top {gaps.top}, "
+                 f"{p.name!r} (gap {p.gap:.2f} to its target), has no action: add one under "
+                 f"'actions:' with dimensions: [{p.id}]", file=file, line=line)
+
+
+def _line_of(path: Path, key: str) -> int | None:
+    """The line of a top-level ``key:`` in a YAML file (None if it has none)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), None)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
