@@ -287,30 +287,33 @@ def test_validate_checks_a_mapping_file_against_the_questionnaire(tmp_path: Path
     assert runner.invoke(app, ["validate", str(fw), str(q), str(mapping)]).exit_code == 0
 
 
-ANSWER_MAP = ValueMap([("1", 1), ("2", 2), ("Agree", 2), ("DK", 6), ("é", 3), ("N/A", 7)])
-CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "Agree", "N/A", "  "])
-SHORT_CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "  "])
+ENTRIES = [("1", 1), ("2", 2), ("Agree", 2), ("DK", 6), ("é", 3), ("N/A", 7)]
+ANSWER_MAP = ValueMap(ENTRIES)
+STRICT_MAP = ValueMap(ENTRIES, {"-1": 1, "dk": 7}, strict=True)
+CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "Agree", "N/A", "  ",
+                        "-1", "+2", "n_a"])
+SHORT_CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "  ", "-1"])
 
 
 @settings(max_examples=200)
 @given(cells=st.sampled_from([CELL, SHORT_CELL]).flatmap(
            lambda cell: st.lists(cell, min_size=1, max_size=40)),
        cuts=st.lists(st.integers(0, 40)), skip=st.integers(0, 3),
-       run=st.sampled_from([1, 3, 1 << 16]))
+       run=st.sampled_from([1, 3, 1 << 16]), values=st.sampled_from([ANSWER_MAP, STRICT_MAP]))
 def test_a_column_maps_as_its_cells_do_one_by_one(cells: list[str], cuts: list[int],
-                                                  skip: int, run: int) -> None:
+                                                  skip: int, run: int, values: ValueMap) -> None:
     """The whole-column pass (a byte table for short cells, index_in otherwise) agrees with
     looking each cell up, however the column is cut into chunks or sliced, and however
     many cells the byte table takes at a time."""
     bounds = sorted({0, len(cells), *(c for c in cuts if c < len(cells))})
     column = pa.chunked_array([pa.array(["xx"] * skip + cells[a:b])[skip:]
                                for a, b in pairwise(bounds)], pa.string())
-    expected = [ANSWER_MAP.lookup(c) for c in cells]
+    expected = [values.lookup(c) for c in cells]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("owcf.ingest.answers._RUN", run)
-        assert ANSWER_MAP.codes(column).tolist() == expected
+        assert values.codes(column).tolist() == expected
         out = np.zeros(len(cells), dtype=np.int8)
-        ANSWER_MAP.codes(column, out)
+        values.codes(column, out)
     assert out.tolist() == expected
 
 

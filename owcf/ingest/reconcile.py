@@ -30,7 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from owcf.ingest.answers import UNMAPPED, ValueMap
+from owcf.ingest.answers import UNMAPPED, ValueMap, closest_answers
 from owcf.ingest.columns import Plan
 from owcf.ingest.dates import parse_dates
 from owcf.ingest.export import Export, Finding, Role, SourceColumn
@@ -181,10 +181,12 @@ def _nearest(text: str, choices: Sequence[str]) -> str:
 
 
 def _answer_message(text: str, plan: Plan, questionnaire: Questionnaire) -> str:
-    labels = [o.label for o in questionnaire.answer_scale] + [n.label for n in
-                                                              questionnaire.non_answers]
-    return (f"{text!r} is not an answer (expected {questionnaire.describe_answers()})"
-            f"{_nearest(text, labels)}")
+    found = [repr(t) for t in closest_answers(text, questionnaire)]
+    hint = ""
+    if found:
+        hint = f" (did you mean {found[0] if len(found) == 1 else ', '.join(found[:-1])}" \
+            f"{'' if len(found) == 1 else ' or ' + found[-1]}?)"
+    return f"{text!r} is not an answer (expected {questionnaire.describe_answers()}){hint}"
 
 
 def _by_text(values: pa.ChunkedArray | pa.Array, positions: np.ndarray,
