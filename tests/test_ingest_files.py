@@ -83,6 +83,54 @@ def test_non_utf8_bytes_after_the_first_block_still_decode(tmp_path: Path) -> No
     assert result.responses.comments.iloc[-1] == "na\u00efve"
 
 
+def _mostly_utf8(rows: int, bad_row: int, bom: bool = False, uneven: bool = False) -> bytes:
+    """owcf's layout in UTF-8 with accented names, but for one Windows-1252 byte in the
+    comment of spreadsheet row ``bad_row``."""
+    lines = [WIDE.splitlines()[0]]
+    for k in range(2, rows + 1):
+        comment = "Zo\u00eb and Ren\u00e9e say caf\u00e9" if k != bad_row else "na\u00efve"
+        cells = f"x{k},staff,health,,4,1,3,,2,2,{comment}"
+        lines.append(cells + (",surplus" if uneven and k == 3 else ""))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data = data.replace("na\u00efve".encode(), "na\u00efve".encode("cp1252"))
+    return (b"\xef\xbb\xbf" if bom else b"") + data
+
+
+@pytest.mark.parametrize(("rows", "bad_row", "bom", "uneven"), [
+    pytest.param(6, 4, False, False, id="in-the-first-block"),
+    pytest.param(3000, 2999, False, False, id="after-the-first-block"),
+    pytest.param(6, 5, True, False, id="utf-8-with-bom"),
+    pytest.param(3000, 2500, False, True, id="uneven-rows"),
+])
+def test_utf8_with_a_few_bad_bytes_is_an_error_naming_row_and_column(
+        tmp_path: Path, rows: int, bad_row: int, bom: bool, uneven: bool) -> None:
+    """It used to be reread as Windows-1252 without a word, every accented name turned
+    into mojibake."""
+    _, _, fw, q = survey(tmp_path)
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(_mostly_utf8(rows, bad_row, bom, uneven))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
+                                 "--questionnaire", str(q), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    (line,) = [x for x in result.stderr.splitlines() if "file-unreadable" in x]
+    assert line.startswith(f"{path}: row {bad_row}, column 'comment': file-unreadable: ")
+    assert "0xEF" in line and "UTF-8" in line and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_windows_1252_only_when_it_reads_cleanly_that_way(tmp_path: Path) -> None:
+    # 0x81 and 0x9D mean nothing in Windows-1252 (and are not UTF-8): refused, not
+    # guessed to be Latin-1
+    path = tmp_path / "odd.csv"
+    path.write_bytes(WIDE.replace("Good start", "Good\x81start").encode("latin-1"))
+    result, log = _ingest(path, tmp_path)
+    assert result is None
+    (problem,) = log.errors
+    assert (problem.code, problem.row, problem.column) == ("file-unreadable", 2, "comment")
+    assert "neither UTF-8 nor Windows-1252" in problem.message
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_delimiter_sniffing_ignores_delimiters_inside_quotes(delimiter: str) -> None:
     head = delimiter.join(["id", '"Which, of these; best\tdescribes you?"', "q"])
