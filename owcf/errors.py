@@ -75,6 +75,8 @@ CATALOGUE: dict[str, str] = {
     "duplicate-answer": "A long-layout file answers the same item twice for one respondent.",
     "inconsistent-respondent": "A long-layout file gives one respondent two values for one field.",
     "output-exists": "owcf will not overwrite a file you may have edited.",
+    "output-not-writable": "An output cannot be written (a file where a folder must be, no "
+                           "permission, no space); nothing is written.",
 }
 
 
