@@ -69,6 +69,7 @@ CATALOGUE: dict[str, str] = {
     "unknown-format": "A responses file is in no layout owcf can detect or read (see --source).",
     "ambiguous-column": "A column matches several targets, or several columns map to one target.",
     "extra-cells": "A row holds more cells than the file has headings.",
+    "input-too-large": "A zip-based input (XLSX) would expand beyond the limits (see --max-cells).",
     "test-response": "The survey platform marks a response as a preview, test or spam.",
     "no-answers": "A response answers no questionnaire item at all, not even don't know.",
     "too-few-answers": "A partial response answers fewer items than the minimum on every dimension.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -234,6 +235,78 @@ def test_xlsx_with_numbers_dates_and_trailing_blank_cells(tmp_path: Path,
     assert _answers(result) == expected
     assert summary(result)[0].endswith("XLSX, worksheet 'Responses'")
     assert result.responses.respondents["submitted"].iloc[2] == np.datetime64("2009-01-25T16:40:12")
+
+
+# -- limits on what an XLSX may expand to ------------------------------------------------
+
+def _rezip(source: Path, target: Path, padding_mb: int = 0,
+           dimension: str | None = None) -> Path:
+    """``source``'s workbook again, its worksheet padded with ``padding_mb`` megabytes of
+    spaces (valid XML, deflated to almost nothing: a zip bomb) or declaring another used
+    range."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
+                                                         compresslevel=1) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                new.writestr(info.filename, data)
+                continue
+            if dimension is not None:
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(),
+                              data)
+            head, tail = data.split(b"</sheetData>")
+            with new.open(info.filename, "w") as part:
+                part.write(head)
+                for _ in range(padding_mb):
+                    part.write(b" " * (1 << 20))
+                part.write(b"</sheetData>" + tail)
+    return target
+
+
+@pytest.fixture(scope="module")
+def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 340 MB worksheet in a workbook of a few hundred kilobytes."""
+    folder = tmp_path_factory.mktemp("bomb")
+    rows: list[list[object]] = [list(r) for r in csv_rows(EXPORTS / "owcf-wide.csv")]
+    return _rezip(to_xlsx(rows, folder / "plain.xlsx"), folder / "bomb.xlsx", padding_mb=340)
+
+
+def test_an_xlsx_that_expands_beyond_the_limit_is_refused_before_it_is_read(
+        tmp_path: Path, bomb: Path) -> None:
+    """It ran for over a minute at 1.35 GB of memory and wrote a 153 MB rejects file."""
+    assert bomb.stat().st_size < 2_000_000
+    _, _, fw, q = survey(tmp_path)
+    out = tmp_path / "out"
+    for command in (["ingest", str(bomb), "--out", str(out)], ["analyse", str(bomb)],
+                    ["validate", str(fw), str(q), str(bomb)]):
+        result = runner.invoke(app, [*command[:1], "--framework", str(fw), "--questionnaire",
+                                     str(q), *command[1:]] if command[0] != "validate"
+                               else command)
+        assert result.exit_code == 1, result.output
+        (line,) = [x for x in result.output.splitlines() if "input-too-large" in x]
+        assert line.startswith(f"{bomb}: input-too-large: the workbook expands to ")
+        assert "over the limit of 336,000,000" in line and "--max-cells" in line
+        assert not out.exists()
+
+
+def test_the_cell_limit_is_checked_before_reading_and_can_be_raised(tmp_path: Path) -> None:
+    rows: list[list[object]] = [list(r) for r in csv_rows(EXPORTS / "owcf-wide.csv")]
+    plain = to_xlsx(rows, tmp_path / "plain.xlsx")  # 9 rows of 11 cells: 99
+    lying = _rezip(plain, tmp_path / "lying.xlsx", dimension="A1:A1")
+    padded = _rezip(plain, tmp_path / "padded.xlsx", padding_mb=17)
+    for path, limit, why in ((plain, 98, "worksheet 'Sheet1' declares 99 cells (A1:K9), over "
+                              "the limit of 98"),
+                             (lying, 98, "worksheet 'Sheet1' holds more than 98 cells (at row 9)"),
+                             (padded, 10_000, "the workbook expands to ")):
+        result, log = _ingest(path, tmp_path, max_cells=limit)
+        assert result is None
+        (problem,) = log.errors
+        assert problem.code == "input-too-large" and problem.message.startswith(why), problem
+    for path in (plain, lying, padded):
+        result, log = _ingest(path, tmp_path, max_cells=99 if path != padded else 40_000)
+        assert result is not None and result.counts()["rows_accepted"] == 8, log.problems
 
 
 # -- broken files -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import typer
 
 from owcf.cli.common import (
     EXIT_INVALID,
+    MaxCellsOption,
     MinCellOption,
     State,
     StrictOption,
@@ -22,6 +23,7 @@ from owcf.cli.common import (
     usage,
 )
 from owcf.errors import OwcfError, Problem
+from owcf.model.sources import MAX_CELLS
 
 if TYPE_CHECKING:
     from owcf.workspace.report import ReportOptions
@@ -55,6 +57,7 @@ def report(
         min=1, metavar="N", help="Worker processes (default: every core): trusts in parallel with --all, "
         "else the charts of one report.")] = None,
     strict: StrictOption = False,
+    max_cells: MaxCellsOption = MAX_CELLS,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
 
@@ -66,7 +69,7 @@ def report(
     from owcf.workspace.report import ReportOptions, generate
 
     formats = ("html", "md") if output is ReportFormat.both else (output.value,)
-    options = ReportOptions(formats, min_cell, include_comments, overlays, strict)
+    options = ReportOptions(formats, min_cell, include_comments, overlays, strict, max_cells)
     if every:
         if trust is not None:
             raise usage("give --trust NAME or --all, not both")

@@ -9,8 +9,17 @@ from typing import Annotated
 
 import typer
 
-from owcf.cli.common import EXIT_INVALID, State, TrustOption, handled, say, usage
+from owcf.cli.common import (
+    EXIT_INVALID,
+    MaxCellsOption,
+    State,
+    TrustOption,
+    handled,
+    say,
+    usage,
+)
 from owcf.errors import Severity
+from owcf.model.sources import MAX_CELLS
 
 
 class CheckFormat(StrEnum):
@@ -27,6 +36,7 @@ def validate(
     trust: TrustOption = None,
     output: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = CheckFormat.text,
+    max_cells: MaxCellsOption = MAX_CELLS,
 ) -> None:
     """Check files against each other and list every problem (exit 1 if any error).
 
@@ -43,7 +53,7 @@ def validate(
         if not Path(TRUST_FILE).is_file():
             raise usage(f"no {TRUST_FILE} here: give PATHs or --trust NAME")
         targets = [Path(".")]
-    result = validate_paths(targets)
+    result = validate_paths(targets, max_cells)
     if output is CheckFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
     else:

@@ -35,6 +35,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from owcf.errors import ProblemLog
+from owcf.model.sources import BYTES_BESIDES, BYTES_PER_CELL, MAX_CELLS, expansion_limit
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -82,8 +83,9 @@ class Sheet:
         return f"{self.encoding}, {DELIMITER_NAMES.get(self.delimiter or ',', 'comma')}-separated"
 
 
-def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
-    """Read ``path`` as text cells; problems (missing, unreadable, empty) go to ``log``."""
+def read_sheet(path: Path, log: ProblemLog, max_cells: int = MAX_CELLS) -> Sheet | None:
+    """Read ``path`` as text cells; problems (missing, unreadable, empty, an XLSX beyond
+    ``max_cells``) go to ``log``."""
     file = str(path)
     try:
         data = _contents(path)
@@ -104,8 +106,10 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
         log.add("file-unreadable", "this is an old Excel .xls workbook: save it as .xlsx or CSV "
                 "and ingest that", file=file)
         return None
-    read = _read_xlsx if head.startswith(_XLSX_MAGIC) else _read_csv
-    sheet = read(data, file, log)
+    if head.startswith(_XLSX_MAGIC):
+        sheet = _read_xlsx(data, file, log, max_cells)
+    else:
+        sheet = _read_csv(data, file, log)
     if sheet is not None:
         sheet.raw = data
     return sheet
@@ -368,12 +372,41 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | None:
+def _too_large(file: str, what: str, log: ProblemLog) -> None:
+    log.add("input-too-large", f"{what}; owcf refuses it before reading, as a workbook this "
+            "size (or one built to expand, a zip bomb) could take minutes and gigabytes. If "
+            "the file is genuine, raise the limit with --max-cells", file=file)
+
+
+def _expansion(data: bytes | mmap.mmap, file: str, log: ProblemLog, max_cells: int) -> bool:
+    """True if the workbook's parts, by the sizes its zip declares (which reading holds
+    them to), expand to no more than :func:`expansion_limit` bytes."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        log.add("file-unreadable", f"not a readable XLSX workbook ({exc})", file=file)
+        return False
+    limit = expansion_limit(max_cells)
+    if expanded > limit:
+        _too_large(file, f"the workbook expands to {expanded:,} bytes, over the limit of "
+                   f"{limit:,} ({BYTES_PER_CELL} bytes for each of --max-cells {max_cells:,} "
+                   f"cells and {BYTES_BESIDES:,} besides)", log)
+        return False
+    return True
+
+
+def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog,
+               max_cells: int = MAX_CELLS) -> Sheet | None:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    if not _expansion(data, file, log, max_cells):
+        return None
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
@@ -381,9 +414,25 @@ def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | N
         return None
     try:
         sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong used range; read every cell
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         name = sheet.title
+        # the used range the worksheet declares, checked before reading; then every cell
+        # is read (some writers record a wrong range) and counted as it comes
+        declared = (sheet.max_row - sheet.min_row + 1) * (sheet.max_column - sheet.min_column + 1) \
+            if sheet.max_row and sheet.max_column else 0
+        if declared > max_cells:
+            _too_large(file, f"worksheet {name!r} declares {declared:,} cells "
+                       f"({sheet.calculate_dimension()}), over the limit of {max_cells:,}", log)
+            return None
+        sheet.reset_dimensions()
+        rows: list[list[str]] = []
+        cells = 0
+        for row in sheet.iter_rows(values_only=True):
+            cells += len(row)
+            if cells > max_cells:
+                _too_large(file, f"worksheet {name!r} holds more than {max_cells:,} cells "
+                           f"(at row {len(rows) + 1:,})", log)
+                return None
+            rows.append([_cell_text(v) for v in row])
     finally:
         book.close()
     while rows and not any(c.strip() for c in rows[-1]):

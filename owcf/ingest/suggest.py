@@ -26,7 +26,7 @@ from owcf.ingest.sheet import read_sheet
 from owcf.ingest.text import nearest, shorten
 from owcf.model.framework import Framework, Named
 from owcf.model.questionnaire import Questionnaire
-from owcf.model.sources import Platform
+from owcf.model.sources import MAX_CELLS, Platform
 
 TODO = "TODO"
 MAX_VALUES = 60  # distinct unmatched answers listed per section
@@ -59,9 +59,10 @@ def _choices_comment(text: str, choices: Sequence[Named]) -> str:
 
 def suggest_mapping(path: Path, questionnaire: Questionnaire, framework: Framework,
                     log: ProblemLog, *, source: str = Platform.auto.value,
-                    mapping: MappingFile | None = None, fields: Sequence[str] = ()) -> str | None:
+                    mapping: MappingFile | None = None, fields: Sequence[str] = (),
+                    max_cells: int = MAX_CELLS) -> str | None:
     """The starter mapping YAML for the export at ``path`` (None on a file problem)."""
-    sheet = read_sheet(path, log)
+    sheet = read_sheet(path, log, max_cells)
     if sheet is None:
         return None
     export = read_export(sheet, source, log)

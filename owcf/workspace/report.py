@@ -10,6 +10,7 @@ from pathlib import Path
 
 from owcf.errors import OwcfError, Problem, Severity
 from owcf.files import source_date_epoch, write_files
+from owcf.model.sources import MAX_CELLS
 from owcf.publish.report import FORMATS, chart_workers, render_report, select_comments
 from owcf.workspace.inputs import gather
 from owcf.workspace.run import analyse_inputs, read_responses
@@ -27,6 +28,8 @@ class ReportOptions:
     overlays: bool = False
     #: a rejected responses row stops the report
     strict: bool = False
+    #: the most cells an XLSX responses file may hold (see owcf.ingest.sheet)
+    max_cells: int = MAX_CELLS
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,8 @@ def generate(trust: str | Path, out: Path | None = None,
 def _generate(trust: str | Path, out: Path | None, options: ReportOptions,
               workers: Pool | None) -> Written:
     produced = source_date_epoch()  # a bad value stops the report before any work
-    inputs, warnings = gather(trust=trust, require_responses=False)
+    inputs, warnings = gather(trust=trust, require_responses=False,
+                              max_cells=options.max_cells)
     workspace = inputs.trust
     assert workspace is not None
     ingestion = read_responses(inputs, options.strict)
