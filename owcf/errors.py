@@ -48,6 +48,7 @@ CATALOGUE: dict[str, str] = {
     "invalid-scale": "A scale is too short, has duplicate values, or is not increasing.",
     "value-out-of-range": "A number lies outside its allowed range.",
     "invalid-value": "A value is not one of the allowed choices.",
+    "too-long": "A text or id is longer than any page or chart can show (see docs/formats.md).",
     "target-out-of-range": "A target position lies outside the framework scale.",
     "invalid-date": "A date does not parse as YYYY-MM-DD.",
     "date-order": "An end date falls before its start date.",

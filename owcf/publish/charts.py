@@ -84,7 +84,9 @@ def _rc(chart_id: str) -> dict[RcKeyType, object]:
             "axes.edgecolor": GRID_COLOUR, "xtick.color": GRID_COLOUR,
             "ytick.color": GRID_COLOUR, "xtick.labelcolor": TEXT_COLOUR,
             "ytick.labelcolor": TEXT_COLOUR, "grid.color": GRID_COLOUR, "grid.linewidth": 0.6,
-            "legend.frameon": False}
+            "legend.frameon": False,
+            # names come from YAML: "$5 to $10" is text, never matplotlib's mathtext
+            "text.parse_math": False}
 
 
 def _render(chart_id: str, description: str, size: tuple[float, float],
