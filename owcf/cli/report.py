@@ -48,8 +48,9 @@ def report(
         "--format", "-f", help="Which report files to write.")] = ReportFormat.both,
     min_cell: MinCellOption = None,
     include_comments: Annotated[bool, typer.Option(
-        "--include-comments", help="Quote free-text comments (emails and phone numbers "
-        "removed; none from audiences too small to publish).")] = False,
+        "--include-comments", help="Quote free-text comments (emails, phone numbers, IP "
+        "addresses and postcodes removed; none from audiences too small to publish).")
+    ] = False,
     overlays: Annotated[bool, typer.Option(
         "--audience-overlays", help="Draw each audience's view on the spider diagrams.")
     ] = False,

@@ -9,11 +9,15 @@ A column maps, in this order of precedence, by:
    ``workforce_group``, ``submitted``, ``comment``) equal to one of its names;
 4. an item's wording (adult or children's) equal to one of its names, normalised, or
    ending one ("Question - Statement", however the two are joined);
-5. a heading that names personal data ("Email", "Your name"...): dropped;
+5. a heading that names personal data ("Email", "full_name", "Your name"...): dropped;
 6. a heading that asks for comments ("Any other comments?", "Anything else...?"): free
-   text, kept as the response's comment;
-7. for audience and workforce group only, its values: a column whose answers are
-   (almost all) audience or workforce group names is taken to be that column.
+   text, kept as the response's comment (with personal data taken out, or dropped if it
+   is mostly personal data: :mod:`owcf.ingest.personal`);
+7. a heading that asks for personal data ("What is your email address?"): dropped;
+8. for audience and workforce group only, its values: a column whose answers are
+   (almost all) audience or workforce group names is taken to be that column;
+9. by its values, as personal data: a column left over holding email addresses, phone
+   numbers, IP addresses or postcodes is dropped.
 
 Anything left is an error naming the closest items. Answers are coded by
 :mod:`owcf.ingest.answers`.
@@ -29,35 +33,22 @@ from owcf.errors import ProblemLog, closest
 from owcf.ingest.answers import BLANK, ValueMap, answer_map, choice_map
 from owcf.ingest.export import Export, Role, SourceColumn
 from owcf.ingest.mapping import RESPONDENT_TARGETS, MappingFile
+from owcf.ingest.personal import (
+    asks_for_personal_data,
+    is_personal_heading,
+    mostly_personal,
+    personal_kinds,
+)
 from owcf.ingest.text import nearest, normalise, shorten
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
 
-#: headings that name personal data, once "your", "(optional)" and the like are removed
-PERSONAL_DATA = frozenset({
-    "name", "full name", "first name", "last name", "surname", "forename", "given name",
-    "family name", "email", "email address", "e-mail", "e-mail address", "ip", "ip address",
-    "phone", "phone number", "telephone", "telephone number", "mobile", "mobile number",
-    "address", "home address", "postcode", "post code", "zip code", "date of birth", "dob",
-    "username", "user name", "user id", "employee number", "staff number", "nhs number",
-})
-_FILLER = ("your ", "please enter ", "please give ", "respondent ", "respondent's ")
 #: headings that name a respondent field outright, in any layout
 _NAMED = {"audience": Role.audience, "workforce_group": Role.workforce_group,
           "workforce group": Role.workforce_group, "submitted": Role.submitted,
           "comment": Role.comment, "comments": Role.comment}
 #: a free-text question whose heading asks for comments: "Any other comments?"
 _COMMENT = re.compile(r"\b(comments?|anything else)\b")
-
-
-def is_personal_heading(heading: str) -> bool:
-    """True for headings such as "Email", "Your name (optional)", "Phone number"."""
-    text = normalise(heading)
-    if text.endswith("(optional)"):
-        text = text[: -len("(optional)")].strip()
-    for filler in _FILLER:
-        text = text.removeprefix(filler)
-    return text in PERSONAL_DATA
 
 
 @dataclass
@@ -167,6 +158,12 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         if any(_COMMENT.search(normalise(n)) for n in (column.label, *column.names)):
             column.role, column.how = Role.comment, "heading asks for comments"
             continue
+        if any(asks_for_personal_data(n) for n in (column.label, *column.names)):
+            column.role, column.how = Role.personal, "heading asks for personal data"
+            if not suggest:
+                log.warn("personal-data-column", "asks for personal data; this column is "
+                         "ignored and never output", file=file, row=1, column=column.label)
+            continue
 
     choices = {Role.audience: choice_map(framework.audiences,
                                          mapping.audiences if mapping else None),
@@ -175,6 +172,7 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
     for role in (Role.audience, Role.workforce_group):
         if not export.by_role(role):
             _by_values(export, role, choices[role])
+    _personal_by_values(export, log, suggest)
 
     ok = _check_plan(export, questionnaire, framework, mapping, fields, log, suggest)
     if mapping is not None and not suggest:
@@ -217,6 +215,26 @@ def _by_values(export: Export, role: Role, values: ValueMap) -> None:
             found.append(column)
     if len(found) == 1:
         found[0].role, found[0].how = role, f"values are {role.value.replace('_', ' ')}s"
+
+
+def _personal_by_values(export: Export, log: ProblemLog, suggest: bool) -> None:
+    """Drop a column left over whose cells hold personal data, and a comment column whose
+    entries are mostly nothing but that (the rest of a comment column keeps its text, with
+    the personal data taken out when it is read)."""
+    for column in export.columns:
+        if column.role is Role.question:
+            kinds = personal_kinds(column.values)
+            why = f"values hold {kinds}" if kinds else ""
+        elif column.role is Role.comment and mostly_personal(column.values):
+            why = f"values are mostly {personal_kinds(column.values)}"
+        else:
+            continue
+        if not why:
+            continue
+        column.role, column.how = Role.personal, why
+        if not suggest:
+            log.warn("personal-data-column", f"its {why}: personal data; this column is "
+                     "ignored and never output", file=export.file, row=1, column=column.label)
 
 
 def closest_items(column: SourceColumn, questionnaire: Questionnaire) -> str:

@@ -44,6 +44,8 @@ class Ingested:
     salt: str = "default"             # "trust" when the trust set pseudonym_salt
     date_order: str = "dmy"
     hash_salt: str = field(default="", repr=False)
+    #: comments with personal data (emails, phone numbers...) taken out
+    comments_redacted: int = 0
 
     @property
     def file(self) -> str:

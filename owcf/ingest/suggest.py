@@ -22,6 +22,7 @@ from owcf.ingest.columns import Plan, closest_items, plan_columns
 from owcf.ingest.detect import read_export
 from owcf.ingest.export import Role, SourceColumn
 from owcf.ingest.mapping import RESPONDENT_TARGETS, SCHEMA, MappingFile
+from owcf.ingest.personal import redact
 from owcf.ingest.sheet import read_sheet
 from owcf.ingest.text import nearest, shorten
 from owcf.model.framework import Framework, Named
@@ -46,7 +47,8 @@ def _unmatched(columns: Sequence[SourceColumn], values: ValueMap) -> list[str]:
         missed = np.flatnonzero(codes == UNMAPPED)
         if len(missed):
             distinct = pc.unique(column.values.take(pa.array(missed))).to_pylist()
-            found.update(dict.fromkeys(str(t).strip() for t in distinct))
+            # an email address typed as an answer is personal data: never listed
+            found.update(dict.fromkeys(str(t).strip() for t in distinct if redact(t) == t))
     return list(found)[:MAX_VALUES]
 
 

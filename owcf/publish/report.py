@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
 from typing import Any
 
+from owcf.ingest.personal import redact
 from owcf.ingest.responses import ResponseSet
 from owcf.model.framework import Framework
 from owcf.model.plan import ACTION_STATUSES, TEST_KINDS, PlannedTest
@@ -224,16 +224,6 @@ def board_summary(gaps: GapReport, analysis: Analysis, size: int = 3) -> BoardSu
 class Comment:
     audience: str
     text: str
-
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# UK numbers: +44 or 0, then 9 or 10 more digits with spaces, dots, dashes or brackets between
-_PHONE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?0)(?:[\s().-]*\d){9,10}")
-
-
-def redact(text: str) -> str:
-    """Free text with email addresses and phone numbers taken out."""
-    return _PHONE.sub("[phone number removed]", _EMAIL.sub("[email removed]", text))
 
 
 def select_comments(responses: ResponseSet, analysis: Analysis, framework: Framework,
