@@ -72,6 +72,9 @@ CATALOGUE: dict[str, str] = {
     "extra-cells": "A row holds more cells than the file has headings.",
     "input-too-large": "A zip-based input (XLSX) would expand beyond the limits (see --max-cells).",
     "test-response": "The survey platform marks a response as a preview, test or spam.",
+    "not-approved": "The survey platform's reviewers marked a response not approved.",
+    "response-on-hold": "The survey platform's reviewers put responses on hold: counted, with "
+                        "a warning.",
     "no-answers": "A response answers no questionnaire item at all, not even don't know.",
     "too-few-answers": "A partial response answers fewer items than the minimum on every dimension.",
     "duplicate-answer": "A long-layout file answers the same item twice for one respondent.",

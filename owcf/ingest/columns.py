@@ -268,24 +268,30 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
             log.add("duplicate-column", f"heading {key!r} appears more than once (also column "
                     f"{seen[key].letter()})", file=file, row=1, column=column.label)
         seen.setdefault(key, column)
+    unmatched: list[tuple[SourceColumn, str]] = []
     for column in export.by_role(Role.question):
         if export.source == "owcf":
-            # owcf's own layout: a near miss of an item id is most likely a typo that would
-            # lose that item's answers, so it stops the read; any other column is reported
-            # and left out (a trust declares the ones it breaks down by)
+            # owcf's own layout names items by id: a near miss of one is most likely a typo
+            # that would lose that item's answers, so it stops the read
             hint = closest(column.label, [*(i.id for i in questionnaire.items),
                                           *RESPONDENT_TARGETS])
-            if not hint:
-                column.role, column.how = Role.ignore, "not an item or respondent field"
-                log.warn("unknown-column", "not a questionnaire item nor a respondent field; "
-                         "ignored (declare it under 'breakdowns:' to use it)", file=file, row=1,
-                         column=column.label)
+            if hint:
+                log.add("unknown-column", f"not a questionnaire item nor a respondent field"
+                        f"{hint}", file=file, row=1, column=column.label)
                 continue
         else:
             hint = closest_items(column, questionnaire)
-        log.add("unknown-column", f"not a questionnaire item nor a respondent field{hint}; "
-                "map it (or 'ignore' it) in a mapping file: owcf ingest --suggest-mapping "
-                "writes a starter", file=file, row=1, column=column.label)
+        # an export carries questions the questionnaire lacks (job title, consent...): left
+        # out of the analysis, said once, and listed in the provenance
+        column.role, column.how = Role.ignore, "matches no questionnaire item or respondent field"
+        unmatched.append((column, hint))
+    if unmatched:
+        _warn_unmatched(export, unmatched, log)
+    if not export.long and not export.by_role(Role.item) and not any(
+            p.code == "unknown-column" and p.severity == "error" for p in log.errors):
+        log.add("missing-column", "no column is a questionnaire item: is this the right "
+                "questionnaire? Map the columns in a mapping file (owcf ingest "
+                "--suggest-mapping writes a starter)", file=file, row=1)
     targets: dict[str, list[SourceColumn]] = {}
     for column in export.columns:
         if column.role is Role.item or column.role is Role.field:
@@ -314,6 +320,27 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
         log.add("missing-column", "the long layout needs both 'item' and 'answer' columns",
                 file=file, row=1)
     return len(log.errors) == errors
+
+
+def _warn_unmatched(export: Export, unmatched: list[tuple[SourceColumn, str]],
+                    log: ProblemLog) -> None:
+    """One warning for every column left out as matching nothing."""
+    how = ("declare it under 'breakdowns:' in trust.yaml, or map it in a mapping file, if "
+           "it should count" if export.source == "owcf" else
+           "map it in a mapping file if it should count: owcf ingest --suggest-mapping writes "
+           "a starter")
+    if len(unmatched) == 1:
+        column, hint = unmatched[0]
+        log.warn("unknown-column", f"not a questionnaire item nor a respondent field{hint}; "
+                 f"left out of the analysis ({how})", file=export.file, row=1,
+                 column=column.label)
+        return
+    named = "; ".join(f"{c.label!r}{hint}" for c, hint in unmatched[:12])
+    if len(unmatched) > 12:
+        named += f"; and {len(unmatched) - 12} more"
+    log.warn("unknown-column", f"{len(unmatched)} columns are neither questionnaire items nor "
+             f"respondent fields and are left out of the analysis: {named} (for each, "
+             f"{how})", file=export.file, row=1)
 
 
 def describe_missing(missing: Sequence[str]) -> str:

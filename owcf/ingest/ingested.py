@@ -18,7 +18,8 @@ from owcf.ingest.pseudonym import pseudonymise
 from owcf.ingest.responses import ResponseSet
 
 #: rejection reasons, most fundamental first: a row is tallied under its first one
-REASON_ORDER = ("missing-value", "duplicate-respondent", "test-response", "extra-cells",
+REASON_ORDER = ("missing-value", "duplicate-respondent", "test-response", "not-approved",
+                "extra-cells",
                 "unknown-audience", "unknown-item", "duplicate-answer",
                 "inconsistent-respondent", "invalid-answer", "item-not-routed",
                 "unknown-workforce-group", "invalid-date", "no-answers", "too-few-answers")
