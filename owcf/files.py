@@ -61,8 +61,13 @@ def _cell(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, list):
-        return spreadsheet_safe(";".join(str(v) for v in value))
-    return spreadsheet_safe(value)
+        value = ";".join(str(v) for v in value)
+    value = spreadsheet_safe(value)
+    if isinstance(value, str) and "\r" in value:
+        # the csv module quotes a line break only if it is the line terminator's (\n): a
+        # bare carriage return would end the row in a spreadsheet
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def to_json(data: object) -> str:

@@ -360,7 +360,7 @@ HEADING = st.one_of(
                      "x" * 1100, "Which best describes you?"]))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(headings=st.lists(HEADING, min_size=1, max_size=6),
        answers=st.lists(st.one_of(st.text(max_size=30), st.text(min_size=1100, max_size=1200)),
                         min_size=1, max_size=3))
