@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from owcf.ingest.sheet import cell_bytes
 from owcf.ingest.text import normalise
 
 #: headings that name personal data, once separators, "your", "(optional)" and the like
@@ -98,11 +99,46 @@ def redact(text: str) -> str:
     return re.sub(_POSTCODE_CELL, _REPLACEMENT["postcode"], text)
 
 
-def redact_array(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
-    """:func:`redact` on every text of a column, in one vectorised pass per kind."""
+def _redact_all(values: pa.Array) -> pa.Array:
     for kind, pattern in PATTERNS.items():
         values = pc.replace_substring_regex(values, pattern, _REPLACEMENT[kind])
     return pc.replace_substring_regex(values, _POSTCODE_CELL, _REPLACEMENT["postcode"])
+
+
+def _candidates(values: pa.Array) -> np.ndarray:
+    """Per cell, True if it holds an ``@`` or a digit, as every kind of personal data
+    :data:`PATTERNS` finds does: found in one pass over the column's bytes, so a million
+    comments cost milliseconds and only the few candidates meet a regular expression."""
+    ends, raw = cell_bytes(values)
+    flags = (raw == ord("@")) | ((raw - np.uint8(ord("0"))) < 10)  # uint8: below "0" wraps
+    if not flags.any():
+        return np.zeros(len(values), dtype=bool)
+    seen = np.concatenate([[0], np.cumsum(flags, dtype=np.int64)])
+    return seen[ends[1:]] > seen[ends[:-1]]
+
+
+def redact_column(values: pa.ChunkedArray | pa.Array) -> tuple[pa.Array, int]:
+    """:func:`redact` on every text of a column, and how many texts it changed."""
+    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if array.type != pa.string() or array.null_count:
+        array = pc.fill_null(pc.cast(array, pa.string()), "")
+    candidates = np.flatnonzero(_candidates(array))
+    if not len(candidates):
+        return array, 0
+    some = array.take(pa.array(candidates))
+    redacted = _redact_all(some)
+    changed = np.asarray(pc.not_equal(some, redacted).to_numpy(zero_copy_only=False), dtype=bool)
+    if not changed.any():
+        return array, 0
+    mask = np.zeros(len(array), dtype=bool)
+    mask[candidates[changed]] = True
+    return pc.replace_with_mask(array, pa.array(mask), redacted.filter(pa.array(changed))), \
+        int(changed.sum())
+
+
+def redact_array(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """:func:`redact` on every text of a column."""
+    return redact_column(values)[0]
 
 
 def holds_personal(values: pa.ChunkedArray | pa.Array) -> np.ndarray:

@@ -37,7 +37,7 @@ from owcf.ingest.export import Export, Finding, Role, SourceColumn
 from owcf.ingest.ids import first_appearance, increasing, maybe_repeated
 from owcf.ingest.ingested import Ingested
 from owcf.ingest.mapping import MappingFile
-from owcf.ingest.personal import redact, redact_array
+from owcf.ingest.personal import redact, redact_column
 from owcf.ingest.pseudonym import pseudonymise
 from owcf.ingest.responses import ResponseSet
 from owcf.ingest.text import nearest
@@ -300,11 +300,9 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
         _, values = resp.texts[f"field:{name}"]
         respondents[name] = _categorical(pc.utf8_trim_whitespace(values))
     # personal data in free text is taken out here, so no output ever holds it
-    comment_cols = [resp.texts[f"comment:{k}"][1] for k in range(len(plan.comments))]
-    redacted = [redact_array(c) for c in comment_cols]
-    taken_out = sum(pc.sum(pc.not_equal(a, b)).as_py() or 0
-                    for a, b in zip(comment_cols, redacted, strict=True))
-    comment_cols = redacted
+    redacted = [redact_column(resp.texts[f"comment:{k}"][1]) for k in range(len(plan.comments))]
+    comment_cols = [column for column, _ in redacted]
+    taken_out = sum(changed for _, changed in redacted)
     comments = None
     if comment_cols:
         joined = comment_cols[0] if len(comment_cols) == 1 else pc.binary_join_element_wise(
