@@ -19,8 +19,10 @@ A column maps, in this order of precedence, by:
 9. by its values, as personal data: a column left over holding email addresses, phone
    numbers, IP addresses or postcodes is dropped.
 
-Anything left is an error naming the closest items. Answers are coded by
-:mod:`owcf.ingest.answers`.
+Anything left (a question the questionnaire lacks) is left out of the analysis, with one
+warning per file naming every such column and its closest items; in owcf's own layout a
+near miss of an item id is an error, as that item's answers would be lost. Answers are
+coded by :mod:`owcf.ingest.answers`.
 """
 
 from __future__ import annotations
