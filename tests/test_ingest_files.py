@@ -321,8 +321,30 @@ def _zip_of(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def _workbook_with(part: str, text: str) -> bytes:
+    """A real workbook (openpyxl's) with one part replaced."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    buffer, out = io.BytesIO(), io.BytesIO()
+    book = Workbook()
+    book.active.append(["respondent_id", "audience", "v1"])
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            new.writestr(info.filename, text if info.filename == part else old.read(info))
+    return out.getvalue()
+
+
 BROKEN = [
     pytest.param(b"", "no-responses", id="empty"),
+    pytest.param(_zip_of({"[Content_Types].xml": "garbage", "xl/workbook.xml": "garbage"}),
+                 "file-unreadable", id="xlsx-of-garbage-xml"),
+    pytest.param(_workbook_with("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c"),
+                 "file-unreadable", id="xlsx-with-a-cut-worksheet"),
+    pytest.param(_workbook_with("xl/workbook.xml", "<workbook"), "file-unreadable",
+                 id="xlsx-with-a-cut-workbook"),
     pytest.param(b"\n\n  \n", "no-responses", id="only-blank-lines"),
     pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "file-unreadable",
                  id="old-xls"),

@@ -29,6 +29,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -401,40 +402,56 @@ def _expansion(data: bytes | mmap.mmap, file: str, log: ProblemLog, max_cells: i
 def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog,
                max_cells: int = MAX_CELLS) -> Sheet | None:
     import zipfile
+    import zlib
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not _expansion(data, file, log, max_cells):
         return None
+    # what openpyxl raises on a broken or hostile workbook: a bad zip, missing parts, broken
+    # XML (the XML parsers raise SyntaxError subclasses), corrupt compressed data, values
+    # of the wrong kind
+    broken = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
+              SyntaxError, EOFError, TypeError, AttributeError, IndexError, zlib.error)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        log.add("file-unreadable", f"not a readable XLSX workbook ({exc})", file=file)
+    except broken as exc:
+        log.add("file-unreadable", f"not a readable XLSX workbook ({type(exc).__name__}: "
+                f"{exc})", file=file)
         return None
     try:
-        sheet = book.worksheets[0]
-        name = sheet.title
-        # the used range the worksheet declares, checked before reading; then every cell
-        # is read (some writers record a wrong range) and counted as it comes
-        declared = (sheet.max_row - sheet.min_row + 1) * (sheet.max_column - sheet.min_column + 1) \
-            if sheet.max_row and sheet.max_column else 0
-        if declared > max_cells:
-            _too_large(file, f"worksheet {name!r} declares {declared:,} cells "
-                       f"({sheet.calculate_dimension()}), over the limit of {max_cells:,}", log)
-            return None
-        sheet.reset_dimensions()
-        rows: list[list[str]] = []
-        cells = 0
-        for row in sheet.iter_rows(values_only=True):
-            cells += len(row)
-            if cells > max_cells:
-                _too_large(file, f"worksheet {name!r} holds more than {max_cells:,} cells "
-                           f"(at row {len(rows) + 1:,})", log)
-                return None
-            rows.append([_cell_text(v) for v in row])
+        return _worksheet(book, file, log, max_cells)
+    except broken as exc:
+        log.add("file-unreadable", f"its first worksheet cannot be read ({type(exc).__name__}: "
+                f"{exc})", file=file)
+        return None
     finally:
         book.close()
+
+
+def _worksheet(book: Any, file: str, log: ProblemLog, max_cells: int) -> Sheet | None:
+    """The first worksheet's cells, counted as they are read."""
+    sheet = book.worksheets[0]
+    name = sheet.title
+    # the used range the worksheet declares, checked before reading; then every cell
+    # is read (some writers record a wrong range) and counted as it comes
+    declared = (sheet.max_row - sheet.min_row + 1) * (sheet.max_column - sheet.min_column + 1) \
+        if sheet.max_row and sheet.max_column else 0
+    if declared > max_cells:
+        _too_large(file, f"worksheet {name!r} declares {declared:,} cells "
+                   f"({sheet.calculate_dimension()}), over the limit of {max_cells:,}", log)
+        return None
+    sheet.reset_dimensions()
+    rows: list[list[str]] = []
+    cells = 0
+    for row in sheet.iter_rows(values_only=True):
+        cells += len(row)
+        if cells > max_cells:
+            _too_large(file, f"worksheet {name!r} holds more than {max_cells:,} cells "
+                       f"(at row {len(rows) + 1:,})", log)
+            return None
+        rows.append([_cell_text(v) for v in row])
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
