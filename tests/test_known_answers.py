@@ -288,3 +288,167 @@ def test_respondent_scores_keep_the_respondents_index(model) -> None:
     assert dims.loc[20, "values"] == 3.0 and dims.loc[10, "planning"] == 2.0
     assert colours.loc[10, "red"] == 4.0 and colours.loc[20, "red"] == 3.0
     assert colours.loc[10, "blue"] == 2.0 and math.isnan(colours.loc[20, "blue"])
+
+
+# -- perception gaps ----------------------------------------------------------------------
+
+def _welch(a: list[float], b: list[float]) -> tuple[float, float, float, bool]:
+    """Difference, 95% interval and flag, by the documented method, from scipy's t."""
+    from scipy import stats
+
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    va = sum((x - ma) ** 2 for x in a) / (len(a) - 1)
+    vb = sum((x - mb) ** 2 for x in b) / (len(b) - 1)
+    se_a, se_b = math.sqrt(va / len(a)), math.sqrt(vb / len(b))
+    se = math.hypot(se_a, se_b)
+    df = se**4 / (se_a**4 / (len(a) - 1) + se_b**4 / (len(b) - 1))
+    half = stats.t.ppf(0.975, df) * se
+    low_a, high_a = ma - stats.t.ppf(0.975, len(a) - 1) * se_a, ma + stats.t.ppf(
+        0.975, len(a) - 1) * se_a
+    low_b, high_b = mb - stats.t.ppf(0.975, len(b) - 1) * se_b, mb + stats.t.ppf(
+        0.975, len(b) - 1) * se_b
+    low_a, high_a, low_b, high_b = (max(1, low_a), min(4, high_a), max(1, low_b), min(4, high_b))
+    return ma - mb, (ma - mb) - half, (ma - mb) + half, bool(low_a > high_b or low_b > high_a)
+
+
+def test_perception_gaps_by_hand_for_colours_and_dimensions(model) -> None:
+    """Staff score planning 1, 2, 2, 3 and leaders 3, 4, 4 (both vary, so both standard
+    errors count in Welch's degrees of freedom); young people answer nothing. Blue is
+    planning alone, so its gap is planning's."""
+    framework, questionnaire = model
+    staff, leaders = [1.0, 2.0, 2.0, 3.0], [3.0, 4.0, 4.0]
+    rows = [("staff", "health", {"p1": int(x), "p2": int(x)}) for x in staff]
+    rows += [("leaders", "health", {"p1": int(x), "p2": int(x)}) for x in leaders]
+    gaps = analyse(responses(questionnaire, rows), framework, min_cell=1).perception_gaps
+    difference, low, high, flagged = _welch(staff, leaders)
+    assert [(g.scope, g.id, g.audience_a, g.audience_b) for g in gaps] == [
+        ("colour", "red", "staff", "leaders"), ("colour", "blue", "staff", "leaders"),
+        ("dimension", "vision", "staff", "leaders"), ("dimension", "values", "staff", "leaders"),
+        ("dimension", "planning", "staff", "leaders")]
+    for gap in (gaps[1], gaps[4]):
+        assert (gap.mean_a, gap.mean_b) == (pytest.approx(2.0), pytest.approx(11 / 3))
+        assert (gap.difference, gap.ci_low, gap.ci_high) == (
+            pytest.approx(difference), pytest.approx(low), pytest.approx(high))
+        assert gap.flagged is flagged and gap.suppressed is None
+    # nobody scored on red or vision or values: no gap to work out, and none withheld
+    for gap in (gaps[0], gaps[2], gaps[3]):
+        assert (gap.mean_a, gap.mean_b, gap.difference, gap.ci_low, gap.flagged,
+                gap.suppressed) == (None, None, None, None, False, None)
+
+
+@pytest.mark.parametrize(("staff", "leaders", "flagged"), [
+    ([2.0] * 3, [2.0] * 3, False),   # intervals 2-2 and 2-2 touch: not apart
+    ([2.0] * 3, [3.0] * 3, True),    # 2-2 and 3-3: apart, with no spread at all
+])
+def test_audiences_without_spread(model, staff: list[float], leaders: list[float],
+                                  flagged: bool) -> None:
+    framework, questionnaire = model
+    rows = [("staff", "health", {"p1": int(x), "p2": int(x)}) for x in staff]
+    rows += [("leaders", "health", {"p1": int(x), "p2": int(x)}) for x in leaders]
+    gaps = analyse(responses(questionnaire, rows), framework, min_cell=1).perception_gaps
+    planning = next(g for g in gaps if g.id == "planning")
+    assert planning.difference == pytest.approx(staff[0] - leaders[0])
+    assert (planning.ci_low, planning.ci_high) == (pytest.approx(planning.difference),) * 2
+    assert planning.flagged is flagged
+
+
+def test_a_gap_with_a_lone_respondent_is_not_worked_out(model) -> None:
+    framework, questionnaire = model
+    rows = [("staff", "health", {"p1": 2, "p2": 2}), ("staff", "health", {"p1": 3, "p2": 3}),
+            ("leaders", "health", {"p1": 4, "p2": 4})]
+    gaps = analyse(responses(questionnaire, rows), framework, min_cell=1).perception_gaps
+    planning = next(g for g in gaps if g.id == "planning")
+    assert (planning.mean_a, planning.mean_b) == (2.5, 4.0)
+    assert (planning.difference, planning.ci_low, planning.ci_high, planning.flagged,
+            planning.suppressed) == (None, None, None, False, None)
+    # withheld means give their reason
+    hidden = analyse(responses(questionnaire, rows), framework, min_cell=2).perception_gaps
+    planning = next(g for g in hidden if g.id == "planning")
+    assert (planning.difference, planning.flagged, planning.suppressed) == (
+        None, False, "fewer-than-min-cell")
+
+
+# -- reliability, more --------------------------------------------------------------------
+
+ROUTED = """\
+schema: owcf-questionnaire/1
+id: routed-q
+name: Routed questionnaire
+framework: tiny
+answer_scale:
+  - {value: 1, label: No}
+  - {value: 2, label: Rarely}
+  - {value: 3, label: Often}
+  - {value: 4, label: Yes}
+items:
+  - {id: v1, dimension: vision, text: One}
+  - {id: s1, dimension: values, text: Two}
+  - {id: s2, dimension: values, text: Three}
+  - {id: p1, dimension: planning, text: Four}
+  - {id: p2, dimension: planning, text: Five}
+  - {id: p3, dimension: planning, text: Six}
+"""
+
+
+def test_reliability_of_each_dimension_with_two_or_more_items(tmp_path: Path) -> None:
+    """Vision has one item (no alpha), values two, planning three. Planning's answers
+    (1, 2, 2), (2, 2, 3), (3, 3, 3): alpha 0.875 (see above); without p1: items (2, 2, 3)
+    and (2, 3, 3), variances 1/3 each, totals 4, 5, 6 (variance 1): 2 (1 - 2/3) = 2/3;
+    without p2: (1, 2, 3) and (2, 3, 3): variances 1 and 1/3, totals 3, 5, 6 (variance
+    7/3): 2 (1 - (4/3) / (7/3)) = 6/7; without p3: (1, 2, 3), (2, 2, 3): 1 and 1/3, totals
+    3, 4, 6 (7/3): 6/7."""
+    log = ProblemLog()
+    framework = read_framework(write(tmp_path / "f.yaml", TINY_FRAMEWORK), log)
+    questionnaire = read_questionnaire(write(tmp_path / "q.yaml", ROUTED), log, framework)
+    assert framework and questionnaire
+    planning = [(1, 2, 2), (2, 2, 3), (3, 3, 3)]
+    rows = [("staff", None, {"v1": 2, "s1": a, "s2": a, "p1": x, "p2": y, "p3": z})
+            for a, (x, y, z) in zip((1, 2, 4), planning, strict=True)]
+    result = analyse(responses(questionnaire, rows), framework, min_cell=1)
+    assert [r.dimension for r in result.reliability] == ["values", "planning"]
+    values, plan = result.reliability
+    assert (values.items, values.n, values.alpha) == (("s1", "s2"), 3, pytest.approx(1.0))
+    assert values.alpha_if_deleted == {"s1": None, "s2": None} and not values.flagged
+    assert (plan.items, plan.n, plan.alpha, plan.flagged) == (
+        ("p1", "p2", "p3"), 3, pytest.approx(0.875), False)
+    assert plan.alpha_if_deleted == pytest.approx({"p1": 2 / 3, "p2": 6 / 7, "p3": 6 / 7})
+    # two complete respondents: too few for an alpha, withheld with the reason
+    two = analyse(responses(questionnaire, rows[:2]), framework, min_cell=1)
+    plan = two.reliability[1]
+    assert (plan.n, plan.alpha, plan.flagged, plan.suppressed) == (
+        None, None, False, {"alpha": "fewer-than-min-cell"})
+    assert plan.alpha_if_deleted == {"p1": None, "p2": None, "p3": None}
+    # nobody answered every item: nothing to withhold
+    partial = analyse(responses(questionnaire, [("staff", None, {"p1": 2, "p2": 3})]),
+                      framework, min_cell=1)
+    plan = partial.reliability[1]
+    assert (plan.n, plan.alpha, plan.flagged, plan.suppressed) == (0, None, False, {})
+
+
+def test_population_weights_need_sizes(model) -> None:
+    from owcf.errors import OwcfError
+
+    framework, questionnaire = model
+    rows = [("staff", "health", {"p1": 2})]
+    with pytest.raises(OwcfError) as caught:
+        analyse(responses(questionnaire, rows), framework, weights="population")
+    (problem,) = caught.value.problems
+    assert problem.code == "missing-field"
+    assert problem.message.startswith("--weights population needs population sizes")
+
+
+def test_withheld_figures_carry_every_reason(model) -> None:
+    """Three staff and one leader, threshold 2: the leaders' planning figures are all
+    withheld as resting on fewer than 2, with a reason for each field and count (some
+    counts are withheld a second time over, so the others cannot be worked out)."""
+    framework, questionnaire = model
+    rows = [("staff", "health", {"p1": x, "p2": x}) for x in (1, 2, 3)]
+    rows += [("leaders", "health", {"p1": 4, "p2": 4})]
+    result = analyse(responses(questionnaire, rows), framework, by=["audience"], min_cell=2)
+    leaders = next(g for g in result.groups if g.by == {"audience": "leaders"})
+    planning = leaders.dimension("planning")
+    assert planning.name == "Planning" and planning.n is None and planning.mean is None
+    for field in ("n", "mean", "sd", "ci_low", "ci_high"):
+        assert planning.suppressed[field] == "fewer-than-min-cell"
+    assert planning.suppressed["counts.4"] == "fewer-than-min-cell"
+    assert planning.counts["4"] is None
