@@ -141,12 +141,6 @@ def redact_array(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     return redact_column(values)[0]
 
 
-def holds_personal(values: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Per cell, True if it holds any kind of personal data :data:`PATTERNS` finds."""
-    return np.asarray(pc.fill_null(pc.match_substring_regex(values, _ANY), False)
-                      .to_numpy(zero_copy_only=False), dtype=bool)
-
-
 def personal_kinds(values: pa.ChunkedArray | pa.Array) -> str:
     """The kinds of personal data found in a column's cells ("email addresses and phone
     numbers"), or ""."""
