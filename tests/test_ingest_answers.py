@@ -103,3 +103,51 @@ def test_a_trusts_answer_mapping_overrides_the_questionnaires_labels(tmp_path: P
     result = _ingest(tmp_path, ["Agree", "Disagree", "DISAGREE", "-1", "3"], mapping=read)
     assert not result.row_problems(), result.row_problems()
     assert result.responses.answers["v1"].tolist() == [4, 5, 5, 1, 3]
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("-1", "'-1' is not an answer (expected 1-4, DK, NA or blank) (did you mean '1'?)"),
+    ("1 2", "'1 2' is not an answer (expected 1-4, DK, NA or blank) (did you mean '2' or "
+            "'1'?)"),
+    ("Agreed", "'Agreed' is not an answer (expected 1-4, DK, NA or blank) (did you mean "
+               "'Agree', 'Disagree' or 'Strongly agree'?)"),
+    ("xyz", "'xyz' is not an answer (expected 1-4, DK, NA or blank)"),
+    ("jo@example.org", "'[email removed]' is not an answer (expected 1-4, DK, NA or blank)"),
+])
+def test_the_invalid_answer_message_in_full(tmp_path: Path, cell: str, message: str) -> None:
+    """One candidate, two (equally close), three, none; and an email address typed as an
+    answer is not repeated."""
+    result = _ingest(tmp_path, [cell])
+    (problem,) = result.row_problems()
+    assert problem.message == f"{message}; row rejected"
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("Staf", "'Staf' is not one of staff, leaders, young_people (did you mean 'Staff'?)"),
+    # 'Staff member' is 0.59 like 'staff', under the 0.6 a hint needs
+    ("Staff member", "'Staff member' is not one of staff, leaders, young_people"),
+])
+def test_an_unknown_audience_suggests_one_only_when_close(tmp_path: Path, cell: str,
+                                                          message: str) -> None:
+    framework, questionnaire, _, _ = survey(tmp_path)
+    path = write(tmp_path / "a.csv", f"{HEADER}\nr1,{cell},health,,4,1,3,,2,2,\n")
+    result = ingest(path, questionnaire, framework, ProblemLog())
+    assert result is not None
+    (problem,) = result.row_problems()
+    assert (problem.code, problem.message) == ("unknown-audience", f"{message}; row rejected")
+
+
+def test_the_provenance_names_the_mapping_used(tmp_path: Path) -> None:
+    import hashlib
+
+    from owcf.ingest.write import provenance
+
+    framework, questionnaire, _, _ = survey(tmp_path)
+    mapping = write(tmp_path / "m.yaml", "schema: owcf-mapping/1\nanswers: {Agree: 4}\n")
+    log = ProblemLog()
+    read = read_mapping(mapping, questionnaire, framework, (), log)
+    result = _ingest(tmp_path, ["Agree"], mapping=read)
+    record = provenance(result, {})
+    assert record["mapping"] == {"file": "m.yaml",
+                                 "sha256": hashlib.sha256(mapping.read_bytes()).hexdigest()}
+    assert provenance(_ingest(tmp_path, ["4"]), {})["mapping"] is None

@@ -127,3 +127,20 @@ def test_personal_data_headings(heading: str, personal: bool, asks: bool) -> Non
 ])
 def test_redact_takes_out_ips_postcodes_and_any_email(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+@pytest.mark.parametrize(("cells", "kinds"), [
+    (["x", "jo@example.org"], "email addresses"),
+    (["jo@example.org", "01865 815000"], "email addresses and phone numbers"),
+    (["81.2.69.160", "jo@example.org", "01865 815000"],
+     "email addresses, phone numbers and IP addresses"),
+    (["ox1 2jd"], "postcodes"),                      # a whole cell, in any case
+    (["I live in OX1 2JD"], "postcodes"),
+    (["none here", "12 times"], ""),
+])
+def test_the_kinds_of_personal_data_a_column_holds(cells: list[str], kinds: str) -> None:
+    import pyarrow as pa
+
+    from owcf.ingest.personal import personal_kinds
+
+    assert personal_kinds(pa.array(cells)) == kinds
