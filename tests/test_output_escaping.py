@@ -96,6 +96,9 @@ def test_csv_text() -> None:
                             "a,x;=y,,-1.5\n"
                             "'=b,,\"q,\"\"r\"\"\",2\n")
     assert to_csv([]) == ""
+    # a line break inside a cell stays one line break, however it was written
+    text = to_csv([{"note": "a\r\nb\rc\nd"}])
+    assert text == 'note\n"a\nb\nc\nd"\n'
 
 
 # -- errors become messages and exit codes, in one place ---------------------------------
@@ -162,6 +165,34 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     say("a line")
     show([Problem("no-responses", "none", file="r.csv", severity=Severity.WARNING)])
     assert capsys.readouterr().err == "a line\nr.csv: warning: no-responses: none\n"
+
+
+def test_quiet_hides_every_warning_and_no_error(state, capsys: pytest.CaptureFixture[str]
+                                                ) -> None:
+    state.quiet = True
+    show([Problem("no-responses", "w1", severity=Severity.WARNING),
+          Problem("invalid-value", "e1"), Problem("no-responses", "w2", severity=Severity.WARNING),
+          Problem("invalid-value", "e2")])
+    assert capsys.readouterr().err == "owcf: invalid-value: e1\nowcf: invalid-value: e2\n"
+
+
+def test_the_command_line_defaults_debug_quiet_and_version_to_off(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from owcf import __version__
+    from owcf.cli import app
+
+    monkeypatch.delenv("OWCF_DEBUG", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["--version"]).stdout == f"owcf {__version__}\n"
+    result = runner.invoke(app, ["analyse", "-t", "no-such-trust"])
+    # no --debug: the problem, no traceback; no --quiet: its hint too; no --version
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "no-such-trust" in result.stderr and "Traceback" not in result.output
+    assert __version__ not in result.stdout
+    shown = runner.invoke(app, ["analyse", "-t", "oxfordshire"])  # no --quiet: the account
+    assert shown.exit_code == 0 and " rows read = " in shown.stderr
 
 
 def test_global_options_set_debug_and_quiet(state, monkeypatch: pytest.MonkeyPatch) -> None:
