@@ -48,6 +48,7 @@ CATALOGUE: dict[str, str] = {
     "invalid-scale": "A scale is too short, has duplicate values, or is not increasing.",
     "value-out-of-range": "A number lies outside its allowed range.",
     "invalid-value": "A value is not one of the allowed choices.",
+    "too-long": "A text or id is longer than any page or chart can show (see docs/formats.md).",
     "target-out-of-range": "A target position lies outside the framework scale.",
     "invalid-date": "A date does not parse as YYYY-MM-DD.",
     "date-order": "An end date falls before its start date.",
@@ -71,7 +72,11 @@ CATALOGUE: dict[str, str] = {
     "unknown-format": "A responses file is in no layout owcf can detect or read (see --source).",
     "ambiguous-column": "A column matches several targets, or several columns map to one target.",
     "extra-cells": "A row holds more cells than the file has headings.",
+    "input-too-large": "A zip-based input (XLSX) would expand beyond the limits (see --max-cells).",
     "test-response": "The survey platform marks a response as a preview, test or spam.",
+    "not-approved": "The survey platform's reviewers marked a response not approved.",
+    "response-on-hold": "The survey platform's reviewers put responses on hold: counted, with "
+                        "a warning.",
     "no-answers": "A response answers no questionnaire item at all, not even don't know.",
     "too-few-answers": "A partial response answers fewer items than the minimum on every dimension.",
     "duplicate-answer": "A long-layout file answers the same item twice for one respondent.",
@@ -88,6 +93,8 @@ CATALOGUE: dict[str, str] = {
     "foreign-questionnaire": "A results package's questionnaire differs from most packages' (content hash).",
     "duplicate-package": "Two or more results packages come from the same trust and assessment period.",
     "no-packages": "No results package could be pooled (none given, or every one was left out).",
+    "output-not-writable": "An output cannot be written (a file where a folder must be, no "
+                           "permission, no space); nothing is written.",
 }
 
 

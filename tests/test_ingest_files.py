@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,54 @@ def test_non_utf8_bytes_after_the_first_block_still_decode(tmp_path: Path) -> No
     assert result is not None, log.problems
     assert result.export.sheet.encoding == "Windows-1252"
     assert result.responses.comments.iloc[-1] == "na\u00efve"
+
+
+def _mostly_utf8(rows: int, bad_row: int, bom: bool = False, uneven: bool = False) -> bytes:
+    """owcf's layout in UTF-8 with accented names, but for one Windows-1252 byte in the
+    comment of spreadsheet row ``bad_row``."""
+    lines = [WIDE.splitlines()[0]]
+    for k in range(2, rows + 1):
+        comment = "Zo\u00eb and Ren\u00e9e say caf\u00e9" if k != bad_row else "na\u00efve"
+        cells = f"x{k},staff,health,,4,1,3,,2,2,{comment}"
+        lines.append(cells + (",surplus" if uneven and k == 3 else ""))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    data = data.replace("na\u00efve".encode(), "na\u00efve".encode("cp1252"))
+    return (b"\xef\xbb\xbf" if bom else b"") + data
+
+
+@pytest.mark.parametrize(("rows", "bad_row", "bom", "uneven"), [
+    pytest.param(6, 4, False, False, id="in-the-first-block"),
+    pytest.param(3000, 2999, False, False, id="after-the-first-block"),
+    pytest.param(6, 5, True, False, id="utf-8-with-bom"),
+    pytest.param(3000, 2500, False, True, id="uneven-rows"),
+])
+def test_utf8_with_a_few_bad_bytes_is_an_error_naming_row_and_column(
+        tmp_path: Path, rows: int, bad_row: int, bom: bool, uneven: bool) -> None:
+    """It used to be reread as Windows-1252 without a word, every accented name turned
+    into mojibake."""
+    _, _, fw, q = survey(tmp_path)
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(_mostly_utf8(rows, bad_row, bom, uneven))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
+                                 "--questionnaire", str(q), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    (line,) = [x for x in result.stderr.splitlines() if "file-unreadable" in x]
+    assert line.startswith(f"{path}: row {bad_row}, column 'comment': file-unreadable: ")
+    assert "0xEF" in line and "UTF-8" in line and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_windows_1252_only_when_it_reads_cleanly_that_way(tmp_path: Path) -> None:
+    # 0x81 and 0x9D mean nothing in Windows-1252 (and are not UTF-8): refused, not
+    # guessed to be Latin-1
+    path = tmp_path / "odd.csv"
+    path.write_bytes(WIDE.replace("Good start", "Good\x81start").encode("latin-1"))
+    result, log = _ingest(path, tmp_path)
+    assert result is None
+    (problem,) = log.errors
+    assert (problem.code, problem.row, problem.column) == ("file-unreadable", 2, "comment")
+    assert "neither UTF-8 nor Windows-1252" in problem.message
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
@@ -188,6 +237,78 @@ def test_xlsx_with_numbers_dates_and_trailing_blank_cells(tmp_path: Path,
     assert result.responses.respondents["submitted"].iloc[2] == np.datetime64("2009-01-25T16:40:12")
 
 
+# -- limits on what an XLSX may expand to ------------------------------------------------
+
+def _rezip(source: Path, target: Path, padding_mb: int = 0,
+           dimension: str | None = None) -> Path:
+    """``source``'s workbook again, its worksheet padded with ``padding_mb`` megabytes of
+    spaces (valid XML, deflated to almost nothing: a zip bomb) or declaring another used
+    range."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
+                                                         compresslevel=1) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                new.writestr(info.filename, data)
+                continue
+            if dimension is not None:
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(),
+                              data)
+            head, tail = data.split(b"</sheetData>")
+            with new.open(info.filename, "w") as part:
+                part.write(head)
+                for _ in range(padding_mb):
+                    part.write(b" " * (1 << 20))
+                part.write(b"</sheetData>" + tail)
+    return target
+
+
+@pytest.fixture(scope="module")
+def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 340 MB worksheet in a workbook of a few hundred kilobytes."""
+    folder = tmp_path_factory.mktemp("bomb")
+    rows: list[list[object]] = [list(r) for r in csv_rows(EXPORTS / "owcf-wide.csv")]
+    return _rezip(to_xlsx(rows, folder / "plain.xlsx"), folder / "bomb.xlsx", padding_mb=340)
+
+
+def test_an_xlsx_that_expands_beyond_the_limit_is_refused_before_it_is_read(
+        tmp_path: Path, bomb: Path) -> None:
+    """It ran for over a minute at 1.35 GB of memory and wrote a 153 MB rejects file."""
+    assert bomb.stat().st_size < 2_000_000
+    _, _, fw, q = survey(tmp_path)
+    out = tmp_path / "out"
+    for command in (["ingest", str(bomb), "--out", str(out)], ["analyse", str(bomb)],
+                    ["validate", str(fw), str(q), str(bomb)]):
+        result = runner.invoke(app, [*command[:1], "--framework", str(fw), "--questionnaire",
+                                     str(q), *command[1:]] if command[0] != "validate"
+                               else command)
+        assert result.exit_code == 1, result.output
+        (line,) = [x for x in result.output.splitlines() if "input-too-large" in x]
+        assert line.startswith(f"{bomb}: input-too-large: the workbook expands to ")
+        assert "over the limit of 336,000,000" in line and "--max-cells" in line
+        assert not out.exists()
+
+
+def test_the_cell_limit_is_checked_before_reading_and_can_be_raised(tmp_path: Path) -> None:
+    rows: list[list[object]] = [list(r) for r in csv_rows(EXPORTS / "owcf-wide.csv")]
+    plain = to_xlsx(rows, tmp_path / "plain.xlsx")  # 9 rows of 11 cells: 99
+    lying = _rezip(plain, tmp_path / "lying.xlsx", dimension="A1:A1")
+    padded = _rezip(plain, tmp_path / "padded.xlsx", padding_mb=17)
+    for path, limit, why in ((plain, 98, "worksheet 'Sheet1' declares 99 cells (A1:K9), over "
+                              "the limit of 98"),
+                             (lying, 98, "worksheet 'Sheet1' holds more than 98 cells (at row 9)"),
+                             (padded, 10_000, "the workbook expands to ")):
+        result, log = _ingest(path, tmp_path, max_cells=limit)
+        assert result is None
+        (problem,) = log.errors
+        assert problem.code == "input-too-large" and problem.message.startswith(why), problem
+    for path in (plain, lying, padded):
+        result, log = _ingest(path, tmp_path, max_cells=99 if path != padded else 40_000)
+        assert result is not None and result.counts()["rows_accepted"] == 8, log.problems
+
+
 # -- broken files -------------------------------------------------------------------------
 
 def _zip_of(files: dict[str, str]) -> bytes:
@@ -200,8 +321,30 @@ def _zip_of(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def _workbook_with(part: str, text: str) -> bytes:
+    """A real workbook (openpyxl's) with one part replaced."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    buffer, out = io.BytesIO(), io.BytesIO()
+    book = Workbook()
+    book.active.append(["respondent_id", "audience", "v1"])
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as old, zipfile.ZipFile(out, "w") as new:
+        for info in old.infolist():
+            new.writestr(info.filename, text if info.filename == part else old.read(info))
+    return out.getvalue()
+
+
 BROKEN = [
     pytest.param(b"", "no-responses", id="empty"),
+    pytest.param(_zip_of({"[Content_Types].xml": "garbage", "xl/workbook.xml": "garbage"}),
+                 "file-unreadable", id="xlsx-of-garbage-xml"),
+    pytest.param(_workbook_with("xl/worksheets/sheet1.xml", "<worksheet><sheetData><row><c"),
+                 "file-unreadable", id="xlsx-with-a-cut-worksheet"),
+    pytest.param(_workbook_with("xl/workbook.xml", "<workbook"), "file-unreadable",
+                 id="xlsx-with-a-cut-workbook"),
     pytest.param(b"\n\n  \n", "no-responses", id="only-blank-lines"),
     pytest.param(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "file-unreadable",
                  id="old-xls"),

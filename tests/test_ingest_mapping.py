@@ -49,6 +49,10 @@ def _google(tmp_path: Path, headings: list[str], rows: list[list[str]]) -> Path:
     return write(tmp_path / "form.csv", buffer.getvalue())
 
 
+def csv_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8-sig")
+
+
 def _run(path: Path, folder: Path, **options: object) -> tuple[Ingested | None, ProblemLog]:
     framework, questionnaire, _, _ = survey(folder)
     log = ProblemLog()
@@ -101,19 +105,40 @@ def test_columns_map_by_retyped_question_text(tmp_path: Path) -> None:
     assert result.responses.answers[["v1", "s1", "p1"]].to_numpy().tolist() == [[3, 2, 4]]
 
 
-def test_an_unmapped_column_is_an_error_naming_the_closest_items(tmp_path: Path) -> None:
+def test_columns_matching_no_item_are_left_out_with_one_warning(tmp_path: Path) -> None:
+    """An export's extra questions ("Job title", a consent question) used to refuse the
+    whole file until each was mapped to 'ignore'."""
     _, _, fw, q = survey(tmp_path)
-    path = _google(tmp_path, ["Which best describes you?", "Partners share a vision for kids"],
-                   [["Staff", "Agree"]])
+    path = _google(tmp_path, ["Which best describes you?", "Job title", TEXTS["v1"],
+                              "I consent to taking part", "Partners share a vision for kids"],
+                   [["Staff", "Social worker", "Agree", "Yes", "Agree"],
+                    ["Leaders", "Head", "Strongly agree", "Yes", "Disagree"]])
     out = tmp_path / "out"
     result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
                                  "--questionnaire", str(q), "--out", str(out)])
-    assert result.exit_code == 1
-    line = next(x for x in result.stderr.splitlines() if "unknown-column" in x)
-    assert line.startswith(f"{path}: row 1, column 'Partners share a vision for kids': ")
-    assert "closest: v1 'Partners share one vision for children" in line
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.stderr.splitlines() if "unknown-column" in x]
+    assert line.startswith(f"{path}: row 1: warning: unknown-column: 3 columns are neither ")
+    assert "'Job title'; 'I consent to taking part'; 'Partners share a vision for kids' " \
+        "(closest: v1 'Partners share one vision for children" in line
     assert "--suggest-mapping" in line
-    assert not out.exists()
+    provenance = json.loads((out / "form.provenance.json").read_text(encoding="utf-8"))
+    left_out = [c["heading"] for c in provenance["columns"] if c["role"] == "ignore"]
+    assert left_out == ["Job title", "I consent to taking part",
+                        "Partners share a vision for kids"]
+    assert provenance["counts"]["rows_accepted"] == 2
+    back = csv_text(out / "form.responses.csv")
+    assert "Social worker" not in back and back.splitlines()[0].endswith(",comment")
+
+
+def test_a_file_where_no_column_is_an_item_is_refused(tmp_path: Path) -> None:
+    path = _google(tmp_path, ["Which best describes you?", "Partners share a vision for kids"],
+                   [["Staff", "Agree"]])
+    result, log = _run(path, tmp_path)
+    assert result is None
+    (problem,) = log.errors
+    assert problem.code == "missing-column" and "no column is a questionnaire item" in \
+        problem.message
 
 
 def test_two_columns_for_one_item_are_read_as_one_and_a_row_answering_both_is_rejected(
@@ -302,30 +327,33 @@ def test_validate_checks_a_mapping_file_against_the_questionnaire(tmp_path: Path
     assert runner.invoke(app, ["validate", str(fw), str(q), str(mapping)]).exit_code == 0
 
 
-ANSWER_MAP = ValueMap([("1", 1), ("2", 2), ("Agree", 2), ("DK", 6), ("é", 3), ("N/A", 7)])
-CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "Agree", "N/A", "  "])
-SHORT_CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "  "])
+ENTRIES = [("1", 1), ("2", 2), ("Agree", 2), ("DK", 6), ("é", 3), ("N/A", 7)]
+ANSWER_MAP = ValueMap(ENTRIES)
+STRICT_MAP = ValueMap(ENTRIES, {"-1": 1, "dk": 7}, strict=True)
+CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "Agree", "N/A", "  ",
+                        "-1", "+2", "n_a"])
+SHORT_CELL = st.sampled_from(["", "1", "2", "DK", "dk", " 1", "é", "e", "9", "?", "  ", "-1"])
 
 
 @settings(max_examples=200)
 @given(cells=st.sampled_from([CELL, SHORT_CELL]).flatmap(
            lambda cell: st.lists(cell, min_size=1, max_size=40)),
        cuts=st.lists(st.integers(0, 40)), skip=st.integers(0, 3),
-       run=st.sampled_from([1, 3, 1 << 16]))
+       run=st.sampled_from([1, 3, 1 << 16]), values=st.sampled_from([ANSWER_MAP, STRICT_MAP]))
 def test_a_column_maps_as_its_cells_do_one_by_one(cells: list[str], cuts: list[int],
-                                                  skip: int, run: int) -> None:
+                                                  skip: int, run: int, values: ValueMap) -> None:
     """The whole-column pass (a byte table for short cells, index_in otherwise) agrees with
     looking each cell up, however the column is cut into chunks or sliced, and however
     many cells the byte table takes at a time."""
     bounds = sorted({0, len(cells), *(c for c in cuts if c < len(cells))})
     column = pa.chunked_array([pa.array(["xx"] * skip + cells[a:b])[skip:]
                                for a, b in pairwise(bounds)], pa.string())
-    expected = [ANSWER_MAP.lookup(c) for c in cells]
+    expected = [values.lookup(c) for c in cells]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("owcf.ingest.answers._RUN", run)
-        assert ANSWER_MAP.codes(column).tolist() == expected
+        assert values.codes(column).tolist() == expected
         out = np.zeros(len(cells), dtype=np.int8)
-        ANSWER_MAP.codes(column, out)
+        values.codes(column, out)
     assert out.tolist() == expected
 
 
@@ -336,3 +364,85 @@ def test_an_empty_chunk_without_buffers_maps_to_nothing() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("owcf.ingest.answers._RUN", 1)
         assert ANSWER_MAP.codes(column).tolist() == [1, 6, 2]
+
+
+HEADING = st.one_of(
+    st.text(max_size=40), st.text(min_size=100, max_size=3000),
+    st.sampled_from(["", " ", "Q1", "null", "true", "~", "- a", "? b", "a: b", "#x", "x #y",
+                     "'q'", '"q"', "<<", "&a", "*a", "!tag", "%x", "@x", "`x", "[x]", "{x}",
+                     "a\nb", "a\r\nb", "\t", "\x00", "\x07", "\x85", "\u2028", "\ufeff",
+                     "\U0001F600", "Staff\u2019s view", "Timestamp", "v1", "email_2",
+                     "x" * 1100, "Which best describes you?"]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(headings=st.lists(HEADING, min_size=1, max_size=6),
+       answers=st.lists(st.one_of(st.text(max_size=30), st.text(min_size=1100, max_size=1200)),
+                        min_size=1, max_size=3))
+def test_a_suggested_mapping_always_loads(headings: list[str], answers: list[str]) -> None:
+    """Whatever the headings (any length, any characters: a full-text export's headings
+    run past 128 characters, where the YAML written used to stop loading) and whatever
+    answers fail to match, the suggestion loads with owcf's own mapping reader and, once
+    its TODOs are decided, maps every column by its heading."""
+    import re
+    import tempfile
+
+    from owcf.ingest.answers import UNMAPPED, answer_map
+    from owcf.ingest.mapping import read_mapping
+    from owcf.ingest.personal import redact
+    from owcf.ingest.sheet import Sheet
+    from owcf.ingest.suggest import suggest_for
+
+    headings = ["Timestamp", *headings, "v1"]
+    cells = [["2009/01/23 1:06:57 PM GMT", *("x" for _ in headings[1:-1]), a] for a in answers]
+    columns = [pa.array([h, *(row[j] for row in cells)], pa.string())
+               for j, h in enumerate(headings)]
+    sheet = Sheet("form.csv", "csv", "UTF-8", ",", None, columns)
+    with tempfile.TemporaryDirectory() as folder:
+        framework, questionnaire, _, _ = survey(Path(folder))
+        log = ProblemLog()
+        text = suggest_for(sheet, "form\n.csv", questionnaire, framework, log,
+                           source="google-forms")
+        assert text is not None, log.problems
+        section, decided = "", []
+        for line in text.splitlines():
+            if not line.startswith((" ", "#")):
+                section = line.split(":")[0]
+            value = {"columns": "ignore", "answers": "blank", "audiences": "staff",
+                     "workforce_groups": "health"}.get(section, "staff")
+            decided.append(re.sub(r": TODO(?=  #|$)", f": {value}", line))
+        path = Path(folder) / "form.mapping.yaml"
+        path.write_text("\n".join(decided) + "\n", encoding="utf-8")
+        mapping = read_mapping(path, questionnaire, framework, (), log)
+    assert mapping is not None and not log.errors, (log.errors, text)
+    for heading in headings:
+        assert normalise(heading) in mapping.columns, heading
+    known = answer_map(questionnaire)
+    for answer in answers:  # each answer that did not match, unless it is personal data
+        if known.lookup(answer) == UNMAPPED and redact(answer) == answer:
+            assert answer.strip() in mapping.answers, answer
+
+
+def test_suggest_mapping_for_a_full_text_export_loads(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Headings longer than about 128 characters (every full-text export) made YAML that
+    did not load."""
+    from owcf.ingest.mapping import read_mapping
+
+    framework, questionnaire, fw, q = survey(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    long = ("Thinking about the last twelve months, how far do you agree that the partners "
+            "in this area: 'share one vision' # for children, young people and families?")
+    path = _google(tmp_path, ["Which best describes you?", long, "x" * 1500, TEXTS["v1"]],
+                   [["Staff", "Agree", "Agree", "Agree"]])
+    result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
+                                 "--questionnaire", str(q), "--suggest-mapping"])
+    assert result.exit_code == 0, result.output
+    suggestion = Path(result.stdout.strip())
+    log = ProblemLog()
+    mapping = read_mapping(suggestion, questionnaire, framework, (), log)
+    assert mapping is not None
+    # the only problems are the TODOs, one for each long heading, read back as written
+    assert sorted(p.message.split(" maps to ")[0] for p in log.errors) == sorted(
+        [f"column {long!r}", f"column {'x' * 1500!r}"])
+    assert {p.code for p in log.errors} == {"unknown-item"}

@@ -157,3 +157,53 @@ def test_no_personal_data_survives_ingest(
         if any(w in heading.lower() for w in ("email", "ip address", "ipaddr", "name",
                                               "deviceid", "latitude")):
             assert role in {"personal", "meta"}, (heading, role)
+
+
+# -- the platforms' own rejection marks -----------------------------------------------------
+
+def _with_column(path: Path, target: Path, column: str, values: dict[int, str],
+                 delimiter: str = ",", header_rows: int = 1) -> Path:
+    """``path`` with the cells of ``column`` replaced in the given data rows (0-based)."""
+    rows = csv_rows(path, delimiter)
+    at = rows[0].index(column)
+    for k, value in values.items():
+        rows[header_rows + k][at] = value
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return target
+
+
+def test_kobo_submissions_not_approved_are_rejected_and_on_hold_ones_warned(
+        exports: Path) -> None:
+    """They were accepted without a word."""
+    framework, questionnaire, _, _ = survey(exports)
+    path = _with_column(EXPORTS / "kobo.csv", exports / "reviewed.csv", "_validation_status",
+                        {0: "Approved", 1: "Not approved", 2: "validation_status_on_hold",
+                         3: "validation_status_not_approved", 5: "On hold"}, delimiter=";")
+    log = ProblemLog()
+    result = ingest(path, questionnaire, framework, log)
+    assert result is not None, log.problems
+    assert [(p.code, p.row, p.column) for p in result.row_problems()] == [
+        ("not-approved", 3, "_validation_status"), ("not-approved", 5, "_validation_status")]
+    assert "Not approved" in result.row_problems()[0].message
+    (warning,) = [p for p in log.warnings if p.code == "response-on-hold"]
+    assert "2 submissions are on hold" in warning.message and "rows 4, 7" in warning.message
+    counts = result.counts()
+    assert (counts["rows_accepted"], counts["rejected_by_reason"]) == (6, {"not-approved": 2})
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("Status", "Survey Test"), ("Status", "Spam"), ("Status", "8"), ("Status", "2"),
+    ("DistributionChannel", "preview"), ("DistributionChannel", "test"),
+])
+def test_qualtrics_previews_tests_and_spam_are_rejected_with_the_reason(
+        exports: Path, column: str, value: str) -> None:
+    framework, questionnaire, _, _ = survey(exports)
+    path = _with_column(EXPORTS / "qualtrics.csv", exports / "marked.csv", column,
+                        {2: value}, header_rows=3)
+    log = ProblemLog()
+    result = ingest(path, questionnaire, framework, log)
+    assert result is not None, log.problems
+    problems = [(p.code, p.row) for p in result.row_problems()]
+    assert problems == [("test-response", 4), ("test-response", 6)]
+    assert repr(value) in result.row_problems()[1].message

@@ -571,3 +571,55 @@ def test_garbled_yaml_given_alone(tmp_path: Path, content: bytes) -> None:
     result = cli(path)
     assert result.exit_code == 1, result.output
     assert "framework.yaml" in result.output
+
+
+# -- 10. whatever YAML feeds a chart or a page is checked when it is loaded -----------------
+
+HOSTILE_YAML = [
+    # (file, old, new, the line's needle, code)
+    pytest.param("framework.yaml", 'hex: "#C62828"', 'hex: "#C62828\\" onmouseover=\\"alert(1)"',
+                 "onmouseover", "invalid-value", id="colour-with-an-attribute"),
+    pytest.param("framework.yaml", 'hex: "#C62828"', "hex: red", "hex: red", "invalid-value",
+                 id="colour-name-not-hex"),
+    pytest.param("framework.yaml", 'hex: "#C62828"', 'hex: "#C628"', "#C628", "invalid-value",
+                 id="short-hex"),
+    pytest.param("framework.yaml", "name: Vision", "name: " + "Vision " * 40, "Vision Vision",
+                 "too-long", id="long-dimension-name"),
+    pytest.param("framework.yaml", "id: vision\n", "id: " + "v" * 65 + "\n", "vvvv", "too-long",
+                 id="long-id"),
+    pytest.param("framework.yaml", "theme: Purpose", 'theme: "Pur\\x07pose"', "Pur", "invalid-value",
+                 id="control-character"),
+    pytest.param("framework.yaml", "{value: 1, id: low, label: Low}",
+                 "{value: 1, id: low, label: " + "L" * 201 + "}", "LLLL", "too-long",
+                 id="long-scale-label"),
+    pytest.param("questionnaire.yaml", "{value: 1, label: Strongly disagree}",
+                 '{value: 1, label: "Strongly\\x00disagree"}', "Strongly", "invalid-value",
+                 id="nul-in-answer-label"),
+    pytest.param("trust.yaml", "name: Tinytown Children's Trust", "name: " + "T" * 201, "TTTT",
+                 "too-long", id="long-trust-name"),
+    pytest.param("trust.yaml", "introduction: Hello from Tinytown.",
+                 "introduction: " + "Hello. " * 3000, "Hello.", "too-long", id="long-introduction"),
+    pytest.param("trust.yaml", "  values: 3.5", "  values: .nan", ".nan", "target-out-of-range",
+                 id="nan-target"),
+    pytest.param("trust.yaml", "responses: [responses.csv]",
+                 "responses: [responses.csv]\ntriangulation: {questionnaire_weight: .inf}",
+                 ".inf", "value-out-of-range", id="infinite-weight"),
+]
+
+
+@pytest.mark.parametrize(("role", "old", "new", "needle", "code"), HOSTILE_YAML)
+def test_yaml_that_would_break_a_chart_or_page_is_caught_at_load(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, role: str, old: str,
+        new: str, needle: str, code: str) -> None:
+    """A colour such as '#C62828" onmouseover=…' passed validate, then crashed report with
+    a matplotlib ValueError (exit 3)."""
+    path = edit(tiny / role, old, new)
+    result = cli(tiny)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{line_of(path, needle)}: {code}: " in result.output
+    monkeypatch.setenv("OWCF_TRUST_PATH", str(tiny.parent))
+    report = runner.invoke(app, ["report", "-t", "tinytown", "-f", "md", "-o",
+                                 str(tmp_path / "out")])
+    assert report.exit_code == 1, report.output
+    assert f"{path}:{line_of(path, needle)}: {code}: " in report.stderr
+    assert "internal error" not in report.output and not (tmp_path / "out").exists()

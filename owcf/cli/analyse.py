@@ -13,6 +13,7 @@ from owcf.cli.common import (
     DataFormatOption,
     FrameworkOption,
     MappingOption,
+    MaxCellsOption,
     MinCellOption,
     QuestionnaireOption,
     SourceOption,
@@ -23,7 +24,7 @@ from owcf.cli.common import (
     usage,
 )
 from owcf.cli.inputs import analyse_inputs, gather_inputs
-from owcf.model.sources import Platform
+from owcf.model.sources import MAX_CELLS, Platform
 
 
 @handled
@@ -48,6 +49,7 @@ def analyse(
     source: SourceOption = Platform.auto,
     mapping: MappingOption = None,
     strict: StrictOption = False,
+    max_cells: MaxCellsOption = MAX_CELLS,
 ) -> None:
     """Score responses: n, mean, 95% interval and answer counts per colour, dimension, item.
 
@@ -64,7 +66,7 @@ def analyse(
     if not responses and trust is None:
         raise usage("give a responses file or --trust NAME")
     inputs = gather_inputs(responses or [], trust, framework, questionnaire, source=source,
-                           mapping=mapping)
+                           mapping=mapping, max_cells=max_cells)
     result = analyse_inputs(inputs, by or [], weights.value, min_cell, strict)
     if output is DataFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
@@ -84,6 +86,7 @@ def gaps(
     ] = Weighting.respondents,
     min_cell: MinCellOption = None,
     output: DataFormatOption = DataFormat.table,
+    max_cells: MaxCellsOption = MAX_CELLS,
 ) -> None:
     """Current position against target for every dimension and colour, ranked by priority.
 
@@ -97,7 +100,7 @@ def gaps(
 
     if trust is None:
         raise usage("--trust NAME is required")
-    inputs = gather_inputs([], trust, require_responses=False)
+    inputs = gather_inputs([], trust, require_responses=False, max_cells=max_cells)
     assert inputs.trust is not None
     result = current_positions(analyse_inputs(inputs, [], weights.value, min_cell), inputs.trust)
     if output is DataFormat.json:

@@ -19,7 +19,7 @@ import typer
 
 from owcf import __version__
 from owcf.errors import OwcfError, Problem, Severity
-from owcf.model.sources import Platform
+from owcf.model.sources import BYTES_BESIDES, BYTES_PER_CELL, Platform
 
 EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 3
 F = TypeVar("F", bound=Callable[..., Any])
@@ -126,6 +126,11 @@ SourceOption = Annotated[Platform, typer.Option(
 MappingOption = Annotated[Path | None, typer.Option(
     "--mapping", "-m", metavar="FILE", help="Mapping YAML for the files given here: which column is which "
     "item, and how answers map (see owcf ingest --suggest-mapping).")]
+MaxCellsOption = Annotated[int, typer.Option(
+    "--max-cells", min=1, metavar="N", help=f"Refuse an XLSX responses file of more than N "
+    f"cells, or whose parts expand to more than {BYTES_PER_CELL} bytes a cell and "
+    f"{BYTES_BESIDES // 1_000_000} MB (a zip bomb), before reading it; raise N for a "
+    "genuine large file.")]
 StrictOption = Annotated[bool, typer.Option(
     "--strict", help="Exit 1 if any response is rejected (for CI).")]
 DataFormatOption = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]

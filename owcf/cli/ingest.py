@@ -13,6 +13,7 @@ import typer
 from owcf.cli.common import (
     FrameworkOption,
     MappingOption,
+    MaxCellsOption,
     QuestionnaireOption,
     SourceOption,
     StrictOption,
@@ -24,7 +25,7 @@ from owcf.cli.common import (
 )
 from owcf.cli.inputs import gather_inputs, ingest_inputs
 from owcf.errors import OwcfError, Severity
-from owcf.model.sources import Platform
+from owcf.model.sources import MAX_CELLS, Platform
 
 if TYPE_CHECKING:
     from owcf.workspace.inputs import Inputs
@@ -48,6 +49,7 @@ def ingest(
     suggest_mapping: Annotated[bool, typer.Option(
         "--suggest-mapping", help="Write a starter mapping YAML (NAME.mapping.yaml) for "
         "each export instead of ingesting it; TODO marks what needs a decision.")] = False,
+    max_cells: MaxCellsOption = MAX_CELLS,
     output: Annotated[TextFormat, typer.Option(
         "--format", "-f", help="text: the paths written; json: those and the provenance.")
     ] = TextFormat.text,
@@ -71,7 +73,7 @@ def ingest(
     if not exports and trust is None:
         raise usage("give an export file or --trust NAME")
     inputs = gather_inputs(exports or [], trust, framework, questionnaire, source=source,
-                           mapping=mapping)
+                           mapping=mapping, max_cells=max_cells)
     stems = [slug(f.path.stem) for f in inputs.files]
     clash = [s for s in dict.fromkeys(stems) if stems.count(s) > 1]
     if clash:
@@ -116,7 +118,8 @@ def _suggestions(inputs: Inputs, stems: list[str], folder: Path) -> dict[str, by
         existing = read_mapping(entry.mapping, inputs.questionnaire, inputs.framework, fields,
                                 log) if entry.mapping else None
         text = suggest_mapping(entry.path, inputs.questionnaire, inputs.framework, log,
-                               source=entry.source, mapping=existing, fields=fields)
+                               source=entry.source, mapping=existing, fields=fields,
+                               max_cells=entry.max_cells)
         if text is not None:
             files[name] = text.encode("utf-8")
     log.raise_if_errors()

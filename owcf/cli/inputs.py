@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from owcf.cli.common import State, say, show, usage
 from owcf.errors import OwcfError
-from owcf.model.sources import Platform
+from owcf.model.sources import MAX_CELLS, Platform
 
 if TYPE_CHECKING:
     from owcf.stats.results import Analysis
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 def gather_inputs(responses: list[Path], trust: str | None, framework: Path | None = None,
                   questionnaire: Path | None = None, require_responses: bool = True,
-                  source: Platform = Platform.auto, mapping: Path | None = None) -> Inputs:
+                  source: Platform = Platform.auto, mapping: Path | None = None,
+                  max_cells: int = MAX_CELLS) -> Inputs:
     """The command's inputs, checked; their warnings on stderr."""
     from owcf.workspace.inputs import gather
 
@@ -26,7 +27,7 @@ def gather_inputs(responses: list[Path], trust: str | None, framework: Path | No
         raise usage("--source and --mapping apply to files given on the command line; for "
                     "the trust's own files, set them per file under 'responses:' in trust.yaml")
     inputs, warnings = gather(responses, trust, framework, questionnaire, require_responses,
-                              source.value, mapping)
+                              source.value, mapping, max_cells)
     show(warnings)
     return inputs
 

@@ -12,6 +12,7 @@ import typer
 
 from owcf.cli.common import (
     EXIT_INVALID,
+    MaxCellsOption,
     MinCellOption,
     State,
     StrictOption,
@@ -22,6 +23,7 @@ from owcf.cli.common import (
     usage,
 )
 from owcf.errors import OwcfError, Problem
+from owcf.model.sources import MAX_CELLS
 
 if TYPE_CHECKING:
     from owcf.workspace.report import ReportOptions
@@ -46,8 +48,9 @@ def report(
         "--format", "-f", help="Which report files to write.")] = ReportFormat.both,
     min_cell: MinCellOption = None,
     include_comments: Annotated[bool, typer.Option(
-        "--include-comments", help="Quote free-text comments (emails and phone numbers "
-        "removed; none from audiences too small to publish).")] = False,
+        "--include-comments", help="Quote free-text comments (emails, phone numbers, IP "
+        "addresses and postcodes removed; none from audiences too small to publish).")
+    ] = False,
     overlays: Annotated[bool, typer.Option(
         "--audience-overlays", help="Draw each audience's view on the spider diagrams.")
     ] = False,
@@ -55,6 +58,7 @@ def report(
         min=1, metavar="N", help="Worker processes for --all, one trust each (default: every "
         "core).")] = None,
     strict: StrictOption = False,
+    max_cells: MaxCellsOption = MAX_CELLS,
 ) -> None:
     """Write the trust's summary report (report.md, report.html, charts/) and print the paths.
 
@@ -66,7 +70,7 @@ def report(
     from owcf.workspace.report import ReportOptions, generate
 
     formats = ("html", "md") if output is ReportFormat.both else (output.value,)
-    options = ReportOptions(formats, min_cell, include_comments, overlays, strict)
+    options = ReportOptions(formats, min_cell, include_comments, overlays, strict, max_cells)
     if every:
         if trust is not None:
             raise usage("give --trust NAME or --all, not both")

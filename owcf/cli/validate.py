@@ -8,8 +8,18 @@ from typing import Annotated
 
 import typer
 
-from owcf.cli.common import EXIT_INVALID, State, TextFormat, TrustOption, handled, say, usage
+from owcf.cli.common import (
+    EXIT_INVALID,
+    MaxCellsOption,
+    State,
+    TextFormat,
+    TrustOption,
+    handled,
+    say,
+    usage,
+)
 from owcf.errors import Severity
+from owcf.model.sources import MAX_CELLS
 
 
 @handled
@@ -21,6 +31,7 @@ def validate(
     trust: TrustOption = None,
     output: Annotated[TextFormat, typer.Option("--format", "-f", help="Output format.")
                       ] = TextFormat.text,
+    max_cells: MaxCellsOption = MAX_CELLS,
 ) -> None:
     """Check files against each other and list every problem (exit 1 if any error).
 
@@ -37,7 +48,7 @@ def validate(
         if not Path(TRUST_FILE).is_file():
             raise usage(f"no {TRUST_FILE} here: give PATHs or --trust NAME")
         targets = [Path(".")]
-    result = validate_paths(targets)
+    result = validate_paths(targets, max_cells)
     if output is TextFormat.json:
         sys.stdout.write(to_json(result.to_dict()))
     else:

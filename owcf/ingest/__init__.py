@@ -8,7 +8,8 @@ The steps, one module each, in the order a file passes through them:
   :mod:`owcf.ingest.platforms` says what each column is (its own bookkeeping, personal
   data, respondent id, a question...), giving an :class:`~owcf.ingest.export.Export`;
 * :mod:`~owcf.ingest.mapping` reads a mapping YAML, :mod:`~owcf.ingest.columns` maps
-  columns to questionnaire items and respondent fields, and :mod:`~owcf.ingest.answers`
+  columns to questionnaire items and respondent fields, :mod:`~owcf.ingest.personal`
+  recognises personal data by heading and by value, and :mod:`~owcf.ingest.answers`
   maps answers to the answer scale;
 * :mod:`~owcf.ingest.reconcile` checks every row and accepts it or rejects it with all
   its reasons (respondent ids become pseudonyms, :mod:`~owcf.ingest.pseudonym`), giving

@@ -1,13 +1,20 @@
 """Cell text to codes: answers to the answer scale, audiences and workforce groups to
 their position in the framework.
 
-Answers map by the mapping file's ``answers:`` first, then the questionnaire's values,
-labels and codes, by exact text (vectorised over the whole column), normalised text, or
-letters and digits only (KoboToolbox's ``strongly_agree``, "N/A").
+Answers are matched, never parsed: a cell is an answer if it is, after the mapping
+file's ``answers:`` (which win), a scale value as the questionnaire writes it, one of its
+labels (adult or children's wording), a non-answer code or label, or blank. The match
+is by exact text first (vectorised over the whole column), then by
+:func:`~owcf.ingest.text.answer_key` (case, spaces, curly quotes and KoboToolbox's
+``strongly_agree`` aside). A sign, a bracket, punctuation or a digit always counts:
+``-1``, ``+2``, ``(3)`` and ``5!`` are not answers. Audience and workforce group names
+are matched more loosely (letters and digits only), as a name cannot be misread as a
+number.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -15,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from owcf.ingest.sheet import cell_bytes
-from owcf.ingest.text import loose, normalise
+from owcf.ingest.text import answer_key, choice_name_keys, loose, normalise
 from owcf.model.framework import Named
 from owcf.model.questionnaire import Questionnaire
 
@@ -35,18 +42,37 @@ class ValueMap:
     """
 
     def __init__(self, entries: Iterable[tuple[str, int]],
-                 overrides: Mapping[str, int] | None = None) -> None:
+                 overrides: Mapping[str, int] | None = None, *, strict: bool = False) -> None:
+        """``strict``: answers (compared by :func:`answer_key`, with the choice names an
+        XLSForm tool makes from labels); else names (:func:`normalise`, then letters and
+        digits only)."""
+        key = answer_key if strict else normalise
         exact: dict[str, int] = {"": BLANK}
         norm: dict[str, int] = {"": BLANK}
         rough: dict[str, set[int]] = {}
+        entries = list(entries)
         for text, code in entries:
             exact.setdefault(text, code)
-            norm.setdefault(normalise(text), code)
-            rough.setdefault(loose(text), set()).add(code)
+            norm.setdefault(key(text), code)
+            if not strict:
+                rough.setdefault(loose(text), set()).add(code)
+        if strict:  # dont_know for "Don't know", unless two answers would share it
+            for text, code in entries:
+                for name in choice_name_keys(text):
+                    rough.setdefault(name, set()).add(code)
+            norm |= {k: next(iter(v)) for k, v in rough.items() if len(v) == 1 and k not in norm}
+            rough = {}
         for text, code in (overrides or {}).items():  # the trust's mapping wins
             exact[text] = code
-            norm[normalise(text)] = code
-            rough[loose(text)] = {code}
+            norm[key(text)] = code
+            if not strict:
+                rough[loose(text)] = {code}
+        # ... over the questionnaire's own text too, however the mapping wrote it:
+        # "disagree: DK" also takes the cells written "Disagree"
+        overridden = {key(text): code for text, code in (overrides or {}).items()}
+        for text in exact:
+            exact[text] = overridden.get(key(text), exact[text]) if text else BLANK
+        self.key = key
         self.exact = exact
         self.normalised = norm
         # letters-only keys that two different answers share would guess: drop them
@@ -75,10 +101,10 @@ class ValueMap:
             return self.exact[text]
         if not text.strip():
             return BLANK
-        key = normalise(text)
+        key = self.key(text)
         if key in self.normalised and key:  # "?" is not blank, it is not an answer either
             return self.normalised[key]
-        return self.loose.get(loose(text), UNMAPPED)
+        return self.loose.get(loose(text), UNMAPPED) if self.loose else UNMAPPED
 
     def codes(self, values: pa.ChunkedArray | pa.Array, out: np.ndarray | None = None
               ) -> np.ndarray:
@@ -174,7 +200,25 @@ def answer_map(questionnaire: Questionnaire, overrides: Mapping[str, int] | None
     base = len(questionnaire.answer_scale)
     for index, non in enumerate(questionnaire.non_answers, start=base + 1):
         entries += [(non.code, index), (non.label, index)]
-    return ValueMap(entries, overrides)
+    return ValueMap(entries, overrides, strict=True)
+
+
+def answer_candidates(questionnaire: Questionnaire) -> list[str]:
+    """Every text that is an answer: scale values, labels, non-answer codes and labels."""
+    texts = [str(o.value) for o in questionnaire.answer_scale]
+    texts += [o.label for o in questionnaire.answer_scale]
+    texts += [o.label_children for o in questionnaire.answer_scale]
+    texts += [t for n in questionnaire.non_answers for t in (n.code, n.label)]
+    return list(dict.fromkeys(texts))
+
+
+def closest_answers(text: str, questionnaire: Questionnaire, n: int = 3) -> list[str]:
+    """Up to ``n`` answers closest to ``text`` (``'1'`` for ``-1``), best first."""
+    keys: dict[str, str] = {}
+    for candidate in answer_candidates(questionnaire):
+        keys.setdefault(answer_key(candidate), candidate)
+    found = difflib.get_close_matches(answer_key(text), list(keys), n=n, cutoff=0.5)
+    return [keys[k] for k in found]
 
 
 def choice_map(choices: Sequence[Named], overrides: Mapping[str, str] | None) -> ValueMap:

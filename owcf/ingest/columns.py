@@ -11,15 +11,21 @@ A column maps, in this order of precedence, by:
    (:class:`~owcf.ingest.export.ExportNames`: LimeSurvey's codes, ``ITEM_children``);
 4. an item's wording (adult or children's) equal to one of its names, normalised, or
    ending one ("Question - Statement", however the two are joined);
-5. a heading that names personal data ("Email", "Your name"...): dropped;
+5. a heading that names personal data ("Email", "full_name", "Your name"...): dropped;
 6. a heading that asks for comments ("Any other comments?", "Anything else...?"): free
-   text, kept as the response's comment;
-7. for audience and workforce group only, its values: a column whose answers are
-   (almost all) audience or workforce group names is taken to be that column.
+   text, kept as the response's comment (with personal data taken out, or dropped if it
+   is mostly personal data: :mod:`owcf.ingest.personal`);
+7. a heading that asks for personal data ("What is your email address?"): dropped;
+8. for audience and workforce group only, its values: a column whose answers are
+   (almost all) audience or workforce group names is taken to be that column;
+9. by its values, as personal data: a column left over holding email addresses, phone
+   numbers, IP addresses or postcodes is dropped.
 
-Anything left is an error naming the closest items. Answers are coded by
-:mod:`owcf.ingest.answers`; audience and workforce group answers also by the codes the
-platform gives them in a questionnaire file owcf wrote.
+Anything left (a question the questionnaire lacks) is left out of the analysis, with one
+warning per file naming every such column and its closest items; in owcf's own layout a
+near miss of an item id is an error, as that item's answers would be lost. Answers are
+coded by :mod:`owcf.ingest.answers`; audience and workforce group answers also by the
+codes the platform gives them in a questionnaire file owcf wrote.
 
 Several columns may hold one item: a form that serves several audiences asks an item in
 the adult wording and again in the children's, and routes each respondent to one of
@@ -42,36 +48,23 @@ from owcf.errors import ProblemLog, closest
 from owcf.ingest.answers import BLANK, ValueMap, answer_map, choice_map
 from owcf.ingest.export import Export, Finding, Role, SourceColumn
 from owcf.ingest.mapping import RESPONDENT_TARGETS, MappingFile
+from owcf.ingest.personal import (
+    asks_for_personal_data,
+    is_personal_heading,
+    mostly_personal,
+    personal_kinds,
+)
 from owcf.ingest.platforms import export_names
 from owcf.ingest.text import nearest, normalise, shorten
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
 
-#: headings that name personal data, once "your", "(optional)" and the like are removed
-PERSONAL_DATA = frozenset({
-    "name", "full name", "first name", "last name", "surname", "forename", "given name",
-    "family name", "email", "email address", "e-mail", "e-mail address", "ip", "ip address",
-    "phone", "phone number", "telephone", "telephone number", "mobile", "mobile number",
-    "address", "home address", "postcode", "post code", "zip code", "date of birth", "dob",
-    "username", "user name", "user id", "employee number", "staff number", "nhs number",
-})
-_FILLER = ("your ", "please enter ", "please give ", "respondent ", "respondent's ")
 #: headings that name a respondent field outright, in any layout
 _NAMED = {"audience": Role.audience, "workforce_group": Role.workforce_group,
           "workforce group": Role.workforce_group, "submitted": Role.submitted,
           "comment": Role.comment, "comments": Role.comment}
 #: a free-text question whose heading asks for comments: "Any other comments?"
 _COMMENT = re.compile(r"\b(comments?|anything else)\b")
-
-
-def is_personal_heading(heading: str) -> bool:
-    """True for headings such as "Email", "Your name (optional)", "Phone number"."""
-    text = normalise(heading)
-    if text.endswith("(optional)"):
-        text = text[: -len("(optional)")].strip()
-    for filler in _FILLER:
-        text = text.removeprefix(filler)
-    return text in PERSONAL_DATA
 
 
 @dataclass
@@ -183,6 +176,12 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
         if any(_COMMENT.search(normalise(n)) for n in (column.label, *column.names)):
             column.role, column.how = Role.comment, "heading asks for comments"
             continue
+        if any(asks_for_personal_data(n) for n in (column.label, *column.names)):
+            column.role, column.how = Role.personal, "heading asks for personal data"
+            if not suggest:
+                log.warn("personal-data-column", "asks for personal data; this column is "
+                         "ignored and never output", file=file, row=1, column=column.label)
+            continue
 
     choices = {Role.audience: choice_map(framework.audiences, names.audiences | (
                    mapping.audiences if mapping else {})),
@@ -192,6 +191,7 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
     for role in (Role.audience, Role.workforce_group):
         if not export.by_role(role):
             _by_values(export, role, choices[role])
+    _personal_by_values(export, log, suggest)
 
     ok = _check_plan(export, questionnaire, framework, mapping, fields, log, suggest)
     if mapping is not None and not suggest:
@@ -262,6 +262,26 @@ def _by_values(export: Export, role: Role, values: ValueMap) -> None:
         found[0].role, found[0].how = role, f"values are {role.value.replace('_', ' ')}s"
 
 
+def _personal_by_values(export: Export, log: ProblemLog, suggest: bool) -> None:
+    """Drop a column left over whose cells hold personal data, and a comment column whose
+    entries are mostly nothing but that (the rest of a comment column keeps its text, with
+    the personal data taken out when it is read)."""
+    for column in export.columns:
+        if column.role is Role.question:
+            kinds = personal_kinds(column.values)
+            why = f"values hold {kinds}" if kinds else ""
+        elif column.role is Role.comment and mostly_personal(column.values):
+            why = f"values are mostly {personal_kinds(column.values)}"
+        else:
+            continue
+        if not why:
+            continue
+        column.role, column.how = Role.personal, why
+        if not suggest:
+            log.warn("personal-data-column", f"its {why}: personal data; this column is "
+                     "ignored and never output", file=export.file, row=1, column=column.label)
+
+
 def closest_items(column: SourceColumn, questionnaire: Questionnaire) -> str:
     """' (closest: a 'wording...', b 'wording...')' for an unmapped column."""
     wording = {i.id: i.text for i in questionnaire.items}
@@ -294,24 +314,30 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
             log.add("duplicate-column", f"heading {key!r} appears more than once (also column "
                     f"{seen[key].letter()})", file=file, row=1, column=column.label)
         seen.setdefault(key, column)
+    unmatched: list[tuple[SourceColumn, str]] = []
     for column in export.by_role(Role.question):
         if export.source == "owcf":
-            # owcf's own layout: a near miss of an item id is most likely a typo that would
-            # lose that item's answers, so it stops the read; any other column is reported
-            # and left out (a trust declares the ones it breaks down by)
+            # owcf's own layout names items by id: a near miss of one is most likely a typo
+            # that would lose that item's answers, so it stops the read
             hint = closest(column.label, [*(i.id for i in questionnaire.items),
                                           *RESPONDENT_TARGETS])
-            if not hint:
-                column.role, column.how = Role.ignore, "not an item or respondent field"
-                log.warn("unknown-column", "not a questionnaire item nor a respondent field; "
-                         "ignored (declare it under 'breakdowns:' to use it)", file=file, row=1,
-                         column=column.label)
+            if hint:
+                log.add("unknown-column", f"not a questionnaire item nor a respondent field"
+                        f"{hint}", file=file, row=1, column=column.label)
                 continue
         else:
             hint = closest_items(column, questionnaire)
-        log.add("unknown-column", f"not a questionnaire item nor a respondent field{hint}; "
-                "map it (or 'ignore' it) in a mapping file: owcf ingest --suggest-mapping "
-                "writes a starter", file=file, row=1, column=column.label)
+        # an export carries questions the questionnaire lacks (job title, consent...): left
+        # out of the analysis, said once, and listed in the provenance
+        column.role, column.how = Role.ignore, "matches no questionnaire item or respondent field"
+        unmatched.append((column, hint))
+    if unmatched:
+        _warn_unmatched(export, unmatched, log)
+    if not export.long and not export.by_role(Role.item) and not any(
+            p.code == "unknown-column" and p.severity == "error" for p in log.errors):
+        log.add("missing-column", "no column is a questionnaire item: is this the right "
+                "questionnaire? Map the columns in a mapping file (owcf ingest "
+                "--suggest-mapping writes a starter)", file=file, row=1)
     targets: dict[str, list[SourceColumn]] = {}
     for column in export.columns:
         if column.role is Role.item or column.role is Role.field:
@@ -342,6 +368,27 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
         log.add("missing-column", "the long layout needs both 'item' and 'answer' columns",
                 file=file, row=1)
     return len(log.errors) == errors
+
+
+def _warn_unmatched(export: Export, unmatched: list[tuple[SourceColumn, str]],
+                    log: ProblemLog) -> None:
+    """One warning for every column left out as matching nothing."""
+    how = ("declare it under 'breakdowns:' in trust.yaml, or map it in a mapping file, if "
+           "it should count" if export.source == "owcf" else
+           "map it in a mapping file if it should count: owcf ingest --suggest-mapping writes "
+           "a starter")
+    if len(unmatched) == 1:
+        column, hint = unmatched[0]
+        log.warn("unknown-column", f"not a questionnaire item nor a respondent field{hint}; "
+                 f"left out of the analysis ({how})", file=export.file, row=1,
+                 column=column.label)
+        return
+    named = "; ".join(f"{c.label!r}{hint}" for c, hint in unmatched[:12])
+    if len(unmatched) > 12:
+        named += f"; and {len(unmatched) - 12} more"
+    log.warn("unknown-column", f"{len(unmatched)} columns are neither questionnaire items nor "
+             f"respondent fields and are left out of the analysis: {named} (for each, "
+             f"{how})", file=export.file, row=1)
 
 
 def describe_missing(missing: Sequence[str]) -> str:

@@ -18,7 +18,8 @@ from owcf.ingest.pseudonym import pseudonymise
 from owcf.ingest.responses import ResponseSet
 
 #: rejection reasons, most fundamental first: a row is tallied under its first one
-REASON_ORDER = ("missing-value", "duplicate-respondent", "test-response", "extra-cells",
+REASON_ORDER = ("missing-value", "duplicate-respondent", "test-response", "not-approved",
+                "extra-cells",
                 "unknown-audience", "unknown-item", "duplicate-answer", "answered-twice",
                 "inconsistent-respondent", "invalid-answer", "item-not-routed",
                 "unknown-workforce-group", "invalid-date", "no-answers", "too-few-answers")
@@ -44,6 +45,8 @@ class Ingested:
     salt: str = "default"             # "trust" when the trust set pseudonym_salt
     date_order: str = "dmy"
     hash_salt: str = field(default="", repr=False)
+    #: comments with personal data (emails, phone numbers...) taken out
+    comments_redacted: int = 0
 
     @property
     def file(self) -> str:

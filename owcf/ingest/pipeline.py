@@ -27,21 +27,23 @@ from owcf.ingest.responses import ResponseSet
 from owcf.ingest.sheet import read_sheet
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
-from owcf.model.sources import Platform, ResponsesFile
+from owcf.model.sources import MAX_CELLS, Platform, ResponsesFile
 
 
 def ingest(path: Path, questionnaire: Questionnaire, framework: Framework, log: ProblemLog, *,
            source: str = Platform.auto.value, mapping: Path | MappingFile | None = None,
-           fields: Sequence[str] = (), salt: str | None = None) -> Ingested | None:
+           fields: Sequence[str] = (), salt: str | None = None,
+           max_cells: int = MAX_CELLS) -> Ingested | None:
     """Ingest one file. File-level problems go to ``log`` and give None; row-level ones
-    reject rows (see :meth:`Ingested.problems`); warnings go to ``log`` either way."""
+    reject rows (see :meth:`Ingested.problems`); warnings go to ``log`` either way.
+    ``max_cells`` bounds what an XLSX may expand to (see :func:`read_sheet`)."""
     before = len(log.errors)
     mapped = None
     if isinstance(mapping, MappingFile):
         mapped = mapping
     elif mapping is not None:
         mapped = read_mapping(mapping, questionnaire, framework, fields, log)
-    sheet = read_sheet(path, log)
+    sheet = read_sheet(path, log, max_cells)
     if sheet is None or len(log.errors) > before:
         return None
     if source == Platform.auto and mapped is not None and mapped.source:
@@ -73,7 +75,8 @@ def ingest_files(inputs: Sequence[ResponsesFile], questionnaire: Questionnaire,
     """Ingest several files as one set: a respondent in an earlier file is a duplicate in
     a later one. None if any file has a file-level problem (all are still checked)."""
     results = [ingest(f.path, questionnaire, framework, log, source=f.source,
-                      mapping=f.mapping, fields=fields, salt=salt) for f in inputs]
+                      mapping=f.mapping, fields=fields, salt=salt, max_cells=f.max_cells)
+               for f in inputs]
     if any(r is None for r in results):
         return None
     done: list[Ingested] = [r for r in results if r is not None]

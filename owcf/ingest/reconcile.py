@@ -30,13 +30,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from owcf.ingest.answers import UNMAPPED, ValueMap
+from owcf.ingest.answers import UNMAPPED, ValueMap, closest_answers
 from owcf.ingest.columns import Plan
 from owcf.ingest.dates import parse_dates
 from owcf.ingest.export import Export, Finding, Role, SourceColumn
 from owcf.ingest.ids import first_appearance, increasing, maybe_repeated
 from owcf.ingest.ingested import Ingested
 from owcf.ingest.mapping import MappingFile
+from owcf.ingest.personal import redact, redact_column
 from owcf.ingest.pseudonym import pseudonymise
 from owcf.ingest.responses import ResponseSet
 from owcf.ingest.text import nearest
@@ -169,8 +170,9 @@ def _long(export: Export, plan: Plan, questionnaire: Questionnaire) -> _Response
         conflict = np.flatnonzero(filled.to_numpy() & (values.to_numpy() != chosen[respondent]))
         if len(conflict):
             findings.append(Finding("inconsistent-respondent", respondent[conflict], [
-                f"{values.iat[int(i)]!r} differs from this respondent's {chosen[respondent[i]]!r} "
-                "on another row" for i in conflict], column, export.rows[conflict]))
+                f"{redact(str(values.iat[int(i)]))!r} differs from this respondent's "
+                f"{redact(chosen[respondent[i]])!r} on another row" for i in conflict], column,
+                export.rows[conflict]))
         out.texts[role] = (column, pa.array(chosen.tolist(), pa.string()))
     return out
 
@@ -181,10 +183,12 @@ def _nearest(text: str, choices: Sequence[str]) -> str:
 
 
 def _answer_message(text: str, plan: Plan, questionnaire: Questionnaire) -> str:
-    labels = [o.label for o in questionnaire.answer_scale] + [n.label for n in
-                                                              questionnaire.non_answers]
-    return (f"{text!r} is not an answer (expected {questionnaire.describe_answers()})"
-            f"{_nearest(text, labels)}")
+    found = [repr(t) for t in closest_answers(text, questionnaire)]
+    hint = ""
+    if found:
+        hint = f" (did you mean {found[0] if len(found) == 1 else ', '.join(found[:-1])}" \
+            f"{'' if len(found) == 1 else ' or ' + found[-1]}?)"
+    return f"{text!r} is not an answer (expected {questionnaire.describe_answers()}){hint}"
 
 
 def _by_text(values: pa.ChunkedArray | pa.Array, positions: np.ndarray,
@@ -194,8 +198,8 @@ def _by_text(values: pa.ChunkedArray | pa.Array, positions: np.ndarray,
     texts = values.take(pa.array(positions, pa.int64())).to_pylist()
     cache: dict[str, str] = {}
     for text in texts:
-        if text not in cache:
-            cache[text] = message(text)
+        if text not in cache:  # a stray email address typed as an answer is not repeated
+            cache[text] = message(redact(text))
     return [cache[t] for t in texts]
 
 
@@ -295,7 +299,10 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     for name in plan.fields:
         _, values = resp.texts[f"field:{name}"]
         respondents[name] = _categorical(pc.utf8_trim_whitespace(values))
-    comment_cols = [resp.texts[f"comment:{k}"][1] for k in range(len(plan.comments))]
+    # personal data in free text is taken out here, so no output ever holds it
+    redacted = [redact_column(resp.texts[f"comment:{k}"][1]) for k in range(len(plan.comments))]
+    comment_cols = [column for column, _ in redacted]
+    taken_out = sum(changed for _, changed in redacted)
     comments = None
     if comment_cols:
         joined = comment_cols[0] if len(comment_cols) == 1 else pc.binary_join_element_wise(
@@ -304,7 +311,8 @@ def assemble(export: Export, plan: Plan, questionnaire: Questionnaire, framework
     answers = pd.DataFrame(block.T, columns=[i.id for i in items], copy=False)
     everyone = ResponseSet(respondents, answers, questionnaire, export.file, comments)
     result = Ingested(export, plan, everyone, findings, resp.identity, resp.rows,
-                      resp.source_response, mapping, salt_source, order, salt)
+                      resp.source_response, mapping, salt_source, order, salt,
+                      comments_redacted=taken_out)
     if hashed is not None:
         result.__dict__["_pseudonymised"] = hashed  # made already: keep them
     return result

@@ -1,7 +1,10 @@
 """A responses file as text cells, however it arrived: CSV or XLSX, any common encoding.
 
 CSV files are decoded by their byte-order mark (UTF-8, UTF-16), else as UTF-8 if they
-are valid UTF-8, else as Windows-1252 (what Excel on Windows writes). The delimiter
+are valid UTF-8, else as Windows-1252 (what Excel on Windows writes) if they read cleanly
+that way and hold no UTF-8 at all. A file that is UTF-8 but for a few bytes is refused,
+naming the row and column of the first bad byte: read as Windows-1252 it would turn every
+accented letter into nonsense without a word. The delimiter
 (comma, semicolon, tab or bar) is the one that splits the first records into the same
 number of cells. Large UTF-8 files are parsed by pyarrow's multi-threaded CSV reader
 straight from the file's bytes; files pyarrow cannot take as they are (rows of uneven
@@ -18,18 +21,22 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import mmap
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from owcf.errors import ProblemLog
+from owcf.model.sources import BYTES_BESIDES, BYTES_PER_CELL, MAX_CELLS, expansion_limit
 
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "bar"}
@@ -77,8 +84,9 @@ class Sheet:
         return f"{self.encoding}, {DELIMITER_NAMES.get(self.delimiter or ',', 'comma')}-separated"
 
 
-def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
-    """Read ``path`` as text cells; problems (missing, unreadable, empty) go to ``log``."""
+def read_sheet(path: Path, log: ProblemLog, max_cells: int = MAX_CELLS) -> Sheet | None:
+    """Read ``path`` as text cells; problems (missing, unreadable, empty, an XLSX beyond
+    ``max_cells``) go to ``log``."""
     file = str(path)
     try:
         data = _contents(path)
@@ -99,8 +107,10 @@ def read_sheet(path: Path, log: ProblemLog) -> Sheet | None:
         log.add("file-unreadable", "this is an old Excel .xls workbook: save it as .xlsx or CSV "
                 "and ingest that", file=file)
         return None
-    read = _read_xlsx if head.startswith(_XLSX_MAGIC) else _read_csv
-    sheet = read(data, file, log)
+    if head.startswith(_XLSX_MAGIC):
+        sheet = _read_xlsx(data, file, log, max_cells)
+    else:
+        sheet = _read_csv(data, file, log)
     if sheet is not None:
         sheet.raw = data
     return sheet
@@ -138,9 +148,9 @@ def _ascii(data: memoryview) -> bool:
 
 # -- CSV -------------------------------------------------------------------------------
 
-def _decode_start(head: bytes, size: int) -> tuple[str, str, int]:
-    """(codec, human name, bytes of byte-order mark) from the first bytes of a text file
-    of ``size`` bytes."""
+def _decode_start(head: bytes) -> tuple[str, str, int]:
+    """(codec, human name, bytes of byte-order mark) from the first bytes of a text file;
+    "utf-8" for a file with no mark that is not UTF-16 (checked later)."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8", "UTF-8 with BOM", 3
     if head.startswith(codecs.BOM_UTF32_LE):  # before UTF-16: its BOM begins the same
@@ -156,19 +166,63 @@ def _decode_start(head: bytes, size: int) -> tuple[str, str, int]:
         return "utf-16-le", "UTF-16 (no BOM)", 0
     if len(head) >= 4 and head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) == 0:
         return "utf-16-be", "UTF-16 (big-endian, no BOM)", 0
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == size)
-    except UnicodeDecodeError:
-        return "cp1252", "Windows-1252", 0
     return "utf-8", "UTF-8", 0
 
 
-def _legacy_decode(body: bytes) -> tuple[str, str]:
-    """Text from a file that is not UTF-8: Windows-1252, else Latin-1 (which never fails)."""
+# a character that UTF-8 decoding with surrogateescape made from a valid multi-byte
+# sequence, not from a stray byte
+_DECODED_UTF8 = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _not_utf8(body: bytes, bom: bool, encoding: str, file: str, log: ProblemLog
+              ) -> tuple[str | None, str]:
+    """Text and encoding of a file that is not valid UTF-8: Windows-1252 if it holds no
+    UTF-8 sequence at all and reads cleanly that way; else None, with the first bad byte
+    located in ``log``."""
+    mixed = body.decode("utf-8", "surrogateescape")
+    if not bom and not _DECODED_UTF8.search(mixed):
+        try:
+            return body.decode("cp1252"), "Windows-1252"
+        except UnicodeDecodeError as exc:
+            why = (f"neither UTF-8 nor Windows-1252 (byte 0x{body[exc.start]:02X} at offset "
+                   f"{exc.start} is in neither)")
+    else:
+        why = f"{encoding} but for a few bytes, so not Windows-1252 either"
+    bad = _STRAY_BYTE.search(mixed)
+    assert bad is not None  # the file is not valid UTF-8
+    offset = len(mixed[:bad.start()].encode("utf-8", "surrogateescape"))
+    row, column = _locate(mixed)
+    log.add("file-unreadable", f"the file is {why}: the first byte that is not UTF-8 is "
+            f"0x{body[offset]:02X} (offset {offset + (3 if bom else 0)}); save it again as UTF-8 "
+            "(in Excel: CSV UTF-8)", file=file, row=row, column=column)
+    return None, encoding
+
+
+def _locate(text: str) -> tuple[int | None, str | None]:
+    """The spreadsheet row and column heading of the first stray byte in a CSV ``text``
+    (decoded with surrogateescape)."""
+    delimiter = sniff_delimiter(text[:_PREFIX])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return body.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return body.decode("latin-1"), "ISO-8859-1"
+        heading = next(reader, [])
+        for index, record in enumerate(itertools.chain([heading], reader)):
+            for position, cell in enumerate(record):
+                if _STRAY_BYTE.search(cell):
+                    name = heading[position] if position < len(heading) else ""
+                    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                    return index + 1, name.strip() or _letter(position)
+    except csv.Error:
+        pass
+    return None, None
+
+
+def _letter(position: int) -> str:
+    n, out = position + 1, ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def sniff_delimiter(text: str) -> str:
@@ -193,17 +247,19 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | None:
-    codec, encoding, bom = _decode_start(data[:_PREFIX], len(data))
+    codec, encoding, bom = _decode_start(data[:_PREFIX])
     body = memoryview(data)[bom:]
     text: str | None = None
-    if codec == "cp1252":
-        text, encoding = _legacy_decode(bytes(body))
-    elif codec != "utf-8":
+    if codec != "utf-8":
         try:
             text = bytes(body).decode(codec)
         except UnicodeDecodeError as exc:
             log.add("file-unreadable", f"not valid {encoding} text (byte {exc.start + bom})",
                     file=file)
+            return None
+    elif not _utf8_start(body):  # not UTF-8 from the start: look at the whole file
+        text, encoding = _not_utf8(bytes(body), bool(bom), encoding, file, log)
+        if text is None:
             return None
     prefix = text[:_PREFIX] if text is not None else \
         codecs.getincrementaldecoder("utf-8")().decode(bytes(body[:_PREFIX]), final=False)
@@ -215,21 +271,38 @@ def _read_csv(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | No
         columns = _parse_fast(pa.py_buffer(body), delimiter, width, data.find(b'"', bom) >= 0,
                               check_utf8=bool(bom) or not _ascii(body))
         if columns == "not-utf-8":
-            text, encoding = _legacy_decode(bytes(body))
+            text, encoding = _not_utf8(bytes(body), bool(bom), encoding, file, log)
+            if text is None:
+                return None
             columns = None
     if columns is None and text is not None:
         encoded = text.encode("utf-8")
         columns = _parse_fast(pa.py_buffer(encoded), delimiter, width, encoded.find(b'"') >= 0)
     if isinstance(columns, list):
         return Sheet(file, "csv", encoding, delimiter, None, columns)
-    if text is None:
-        text = bytes(body).decode("utf-8")
+    if text is None:  # rows of uneven length, which pyarrow refuses before checking UTF-8
+        try:
+            text = bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            text, encoding = _not_utf8(bytes(body), bool(bom), encoding, file, log)
+            if text is None:
+                return None
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         log.add("file-unreadable", f"not readable as CSV: {exc}", file=file)
         return None
     return _from_rows(rows, file, "csv", encoding, delimiter, None)
+
+
+def _utf8_start(body: memoryview) -> bool:
+    """True if the first block of ``body`` is UTF-8 (a character cut at its end aside)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(bytes(body[:_PREFIX]),
+                                                         final=len(body) <= _PREFIX)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _first_record_width(prefix: str, delimiter: str) -> int:
@@ -300,24 +373,85 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | None:
+def _too_large(file: str, what: str, log: ProblemLog) -> None:
+    log.add("input-too-large", f"{what}; owcf refuses it before reading, as a workbook this "
+            "size (or one built to expand, a zip bomb) could take minutes and gigabytes. If "
+            "the file is genuine, raise the limit with --max-cells", file=file)
+
+
+def _expansion(data: bytes | mmap.mmap, file: str, log: ProblemLog, max_cells: int) -> bool:
+    """True if the workbook's parts, by the sizes its zip declares (which reading holds
+    them to), expand to no more than :func:`expansion_limit` bytes."""
     import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        log.add("file-unreadable", f"not a readable XLSX workbook ({exc})", file=file)
+        return False
+    limit = expansion_limit(max_cells)
+    if expanded > limit:
+        _too_large(file, f"the workbook expands to {expanded:,} bytes, over the limit of "
+                   f"{limit:,} ({BYTES_PER_CELL} bytes for each of --max-cells {max_cells:,} "
+                   f"cells and {BYTES_BESIDES:,} besides)", log)
+        return False
+    return True
+
+
+def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog,
+               max_cells: int = MAX_CELLS) -> Sheet | None:
+    import zipfile
+    import zlib
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    if not _expansion(data, file, log, max_cells):
+        return None
+    # what openpyxl raises on a broken or hostile workbook: a bad zip, missing parts, broken
+    # XML (the XML parsers raise SyntaxError subclasses), corrupt compressed data, values
+    # of the wrong kind
+    broken = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
+              SyntaxError, EOFError, TypeError, AttributeError, IndexError, zlib.error)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        log.add("file-unreadable", f"not a readable XLSX workbook ({exc})", file=file)
+    except broken as exc:
+        log.add("file-unreadable", f"not a readable XLSX workbook ({type(exc).__name__}: "
+                f"{exc})", file=file)
         return None
     try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong used range; read every cell
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        name = sheet.title
+        return _worksheet(book, file, log, max_cells)
+    except broken as exc:
+        log.add("file-unreadable", f"its first worksheet cannot be read ({type(exc).__name__}: "
+                f"{exc})", file=file)
+        return None
     finally:
         book.close()
+
+
+def _worksheet(book: Any, file: str, log: ProblemLog, max_cells: int) -> Sheet | None:
+    """The first worksheet's cells, counted as they are read."""
+    sheet = book.worksheets[0]
+    name = sheet.title
+    # the used range the worksheet declares, checked before reading; then every cell
+    # is read (some writers record a wrong range) and counted as it comes
+    declared = (sheet.max_row - sheet.min_row + 1) * (sheet.max_column - sheet.min_column + 1) \
+        if sheet.max_row and sheet.max_column else 0
+    if declared > max_cells:
+        _too_large(file, f"worksheet {name!r} declares {declared:,} cells "
+                   f"({sheet.calculate_dimension()}), over the limit of {max_cells:,}", log)
+        return None
+    sheet.reset_dimensions()
+    rows: list[list[str]] = []
+    cells = 0
+    for row in sheet.iter_rows(values_only=True):
+        cells += len(row)
+        if cells > max_cells:
+            _too_large(file, f"worksheet {name!r} holds more than {max_cells:,} cells "
+                       f"(at row {len(rows) + 1:,})", log)
+            return None
+        rows.append([_cell_text(v) for v in row])
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:

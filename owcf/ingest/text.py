@@ -1,8 +1,11 @@
 """Comparing headings and answers as people type them, not byte for byte.
 
 Platforms re-type question text: curly quotes, doubled spaces, a trailing "?" or ".",
-a different case. :func:`normalise` folds those away; :func:`loose` goes further (letters
-and digits only) for answer codes such as KoboToolbox's ``strongly_agree``.
+a different case. :func:`normalise` folds those away for headings and names;
+:func:`loose` goes further (letters and digits only) for audience and workforce group
+names. Answers are matched far more strictly (:func:`answer_key`): an answer is a value
+on the scale, so nothing that could change its meaning (a sign, a bracket, punctuation,
+a digit) is ever dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +34,30 @@ def normalise(text: str) -> str:
     if _WHOLE_NUMBER.match(text):  # a spreadsheet's 4.0 is the answer 4
         text = str(int(float(text)))
     return text
+
+
+_INNER_UNDERSCORES = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")  # between letters or digits
+_APOSTROPHES = re.compile(r"['\u2018\u2019\u201b\u2032`]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def answer_key(text: str) -> str:
+    """An answer as it is compared: case, surrounding and repeated spaces, curly quotes
+    and dashes folded, and KoboToolbox's underscore for a space (``strongly_agree``);
+    nothing else. ``-1``, ``+2``, ``(3)``, ``5!``, ``_1`` and ``4.0`` keep what sets
+    them apart from ``1``, ``2``, ``3``, ``5``, ``1`` and ``4``."""
+    text = _INNER_UNDERSCORES.sub(" ", text.translate(_FOLD).casefold())
+    return _SPACE.sub(" ", text).strip()
+
+
+def choice_name_keys(label: str) -> set[str]:
+    """The keys of the choice names an XLSForm tool makes from ``label`` (an XML name
+    holds no apostrophe or punctuation: "Don't know" becomes ``dont_know`` or
+    ``don_t_know``), for labels with letters; compared as :func:`answer_key` does."""
+    if not any(c.isalpha() for c in label):
+        return set()
+    keys = {answer_key(_NOT_WORD.sub(" ", _APOSTROPHES.sub(gap, label))) for gap in ("", " ")}
+    return keys - {answer_key(label), ""}
 
 
 def loose(text: str) -> str:

@@ -31,6 +31,7 @@ from owcf import __version__
 from owcf.files import FORMULA_START, source_date_epoch, spreadsheet_safe
 from owcf.ingest.export import Role
 from owcf.ingest.ingested import Ingested, rank
+from owcf.ingest.personal import redact_array
 from owcf.ingest.sheet import cell_bytes
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def _cells(values: pa.ChunkedArray | pa.Array, untrusted: bool) -> pa.Array:
         values = values.combine_chunks()
     if not untrusted:
         return values
+    values = redact_array(values)  # a stray email address in any cell goes no further
     values = pc.if_else(pc.match_substring_regex(values, _FORMULA),
                         pc.binary_join_element_wise("'", values, ""), values)
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
@@ -234,6 +236,8 @@ def provenance(result: Ingested, outputs: dict[str, str]) -> dict[str, object]:
         "columns": [{"column": c.letter(), "heading": c.label, "role": c.role.value,
                      "target": c.target, "how": c.how} for c in export.columns],
         "missing_items": list(result.plan.missing_items),
+        "personal_data": {"columns_dropped": result.plan.dropped(export)["personal"],
+                          "comments_redacted": result.comments_redacted},
         "pseudonyms": {"method": "SipHash-2-4 (64 bits) keyed from the salt and platform",
                        "salt": result.salt},
         "counts": result.counts(),

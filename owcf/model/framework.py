@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 from owcf.errors import ProblemLog
-from owcf.model.yamlio import Section, load_section
+from owcf.model.yamlio import NAME_LIMIT, Section, load_section
 
 SCHEMA = "owcf-framework/1"
+#: a colour as charts and pages take it: # and six hex digits
+HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 #: the keys a file of this kind may use at its top level
 TOP_KEYS = frozenset({
     "schema", "id", "name", "notice", "version", "scale", "perspectives", "audiences",
@@ -116,7 +119,7 @@ def _read_scale(top: Section) -> Scale | None:
     seen: dict[str, int] = {}
     for lv in sec.children("levels", "level"):
         lv.check_keys({"value", "id", "label"})
-        value, ident, label = lv.integer("value"), lv.slug("id"), lv.text("label")
+        value, ident, label = lv.integer("value"), lv.slug("id"), lv.text("label", limit=NAME_LIMIT)
         _unique(seen, ident, "level", lv)
         if value is not None and ident is not None and label is not None:
             levels.append(Level(value, ident, label))
@@ -127,7 +130,7 @@ def _read_scale(top: Section) -> Scale | None:
     if any(b <= a for a, b in pairwise(values)):
         sec.problem("invalid-scale", f"level values must strictly increase, got {values}", "levels")
         return None
-    return Scale(sec.text("name", required=False) or "Position", tuple(levels))
+    return Scale(sec.text("name", required=False, limit=NAME_LIMIT) or "Position", tuple(levels))
 
 
 def _read_named(top: Section, key: str, what: str, required: bool = True) -> tuple[Named, ...]:
@@ -135,7 +138,7 @@ def _read_named(top: Section, key: str, what: str, required: bool = True) -> tup
     seen: dict[str, int] = {}
     for sec in top.children(key, what, required):
         sec.check_keys({"id", "name", "description", "children"})
-        ident, name = sec.slug("id"), sec.text("name")
+        ident, name = sec.slug("id"), sec.text("name", limit=NAME_LIMIT)
         _unique(seen, ident, what, sec)
         desc = sec.text("description", required=False) or ""
         if ident and name:
@@ -149,7 +152,7 @@ def read_framework(path: Path, log: ProblemLog) -> Framework | None:
     top = load_section(path, log, SCHEMA, TOP_KEYS)
     if top is None:
         return None
-    ident, name = top.slug("id"), top.text("name")
+    ident, name = top.slug("id"), top.text("name", limit=NAME_LIMIT)
     scale = _read_scale(top)
     perspectives = _read_named(top, "perspectives", "perspective", required=False)
     audiences = _read_named(top, "audiences", "audience")
@@ -163,14 +166,18 @@ def read_framework(path: Path, log: ProblemLog) -> Framework | None:
         csec.check_keys({"id", "name", "theme", "hex", "description", "dimensions"})
         cid = csec.slug("id")
         _unique(colour_ids, cid, "colour", csec)
-        cname = csec.text("name")
-        hex_ = csec.text("hex", required=False) or "#444444"
+        cname = csec.text("name", limit=NAME_LIMIT)
+        hex_ = csec.text("hex", required=False, limit=NAME_LIMIT) or "#444444"
+        if not HEX.match(hex_):
+            csec.problem("invalid-value", f"{csec.where}: hex {hex_!r} is not a colour: write "
+                         "it as # and six hex digits, such as #B71C1C", "hex")
+            hex_ = "#444444"
         dims: list[Dimension] = []
         for dsec in csec.children("dimensions", "dimension"):
             dsec.check_keys({"id", "name", "perspective", "description", "levels"})
             did = dsec.slug("id")
             _unique(dimension_ids, did, "dimension", dsec)
-            dname, ddesc = dsec.text("name"), dsec.text("description")
+            dname, ddesc = dsec.text("name", limit=NAME_LIMIT), dsec.text("description")
             perspective = dsec.slug("perspective", required=False)
             if perspective and perspective_ids and perspective not in perspective_ids:
                 dsec.problem("unknown-perspective",
@@ -180,7 +187,8 @@ def read_framework(path: Path, log: ProblemLog) -> Framework | None:
             if did and dname and ddesc and cid:
                 dims.append(Dimension(did, dname, cid, ddesc, levels, perspective))
         if cid and cname:
-            colours.append(Colour(cid, cname, csec.text("theme", required=False) or cname,
+            colours.append(Colour(cid, cname, csec.text("theme", required=False,
+                                                        limit=NAME_LIMIT) or cname,
                                   hex_, csec.text("description", required=False) or "", tuple(dims)))
     if ident is None or name is None or scale is None:
         return None
@@ -201,7 +209,7 @@ def _read_levels(dsec: Section, scale: Scale | None) -> dict[str, str]:
         elif not isinstance(text, str) or not text.strip():
             dsec.log.add("missing-field", f"{dsec.where}: level {key!r} needs a descriptor",
                          file=dsec.file, line=node.line_of(key))
-        else:
+        elif dsec.check_text(text.strip(), f"{dsec.where}: level {key!r}", node.line_of(key)):
             out[key] = text.strip()
     for level_id in wanted:
         if level_id not in node:

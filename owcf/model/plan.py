@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from owcf.errors import closest
 from owcf.model.framework import Framework
-from owcf.model.yamlio import Node, Section
+from owcf.model.yamlio import NAME_LIMIT, Node, Section
 
 #: the tests a trust can use to gather evidence, in the wording of the seed material
 TEST_KINDS = {
@@ -128,7 +128,8 @@ def read_test(sec: Section, framework: Framework | None) -> PlannedTest | None:
             colours = tuple(picked)
     audiences, groups, others = _read_participants(sec, framework)
     if ident and kind and end:
-        return PlannedTest(ident, kind, sec.text("name", required=False) or TEST_KINDS[kind],
+        return PlannedTest(ident, kind, sec.text("name", required=False, limit=NAME_LIMIT)
+                           or TEST_KINDS[kind],
                            colours, start, end, audiences, groups, others,
                            sec.text("notes", required=False) or "")
     return None
@@ -240,7 +241,8 @@ def read_actions(top: Section, framework: Framework | None) -> tuple[Action, ...
         if number is not None and text:
             actions.append(Action(number, text, due, status,
                                   sec.text("progress", required=False) or "",
-                                  sec.text("owner", required=False) or "", dimensions))
+                                  sec.text("owner", required=False, limit=NAME_LIMIT) or "",
+                                  dimensions))
     return tuple(actions)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from owcf.errors import ProblemLog, closest
 from owcf.model.framework import Framework
-from owcf.model.yamlio import Node, Section, load_section
+from owcf.model.yamlio import NAME_LIMIT, Node, Section, load_section
 
 SCHEMA = "owcf-questionnaire/1"
 #: the keys a file of this kind may use at its top level
@@ -179,9 +179,10 @@ def _read_answer_scale(top: Section) -> tuple[AnswerOption, ...]:
     options: list[AnswerOption] = []
     for sec in top.children("answer_scale", "answer"):
         sec.check_keys({"value", "label", "label_children"})
-        value, label = sec.integer("value"), sec.text("label")
+        value, label = sec.integer("value"), sec.text("label", limit=NAME_LIMIT)
         if value is not None and label is not None:
-            options.append(AnswerOption(value, label, sec.text("label_children", False) or label))
+            options.append(AnswerOption(value, label, sec.text("label_children", False,
+                                                               NAME_LIMIT) or label))
     values = [o.value for o in options]
     if len(options) < 2 or any(b <= a for a, b in pairwise(values)):
         top.problem("invalid-scale",
@@ -198,7 +199,7 @@ def read_questionnaire(path: Path, log: ProblemLog,
     top = load_section(path, log, SCHEMA, TOP_KEYS)
     if top is None:
         return None
-    ident, name, fw = top.slug("id"), top.text("name"), top.slug("framework")
+    ident, name, fw = top.slug("id"), top.text("name", limit=NAME_LIMIT), top.slug("framework")
     if fw and framework is not None and fw != framework.id:
         top.problem("framework-mismatch",
                     f"questionnaire is for framework {fw!r} but the framework in use is "
@@ -207,7 +208,7 @@ def read_questionnaire(path: Path, log: ProblemLog,
     non_answers: list[NonAnswer] = []
     for sec in top.children("non_answers", "non-answer", required=False):
         sec.check_keys({"code", "label"})
-        code, label = sec.text("code"), sec.text("label")
+        code, label = sec.text("code", limit=NAME_LIMIT), sec.text("label", limit=NAME_LIMIT)
         if code and label:
             non_answers.append(NonAnswer(code, label))
     fraction = 0.5

@@ -31,10 +31,25 @@ class Platform(StrEnum):
         return [p.value for p in cls if p is not cls.auto]
 
 
+#: the most cells a zip-based input (XLSX) may hold unless a command's --max-cells says
+#: more; its parts may expand to at most :data:`BYTES_PER_CELL` bytes for each, and
+#: :data:`BYTES_BESIDES` for the rest of the workbook (styles, theme): 336 MB
+MAX_CELLS = 5_000_000
+BYTES_PER_CELL = 64
+BYTES_BESIDES = 16_000_000
+
+
+def expansion_limit(max_cells: int) -> int:
+    """The most bytes the parts of an XLSX of ``max_cells`` cells may expand to."""
+    return BYTES_BESIDES + BYTES_PER_CELL * max_cells
+
+
 @dataclass(frozen=True)
 class ResponsesFile:
-    """A responses file to ingest, and how to read it (a trust's ``responses:`` entry)."""
+    """A responses file to ingest, and how to read it (a trust's ``responses:`` entry;
+    ``max_cells`` from the command line)."""
 
     path: Path
     source: str = Platform.auto.value
     mapping: Path | None = None
+    max_cells: int = MAX_CELLS

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from owcf.errors import ProblemLog, closest
 from owcf.model.framework import Framework
-from owcf.model.yamlio import load_section
+from owcf.model.yamlio import NAME_LIMIT, load_section
 
 SCHEMA = "owcf-support/1"
 #: the keys a file of this kind may use at its top level
@@ -68,7 +68,7 @@ def read_catalogue(path: Path, log: ProblemLog, framework: Framework | None) -> 
     partners = []
     for sec in top.children("partners", "partner"):
         sec.check_keys({"id", "name"})
-        ident, name = sec.slug("id"), sec.text("name")
+        ident, name = sec.slug("id"), sec.text("name", limit=NAME_LIMIT)
         if ident and name:
             partners.append(Partner(ident, name))
     partner_ids = [p.id for p in partners]
@@ -77,7 +77,8 @@ def read_catalogue(path: Path, log: ProblemLog, framework: Framework | None) -> 
     seen: dict[str, int] = {}
     for sec in top.children("offers", "offer"):
         sec.check_keys({"id", "partner", "title", "description", "dimensions", "min_gap"})
-        ident, partner, title = sec.slug("id"), sec.slug("partner"), sec.text("title")
+        ident, partner, title = sec.slug("id"), sec.slug("partner"), sec.text("title",
+                                                                               limit=NAME_LIMIT)
         if ident in seen:
             sec.problem("duplicate-id", f"offer id {ident!r} is already used on line {seen[ident]}",
                         "id")

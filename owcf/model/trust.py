@@ -8,6 +8,7 @@ actions are read by :mod:`owcf.model.plan`; finding a workspace by name is
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from owcf.model.plan import (
 from owcf.model.questionnaire import Questionnaire, check_coverage, read_questionnaire, tailor
 from owcf.model.sources import Platform, ResponsesFile
 from owcf.model.support import Catalogue, read_catalogue
-from owcf.model.yamlio import Node, NodeList, Section, load_section
+from owcf.model.yamlio import NAME_LIMIT, Node, NodeList, Section, load_section
 from owcf.resources import resolve_reference
 
 SCHEMA = "owcf-trust/1"
@@ -202,7 +203,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     top = load_section(path, log, SCHEMA, TOP_KEYS)
     if top is None:
         return None
-    ident, name = top.slug("id"), top.text("name")
+    ident, name = top.slug("id"), top.text("name", limit=NAME_LIMIT)
 
     framework = _load_framework(top, directory, log)
     questionnaire = _load_questionnaire(top, directory, log, framework)
@@ -422,10 +423,11 @@ def _read_support(top: Section, framework: Framework | None) -> SupportChoices:
     own = []
     for rsec in sec.children("own", "support request", required=False):
         rsec.check_keys({"title", "partner", "dimensions", "notes"})
-        title = rsec.text("title")
+        title = rsec.text("title", limit=NAME_LIMIT)
         dims = dimension_list(rsec, "dimensions", framework)
         if title:
-            own.append(SupportRequest(title, rsec.text("partner", required=False) or "", dims,
+            own.append(SupportRequest(title, rsec.text("partner", required=False,
+                                                       limit=NAME_LIMIT) or "", dims,
                                       rsec.text("notes", required=False) or ""))
     return SupportChoices(sec.text("catalogue", required=False) or "owcf-support",
                           tuple(ident for ident, _ in sec.text_list("accepted")), tuple(own))
@@ -476,7 +478,8 @@ def _read_population(top: Section, framework: Framework | None,
                 top.log.add("unknown-workforce-group" if by == "workforce_group" else "unknown-audience",
                             f"population size for {key!r}: not a {by} of the framework"
                             f"{closest(str(key), known)}", file=top.file, line=line)
-            elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            elif isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                    not 0 < value < math.inf:
                 top.log.add("value-out-of-range", f"population size for {key!r} must be a "
                             f"positive number, not {value!r}", file=top.file, line=line)
             else:

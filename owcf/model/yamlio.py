@@ -9,6 +9,7 @@ every problem it meets instead of stopping at the first.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
@@ -20,6 +21,13 @@ import yaml
 from owcf.errors import ProblemLog, closest
 
 SLUG = re.compile(r"^[a-z][a-z0-9_-]*$")
+#: the longest id, name-like text (a name, title or label, drawn in charts) and paragraph
+#: owcf accepts: beyond these a chart or page is unreadable, so they are refused at load
+SLUG_LIMIT = 64
+NAME_LIMIT = 200
+TEXT_LIMIT = 20_000
+#: characters no page or chart can show: C0 and C1 controls but tab and line breaks
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class Node(dict):
@@ -191,14 +199,32 @@ class Section:
                     key,
                 )
 
-    def text(self, key: str, required: bool = True) -> str | None:
+    def text(self, key: str, required: bool = True, limit: int = TEXT_LIMIT) -> str | None:
+        """Text of at most ``limit`` characters (:data:`NAME_LIMIT` for a name, title or
+        label), holding no control character."""
         value = self._get(key, required)
         if value is None:
             return None
         if isinstance(value, (dict, list)):
             self.problem("wrong-type", f"{self._label(key)} must be text", key)
             return None
-        return str(value).strip()
+        text = str(value).strip()
+        return text if self.check_text(text, self._label(key), self.line(key), limit) else None
+
+    def check_text(self, text: str, label: str, line: int, limit: int = TEXT_LIMIT) -> bool:
+        """True if ``text`` may go into a page or chart; else a problem at ``line``."""
+        if len(text) > limit:
+            self.log.add("too-long", f"{label} is {len(text):,} characters long; at most "
+                         f"{limit:,} fit {'a name or label' if limit <= NAME_LIMIT else 'here'}",
+                         file=self.file, line=line)
+            return False
+        bad = _CONTROL.search(text)
+        if bad:
+            self.log.add("invalid-value", f"{label} holds the control character "
+                         f"U+{ord(bad.group()):04X}, which no page or chart can show",
+                         file=self.file, line=line)
+            return False
+        return True
 
     def slug(self, key: str, required: bool = True) -> str | None:
         value = self._get(key, required)
@@ -206,6 +232,10 @@ class Section:
             return None
         if not isinstance(value, str) or not SLUG.match(value):
             self.problem("invalid-id", f"{self._label(key)} {value!r} is not a lower-case slug", key)
+            return None
+        if len(value) > SLUG_LIMIT:
+            self.problem("too-long", f"{self._label(key)} is {len(value)} characters long; an "
+                         f"id has at most {SLUG_LIMIT}", key)
             return None
         return value
 
@@ -224,6 +254,10 @@ class Section:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem("wrong-type", f"{self._label(key)} must be a number, not {value!r}", key)
+            return None
+        if not math.isfinite(value):
+            self.problem("value-out-of-range", f"{self._label(key)} must be a finite number, "
+                         f"not {value!r}", key)
             return None
         return float(value)
 
@@ -278,7 +312,8 @@ class Section:
                 self.problem("missing-field", f"{self._label(key)} is required")
             return []
         if isinstance(value, str):
-            return [(value, self.line(key))]
+            ok = self.check_text(value, self._label(key), self.line(key))
+            return [(value, self.line(key))] if ok else []
         if not isinstance(value, NodeList):
             self.problem("wrong-type", f"{self._label(key)} must be a list", key)
             return []
@@ -288,7 +323,9 @@ class Section:
                 self.log.add("wrong-type", f"{self._label(key)} entries must be text",
                              file=self.file, line=value.line_at(i))
                 continue
-            out.append((str(entry), value.line_at(i)))
+            if self.check_text(str(entry), f"{self._label(key)} entry {i + 1}",
+                               value.line_at(i)):
+                out.append((str(entry), value.line_at(i)))
         return out
 
     def children(self, key: str, what: str, required: bool = True) -> Iterator[Section]:

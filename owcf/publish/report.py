@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from owcf.ingest.personal import redact
 from owcf.ingest.responses import ResponseSet
 from owcf.model.framework import Framework
 from owcf.model.plan import ACTION_STATUSES, TEST_KINDS, Action, PlannedTest
@@ -351,16 +352,6 @@ class Comment:
         if self.count <= 1:
             return ""
         return f"{self.count} people" if self.count >= self.threshold else "more than one person"
-
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-# UK numbers: +44 or 0, then 9 or 10 more digits with spaces, dots, dashes or brackets between
-_PHONE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?0)(?:[\s().-]*\d){9,10}")
-
-
-def redact(text: str) -> str:
-    """Free text with email addresses and phone numbers taken out."""
-    return _PHONE.sub("[phone number removed]", _EMAIL.sub("[email removed]", text))
 
 
 def select_comments(responses: ResponseSet, analysis: Analysis, framework: Framework,

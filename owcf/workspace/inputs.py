@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from owcf.errors import OwcfError, Problem, ProblemLog, Severity
 from owcf.model.framework import Framework, read_framework
 from owcf.model.questionnaire import Questionnaire, read_questionnaire
-from owcf.model.sources import Platform, ResponsesFile
+from owcf.model.sources import MAX_CELLS, Platform, ResponsesFile
 from owcf.model.trust import STANDARD_BREAKDOWNS, Disclosure, Trust
 from owcf.model.workspaces import load_trust
 from owcf.resources import default_framework_path, default_questionnaire_path
@@ -87,23 +87,25 @@ def reconciliation(results: Sequence[Ingested], strict: bool = False
 def gather(responses: Sequence[Path] = (), trust: str | Path | None = None,
            framework: Path | None = None, questionnaire: Path | None = None,
            require_responses: bool = True, source: str = Platform.auto.value,
-           mapping: Path | None = None) -> tuple[Inputs, list[Problem]]:
+           mapping: Path | None = None, max_cells: int = MAX_CELLS
+           ) -> tuple[Inputs, list[Problem]]:
     """Resolve the inputs; raise OwcfError listing every problem, else return warnings too.
 
     ``source`` and ``mapping`` say how to read the ``responses`` given here; a trust's
-    own files carry theirs in ``trust.yaml``.
+    own files carry theirs in ``trust.yaml``. ``max_cells`` bounds what any XLSX may
+    expand to.
     """
     log = ProblemLog()
     fw: Framework | None = None
     q: Questionnaire | None = None
     workspace: Trust | None = None
-    files = [ResponsesFile(p, source, mapping) for p in responses]
+    files = [ResponsesFile(p, source, mapping, max_cells) for p in responses]
     labels = [str(p) for p in responses]
     if trust is not None:
         workspace = load_trust(trust)
         fw, q = workspace.framework, workspace.questionnaire
         if not files:
-            files = list(workspace.response_files)
+            files = [replace(f, max_cells=max_cells) for f in workspace.response_files]
             labels = [os.path.relpath(f.path, workspace.directory) for f in files]
         if not files and require_responses:
             raise OwcfError([Problem("no-responses", "the trust names no responses files: list "

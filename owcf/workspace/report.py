@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from owcf.errors import OwcfError, Problem, Severity
 from owcf.files import source_date_epoch, write_files
+from owcf.model.sources import MAX_CELLS
 from owcf.publish.report import FORMATS, render_report, select_comments
 from owcf.workspace.inputs import gather
 from owcf.workspace.run import analyse_inputs, published_analyses, read_responses
@@ -29,6 +30,8 @@ class ReportOptions:
     overlays: bool = False
     #: a rejected responses row stops the report
     strict: bool = False
+    #: the most cells an XLSX responses file may hold (see owcf.ingest.sheet)
+    max_cells: int = MAX_CELLS
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def generate(trust: str | Path, out: Path | None = None,
     ``./reports/TRUST``). Raises OwcfError, writing nothing, if the inputs are invalid, or
     with ``options.strict`` if any row was rejected."""
     produced = source_date_epoch()  # a bad value stops the report before any work
-    inputs, warnings = gather(trust=trust, require_responses=False)
+    inputs, warnings = gather(trust=trust, require_responses=False,
+                              max_cells=options.max_cells)
     workspace = inputs.trust
     assert workspace is not None
     ingestion = read_responses(inputs, options.strict)

@@ -6,7 +6,7 @@ Every problem in every file is collected in one pass; nothing stops at the first
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ from owcf.model.framework import SCHEMA as FRAMEWORK_SCHEMA
 from owcf.model.framework import Framework, read_framework
 from owcf.model.questionnaire import SCHEMA as QUESTIONNAIRE_SCHEMA
 from owcf.model.questionnaire import Questionnaire, check_coverage, read_questionnaire
-from owcf.model.sources import ResponsesFile
+from owcf.model.sources import MAX_CELLS, ResponsesFile
 from owcf.model.support import SCHEMA as SUPPORT_SCHEMA
 from owcf.model.support import read_catalogue
 from owcf.model.trust import SCHEMA as TRUST_SCHEMA
@@ -84,8 +84,9 @@ def _framework_for(ref: str | None, base: Path, given: Framework | None,
     return read[path]
 
 
-def validate_paths(paths: list[Path]) -> ValidationReport:
-    """Validate the given files and workspace folders together."""
+def validate_paths(paths: list[Path], max_cells: int = MAX_CELLS) -> ValidationReport:
+    """Validate the given files and workspace folders together (``max_cells`` bounds what
+    an XLSX responses file may expand to)."""
     from owcf.ingest.mapping import read_mapping
 
     report = ValidationReport()
@@ -132,8 +133,9 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         ingested: list[Ingested | None] = []
         for entry in trust.response_files:
             if entry.path.is_file():
-                ingested.append(_check_responses(entry, trust.questionnaire, trust.framework,
-                                                 log, trust.breakdowns, trust.pseudonym_salt))
+                ingested.append(_check_responses(replace(entry, max_cells=max_cells),
+                                                 trust.questionnaire, trust.framework, log,
+                                                 trust.breakdowns, trust.pseudonym_salt))
                 report.files.append(str(entry.path))
         if len(log.errors) == errors and len(ingested) == len(trust.response_files):
             _check_priorities(trust, [r for r in ingested if r is not None], log)
@@ -161,7 +163,8 @@ def validate_paths(paths: list[Path]) -> ValidationReport:
         responses_against = responses_against or _defaults(log)
         if responses_against is None:
             continue
-        _check_responses(ResponsesFile(path), responses_against[0], responses_against[1], log)
+        _check_responses(ResponsesFile(path, max_cells=max_cells), responses_against[0],
+                         responses_against[1], log)
         report.files.append(str(path))
     report.problems = log.problems
     return report
@@ -175,7 +178,8 @@ def _check_responses(entry: ResponsesFile, questionnaire: Questionnaire, framewo
     from owcf.ingest.pipeline import ingest
 
     result = ingest(entry.path, questionnaire, framework, log, source=entry.source,
-                    mapping=entry.mapping, fields=fields, salt=salt)
+                    mapping=entry.mapping, fields=fields, salt=salt,
+                    max_cells=entry.max_cells)
     if result is None:
         return None
     log.extend(result.problems(Severity.ERROR, limit=MAX_LISTED))

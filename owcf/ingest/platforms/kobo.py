@@ -7,6 +7,11 @@ are the choices' XML names (``strongly_agree``) or labels. Kobo's own CSV export
 ``;`` between cells. Device and account fields (``deviceid``, ``username``,
 ``phonenumber``...) are personal data.
 
+A project's reviewers can mark each submission ``_validation_status`` Approved, Not
+approved or On hold (exported as the label or as ``validation_status_not_approved``...):
+a submission not approved is rejected (``not-approved``); those on hold are counted, with
+one warning naming their rows.
+
 :func:`write` makes the form as an XLSForm (xlsform.org): a ``survey`` sheet (the
 audience question first, then a group per colour holding a ``table-list`` group per
 dimension and wording, each question's ``relevant`` routing it to its audiences), a
@@ -20,8 +25,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+import numpy as np
+import pyarrow.compute as pc
+
 from owcf.errors import OwcfError, Problem, ProblemLog
-from owcf.ingest.export import Export, ExportNames, Role, build_export
+from owcf.ingest.export import Export, ExportNames, Finding, Role, build_export
 from owcf.ingest.platforms.common import headings_in, role_of, table, text_variants, xlsx
 from owcf.ingest.sheet import Sheet
 from owcf.ingest.text import normalise
@@ -82,6 +90,7 @@ def read(sheet: Sheet, log: ProblemLog) -> Export | None:
                 if normalise(c.label.rsplit("/", 1)[-1]) in {"_id", "instanceid"}][:1]
     export.identity = uuid or fallback
     export.id_heading = None if export.identity else "_uuid"
+    _review(export, log)
     return export
 
 
@@ -174,3 +183,23 @@ def _check_names(rows: list[list[str]], form: Form) -> None:
 def export_names(questionnaire: Questionnaire, framework: Framework) -> ExportNames:
     """The children's-wording questions, named by the item id and ``_children``."""
     return ExportNames(columns={f"{i.id}{CHILDREN_SUFFIX}": i.id for i in questionnaire.items})
+def _review(export: Export, log: ProblemLog) -> None:
+    """Submissions the project's reviewers did not approve: rejected; on hold: a warning."""
+    for column in export.columns:
+        if normalise(column.label.rsplit("/", 1)[-1]) != "_validation_status":
+            continue
+        status = pc.replace_substring(pc.utf8_lower(column.values), "_", " ")
+        refused = np.flatnonzero(pc.match_substring(status, "not approved")
+                                 .to_numpy(zero_copy_only=False))
+        if len(refused):
+            export.findings.append(Finding(
+                "not-approved", refused, "KoboToolbox's validation status is Not approved: "
+                "the project's reviewers rejected this submission", column))
+        held = np.flatnonzero(pc.match_substring(status, "on hold").to_numpy(zero_copy_only=False))
+        if len(held):
+            rows = ", ".join(str(r) for r in export.rows[held[:10]].tolist())
+            more = f" and {len(held) - 10} more" if len(held) > 10 else ""
+            log.warn("response-on-hold", f"{len(held)} submission{'s are' if len(held) > 1 else ' is'} "
+                     f"on hold in KoboToolbox's review (row{'s' if len(held) > 1 else ''} {rows}"
+                     f"{more}): counted as they stand; approve or reject them there and export "
+                     "again if they should not be", file=export.file, column=column.label)

@@ -6,8 +6,10 @@ Current exports have three heading rows: field names (``StartDate``, ``ResponseI
 ``V2``... (or the field names) over ``ResponseID``, ``ResponseSet``, ``Name``... and the
 question text. Answers are choice text or numeric recode values, as chosen at export.
 
-A response's ``Status`` says whether it is a real one: previews, tests and spam
-("Survey Preview", "Survey Test", "Spam", or the numeric codes 1, 2 and 8) are rejected.
+A response's ``Status`` (``Response Type``) says whether it is a real one: previews,
+tests and spam ("Survey Preview", "Survey Test", "Spam", or the numeric codes 1, 2 and 8)
+are rejected, as are responses whose ``DistributionChannel`` is ``preview`` or ``test``
+(which says the same when the status is not exported).
 
 :func:`write` makes a form for one audience as Qualtrics's Advanced Format TXT import:
 the audience as embedded data, a block per colour, a page per dimension, and each item
@@ -115,16 +117,25 @@ def read(sheet: Sheet, log: ProblemLog) -> Export | None:
     export = build_export(sheet, NAME, detail, header_rows, describe)
     export.identity = export.by_role(Role.respondent_id)[:1]
     export.date_order = None
+    marked = np.zeros(export.n, dtype=bool)  # one finding per response, however marked
     for column in export.columns:
-        if normalise(column.label) in {"status", "response type"}:
-            values = column.values
+        name = normalise(column.label)
+        values = pc.utf8_trim_whitespace(column.values)
+        if name in {"status", "response type"}:
             test = pc.match_substring_regex(values, _TEST_STATUS.pattern, ignore_case=True)
-            codes = pc.is_in(pc.utf8_trim_whitespace(values), value_set=pa.array(sorted(_TEST_CODES)))
-            flagged = np.flatnonzero(pc.or_(test, codes).to_numpy(zero_copy_only=False))
-            if len(flagged):
-                messages = [f"Qualtrics marks it {str(values[int(i)].as_py()).strip()!r}: a "
-                            "preview, test or spam response" for i in flagged]
-                export.findings.append(Finding("test-response", flagged, messages, column))
+            codes = pc.is_in(values, value_set=pa.array(sorted(_TEST_CODES)))
+            flags = pc.or_(test, codes)
+            how = "Qualtrics marks it {!r}: a preview, test or spam response"
+        elif name in {"distributionchannel", "distribution channel"}:
+            flags = pc.is_in(pc.utf8_lower(values), value_set=pa.array(["preview", "test"]))
+            how = "Qualtrics says it came by the {!r} distribution channel: a preview or test"
+        else:
+            continue
+        flagged = np.flatnonzero(flags.to_numpy(zero_copy_only=False) & ~marked)
+        if len(flagged):
+            marked[flagged] = True
+            export.findings.append(Finding("test-response", flagged, [
+                how.format(str(values[int(i)].as_py())) for i in flagged], column))
     export.id_heading = "ResponseId"
     return export
 

@@ -1,0 +1,153 @@
+"""Answers are matched, not parsed: a scale value as the questionnaire writes it, a label
+or code, or a non-answer. Nothing that changes a number's meaning (a sign, a bracket,
+punctuation, a digit) is ever stripped to make a cell fit."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from owcf.errors import ProblemLog
+from owcf.ingest.answers import BLANK, UNMAPPED, ValueMap, answer_map
+from owcf.ingest.ingested import Ingested
+from owcf.ingest.mapping import read_mapping
+from owcf.ingest.pipeline import ingest
+
+from .conftest import write
+from .ingest_helpers import EXPORTS, survey
+
+WIDE = (EXPORTS / "owcf-wide.csv").read_text(encoding="utf-8")
+HEADER, *GOOD = WIDE.splitlines()
+# the survey questionnaire: 1 Strongly disagree, 2 Disagree, 3 Agree, 4 Strongly agree,
+# then DK (category 5) and NA (category 6)
+CATEGORY = {"1": 1, "2": 2, "3": 3, "4": 4, "DK": 5, "NA": 6}
+
+
+def _ingest(tmp_path: Path, v1_cells: list[str], mapping: Path | None = None) -> Ingested:
+    """Rows r11, r12... of a leader (who is asked every item) with ``v1`` as given."""
+    framework, questionnaire, _, _ = survey(tmp_path)
+    rows = [f"r{k},leaders,health,,{cell},1,3,2,2,2," for k, cell in
+            enumerate(v1_cells, start=11)]
+    path = write(tmp_path / "answers.csv", "\n".join([HEADER, *rows]) + "\n")
+    log = ProblemLog()
+    result = ingest(path, questionnaire, framework, log, mapping=mapping)
+    assert result is not None, log.problems
+    return result
+
+
+@pytest.mark.parametrize(("cell", "closest"), [
+    ('"-1"', "'1'"), ('"+2"', "'2'"), ('"(3)"', "'3'"), ('"5!"', None), ('"4!"', "'4'"),
+    ("4.0", "'4'"), ("Agree.", "'Agree'"), ("01", "'1'"), ("N/A", None), ("_1", "'1'"),
+    ("1 2", None), ("Agreed", "'Agree'"),
+])
+def test_answers_off_the_scale_are_refused_with_row_column_and_candidates(
+        tmp_path: Path, cell: str, closest: str | None) -> None:
+    """-1 used to be read as 1, and +2, (3), 5! as 2, 3, 5."""
+    result = _ingest(tmp_path, ["4", cell])
+    (problem,) = result.row_problems()
+    assert (problem.code, problem.row, problem.column) == ("invalid-answer", 3, "v1")
+    shown = cell.strip('"')
+    assert problem.message.startswith(f"{shown!r} is not an answer (expected 1-4, DK, NA or "
+                                      "blank)")
+    if closest is not None:
+        assert f"did you mean {closest}" in problem.message
+    assert result.counts()["rows_accepted"] == 1
+    assert result.responses.answers["v1"].tolist() == [4]
+
+
+@pytest.mark.parametrize(("cell", "category"), [
+    ("3", 3), (" 3 ", 3), ("Agree", 3), ("AGREE", 3), ("  strongly   agree ", 4),
+    ("strongly_agree", 4), ("Strongly_Disagree", 1), ("Don\u2019t know", 5), ("dont_know", 5),
+    ("don_t_know", 5), ("DK", 5), ("dk", 5), ("not_applicable", 6), ("Not applicable", 6),
+    ("", BLANK), ("   ", BLANK),
+])
+def test_case_spaces_curly_quotes_and_choice_names_still_match(
+        tmp_path: Path, cell: str, category: int) -> None:
+    result = _ingest(tmp_path, [cell])
+    assert not result.row_problems(), result.row_problems()
+    assert result.responses.answers["v1"].tolist() == [category]
+
+
+def _survey_answers() -> ValueMap:
+    with tempfile.TemporaryDirectory() as folder:
+        _, questionnaire, _, _ = survey(Path(folder))
+    return answer_map(questionnaire)
+
+
+_ANSWERS = _survey_answers()
+SCALE = ["1", "2", "3", "4", "Agree", "Disagree", "DK", "NA"]
+DECORATION = st.sampled_from(["-{}", "+{}", "({})", "[{}]", "{}!", "{}.", "{}?", "{}.0", "0{}",
+                              "{}0", "{}%", "'{}", "{}*", "#{}", "{}/{}", "~{}", "{},"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.sampled_from(SCALE), decoration=DECORATION)
+def test_no_decorated_answer_is_taken_for_the_answer_it_decorates(value: str,
+                                                                 decoration: str) -> None:
+    assert _ANSWERS.lookup(decoration.format(value, value)) == UNMAPPED
+
+
+def test_a_trusts_answer_mapping_overrides_the_questionnaires_labels(tmp_path: Path) -> None:
+    """The mapping's ``answers:`` win, even over a label of the questionnaire: here the
+    export's 'Agree' meant the top of the scale, and 'Disagree' (in any case) don't know."""
+    framework, questionnaire, _, _ = survey(tmp_path)
+    mapping = write(tmp_path / "m.yaml", "schema: owcf-mapping/1\n"
+                    "answers: {Agree: 4, disagree: DK, '-1': 1}\n")
+    log = ProblemLog()
+    read = read_mapping(mapping, questionnaire, framework, (), log)
+    assert read is not None and not log.errors, log.problems
+    result = _ingest(tmp_path, ["Agree", "Disagree", "DISAGREE", "-1", "3"], mapping=read)
+    assert not result.row_problems(), result.row_problems()
+    assert result.responses.answers["v1"].tolist() == [4, 5, 5, 1, 3]
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("-1", "'-1' is not an answer (expected 1-4, DK, NA or blank) (did you mean '1'?)"),
+    ("1 2", "'1 2' is not an answer (expected 1-4, DK, NA or blank) (did you mean '2' or "
+            "'1'?)"),
+    ("Agreed", "'Agreed' is not an answer (expected 1-4, DK, NA or blank) (did you mean "
+               "'Agree', 'Disagree' or 'Strongly agree'?)"),
+    ("xyz", "'xyz' is not an answer (expected 1-4, DK, NA or blank)"),
+    ("jo@example.org", "'[email removed]' is not an answer (expected 1-4, DK, NA or blank)"),
+])
+def test_the_invalid_answer_message_in_full(tmp_path: Path, cell: str, message: str) -> None:
+    """One candidate, two (equally close), three, none; and an email address typed as an
+    answer is not repeated."""
+    result = _ingest(tmp_path, [cell])
+    (problem,) = result.row_problems()
+    assert problem.message == f"{message}; row rejected"
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ("Staf", "'Staf' is not one of staff, leaders, young_people (did you mean 'Staff'?)"),
+    # 'Staff member' is 0.59 like 'staff', under the 0.6 a hint needs
+    ("Staff member", "'Staff member' is not one of staff, leaders, young_people"),
+])
+def test_an_unknown_audience_suggests_one_only_when_close(tmp_path: Path, cell: str,
+                                                          message: str) -> None:
+    framework, questionnaire, _, _ = survey(tmp_path)
+    path = write(tmp_path / "a.csv", f"{HEADER}\nr1,{cell},health,,4,1,3,,2,2,\n")
+    result = ingest(path, questionnaire, framework, ProblemLog())
+    assert result is not None
+    (problem,) = result.row_problems()
+    assert (problem.code, problem.message) == ("unknown-audience", f"{message}; row rejected")
+
+
+def test_the_provenance_names_the_mapping_used(tmp_path: Path) -> None:
+    import hashlib
+
+    from owcf.ingest.write import provenance
+
+    framework, questionnaire, _, _ = survey(tmp_path)
+    mapping = write(tmp_path / "m.yaml", "schema: owcf-mapping/1\nanswers: {Agree: 4}\n")
+    log = ProblemLog()
+    read = read_mapping(mapping, questionnaire, framework, (), log)
+    result = _ingest(tmp_path, ["Agree"], mapping=read)
+    record = provenance(result, {})
+    assert record["mapping"] == {"file": "m.yaml",
+                                 "sha256": hashlib.sha256(mapping.read_bytes()).hexdigest()}
+    assert provenance(_ingest(tmp_path, ["4"]), {})["mapping"] is None
