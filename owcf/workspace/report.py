@@ -12,7 +12,7 @@ from owcf.files import source_date_epoch, write_files
 from owcf.model.sources import MAX_CELLS
 from owcf.publish.report import FORMATS, render_report, select_comments
 from owcf.workspace.inputs import gather
-from owcf.workspace.run import analyse_inputs, published_analyses, read_responses
+from owcf.workspace.run import analyse_inputs, published_analyses, read_workspace_responses
 
 if TYPE_CHECKING:  # pandas loads only when responses are read
     from owcf.ingest.responses import ResponseSet
@@ -54,15 +54,9 @@ def generate(trust: str | Path, out: Path | None = None,
                               max_cells=options.max_cells)
     workspace = inputs.trust
     assert workspace is not None
-    ingestion = read_responses(inputs, options.strict)
-    if options.strict and ingestion.rejected:
-        raise OwcfError(ingestion.rejected)
-    warnings = [*warnings, *ingestion.warnings, *ingestion.rejected]
-    if not inputs.files:
-        warnings.append(Problem("no-responses", "the trust names no responses files yet; the "
-                                "report shows no current position",
-                                file=str(workspace.directory / "trust.yaml"),
-                                severity=Severity.WARNING))
+    ingestion, read_warnings = read_workspace_responses(
+        inputs, options.strict, "report shows no current position")
+    warnings = [*warnings, *read_warnings]
     responses = ingestion.responses
     by_audience, by_group = published_analyses(inputs, responses, options.min_cell)
     weighted = None

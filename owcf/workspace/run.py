@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from owcf.errors import Problem, ProblemLog
+from owcf.errors import OwcfError, Problem, ProblemLog, Severity
 from owcf.workspace.inputs import Inputs, reconciliation
 
 if TYPE_CHECKING:  # pandas and pyarrow load only when responses are read
@@ -50,6 +50,23 @@ def read_responses(inputs: Inputs, strict: bool = False) -> Ingestion:
     notes, rejected = reconciliation(results, strict)
     return Ingestion(tuple(results), combine(results, inputs.questionnaire), tuple(notes),
                      tuple(rejected), tuple(log.warnings))
+
+
+def read_workspace_responses(inputs: Inputs, strict: bool, lacking: str
+                             ) -> tuple[Ingestion, list[Problem]]:
+    """:func:`read_responses` for a trust workspace, which may name no responses files yet
+    (``lacking`` says what the output is then without). With ``strict`` a rejected row
+    raises OwcfError; otherwise the rejected rows are among the warnings returned."""
+    ingestion = read_responses(inputs, strict)
+    if strict and ingestion.rejected:
+        raise OwcfError(ingestion.rejected)
+    warnings = [*ingestion.warnings, *ingestion.rejected]
+    if not inputs.files:
+        assert inputs.trust is not None  # only a workspace may name no files
+        warnings.append(Problem("no-responses", "the trust names no responses files yet; "
+                                f"the {lacking}", severity=Severity.WARNING,
+                                file=str(inputs.trust.directory / "trust.yaml")))
+    return ingestion, warnings
 
 
 def analyse_inputs(inputs: Inputs, responses: ResponseSet, by: Sequence[str] = (), *,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from owcf.errors import OwcfError, Problem, Severity
+from owcf.errors import OwcfError, Problem
 from owcf.files import source_date_epoch
 from owcf.workspace.inputs import gather
-from owcf.workspace.run import analyse_inputs, published_analyses, read_responses
+from owcf.workspace.run import analyse_inputs, published_analyses, read_workspace_responses
 
 
 @dataclass(frozen=True)
@@ -53,15 +53,9 @@ def share(trust: str | Path, protected: bool = False, by: Sequence[str] = (),
     if protected and extra:
         raise OwcfError([Problem("invalid-value", "a protected package carries the report's "
                                  "breakdowns only (audience and workforce group): leave out --by")])
-    ingestion = read_responses(inputs, strict)
-    if strict and ingestion.rejected:
-        raise OwcfError(ingestion.rejected)
-    warnings = [*warnings, *ingestion.warnings, *ingestion.rejected]
-    if not inputs.files:
-        warnings.append(Problem("no-responses", "the trust names no responses files yet; the "
-                                "package carries no questionnaire figures",
-                                file=str(workspace.directory / "trust.yaml"),
-                                severity=Severity.WARNING))
+    ingestion, read_warnings = read_workspace_responses(
+        inputs, strict, "package carries no questionnaire figures")
+    warnings = [*warnings, *read_warnings]
     responses = ingestion.responses
     day = produced.date() if produced else None
     if protected:
