@@ -168,19 +168,14 @@ def plan_columns(export: Export, questionnaire: Questionnaire, framework: Framew
                     items)
             continue
         if any(is_personal_heading(n) for n in (column.label, *column.names)):
-            column.role, column.how = Role.personal, "personal data heading"
-            if not suggest:
-                log.warn("personal-data-column", "personal data; this column is ignored and "
-                         "never output", file=file, row=1, column=column.label)
+            _drop_personal(column, "personal data heading", "personal data", suggest, log, file)
             continue
         if any(_COMMENT.search(normalise(n)) for n in (column.label, *column.names)):
             column.role, column.how = Role.comment, "heading asks for comments"
             continue
         if any(asks_for_personal_data(n) for n in (column.label, *column.names)):
-            column.role, column.how = Role.personal, "heading asks for personal data"
-            if not suggest:
-                log.warn("personal-data-column", "asks for personal data; this column is "
-                         "ignored and never output", file=file, row=1, column=column.label)
+            _drop_personal(column, "heading asks for personal data", "asks for personal data",
+                           suggest, log, file)
             continue
 
     choices = {Role.audience: choice_map(framework.audiences, names.audiences | (
@@ -368,6 +363,16 @@ def _check_plan(export: Export, questionnaire: Questionnaire, framework: Framewo
         log.add("missing-column", "the long layout needs both 'item' and 'answer' columns",
                 file=file, row=1)
     return len(log.errors) == errors
+
+
+def _drop_personal(column: SourceColumn, how: str, what: str, suggest: bool,
+                   log: ProblemLog, file: str) -> None:
+    """Mark ``column`` personal data: never read, never output; said once unless only a
+    mapping is being suggested."""
+    column.role, column.how = Role.personal, how
+    if not suggest:
+        log.warn("personal-data-column", f"{what}; this column is ignored and never output",
+                 file=file, row=1, column=column.label)
 
 
 def _warn_unmatched(export: Export, unmatched: list[tuple[SourceColumn, str]],
