@@ -88,6 +88,10 @@ CATALOGUE: dict[str, str] = {
     "foreign-questionnaire": "A results package's questionnaire differs from most packages' (content hash).",
     "duplicate-package": "Two or more results packages come from the same trust and assessment period.",
     "no-packages": "No results package could be pooled (none given, or every one was left out).",
+    # progress between rounds
+    "no-baseline": "The trust names no earlier round (baselines:) to measure progress from.",
+    "unknown-round": "A round named (as --since) is not one of the trust's baselines.",
+    "baseline-scale": "A baseline's framework or answer scale differs from this round's.",
 }
 
 
