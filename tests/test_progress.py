@@ -368,6 +368,37 @@ def test_a_broken_baseline_package_is_listed_by_json_path(tmp_path: Path) -> Non
     assert f"{trust / 'trust.yaml'}:{line}: invalid-package: baseline round 2009" in result.stderr
 
 
+def test_a_baseline_of_another_trust_is_refused(tmp_path: Path) -> None:
+    trust = _copy_example(tmp_path)
+    package = trust / "rounds" / "2009" / "oxfordshire-2009.json"
+    data = json.loads(package.read_text(encoding="utf-8"))
+    data["trust"]["id"] = "berkshire"
+    package.write_text(json.dumps(data), encoding="utf-8")
+    result = _progress(tmp_path)
+    line = _line_of(trust / "trust.yaml", "package: rounds/2009")
+    assert result.exit_code == 1
+    assert (f"{trust / 'trust.yaml'}:{line}: invalid-value: baseline round 2009 ({package}) is "
+            "trust 'berkshire''s, not 'oxfordshire''s") in result.stderr
+
+
+def test_a_protected_package_serves_as_a_baseline_too(
+        tmp_path: Path, example_json: dict[str, Any]) -> None:
+    trust = _copy_example(tmp_path)
+    made = runner.invoke(app, ["share", "-t", "2009", "--protected", "--out",
+                               str(trust / "rounds" / "2009" / "protected.json")],
+                         env={"OWCF_TRUST_PATH": str(EXAMPLE / "rounds")})
+    assert made.exit_code == 0, made.stderr
+    text = (trust / "trust.yaml").read_text(encoding="utf-8")
+    (trust / "trust.yaml").write_text(text.replace("rounds/2009/oxfordshire-2009.json",
+                                                   "rounds/2009/protected.json"), encoding="utf-8")
+    result = _progress(tmp_path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    for ours, theirs in zip(data["dimensions"], example_json["dimensions"], strict=True):
+        assert ours["change"] == pytest.approx(theirs["change"], rel=1e-12)
+        assert ours["real"] == theirs["real"]
+
+
 def test_since_must_name_a_baseline_and_a_trust_needs_one(tmp_path: Path) -> None:
     result = runner.invoke(app, ["progress", "-t", "oxfordshire", "--since", "2008"])
     assert result.exit_code == 1

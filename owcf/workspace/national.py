@@ -27,6 +27,8 @@ class NationalRun:
     files: int
     pooled: int
     left_out: dict[str, int]
+    #: packages of trusts' earlier rounds: their trends' baselines, not pooled
+    earlier: int = 0
 
 
 def national(paths: Sequence[Path], out: Path, formats: Sequence[str] = FORMATS,
@@ -51,4 +53,4 @@ def national(paths: Sequence[Path], out: Path, formats: Sequence[str] = FORMATS,
     files = render_national(result, found.layout, found.accepted, formats, day)
     written = write_files(files, out)
     return NationalRun(tuple(written), tuple(problems), found.files, len(found.accepted),
-                       dict(found.left_out))
+                       dict(found.left_out), found.earlier)

@@ -69,7 +69,7 @@ def progress_of(workspace: Trust, analysis: Analysis, baseline: Baseline) -> Pro
     publishes it) describes."""
     from owcf.progress.compare import compare, scale_difference
 
-    before = read_baseline(baseline)
+    before = read_baseline(baseline, workspace.id)
     now = current_round(workspace, analysis)
     reason = scale_difference(before, now)
     if reason is not None:
@@ -92,17 +92,28 @@ def current_round(workspace: Trust, analysis: Analysis) -> Round:
     return read_round(record, workspace.round_name, workspace.id)
 
 
-def read_baseline(baseline: Baseline) -> Round:
-    """A baseline round: its results package (schema-checked), or its workspace analysed."""
+def read_baseline(baseline: Baseline, trust: str) -> Round:
+    """A baseline round of trust ``trust``: its results package (schema-checked), or its
+    workspace analysed. A round of another trust is refused."""
     from owcf.progress.rounds import read_round
 
     if baseline.package is not None:
-        return read_round(_package(baseline), baseline.round, str(baseline.package))
+        data = _package(baseline)
+        _same_trust(baseline, data["trust"]["id"], trust)
+        return read_round(data, baseline.round, str(baseline.package))
     assert baseline.workspace is not None
     inputs, _ = gather(trust=baseline.workspace, require_responses=False)
     earlier = inputs.trust
     assert earlier is not None
+    _same_trust(baseline, earlier.id, trust)
     return _analysed(inputs, earlier, baseline)
+
+
+def _same_trust(baseline: Baseline, found: str, trust: str) -> None:
+    if found != trust:
+        raise OwcfError([Problem("invalid-value", f"baseline round {baseline.round} "
+                                 f"({baseline.path}) is trust {found!r}'s, not {trust!r}'s",
+                                 file=baseline.file, line=baseline.line)])
 
 
 def _analysed(inputs: Inputs, earlier: Trust, baseline: Baseline) -> Round:
