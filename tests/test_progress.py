@@ -474,3 +474,35 @@ def test_the_report_shows_progress_after_the_main_points(
     assert (out / "charts" / "progress.svg").is_file()
     assert 'id="figure-2"' in html and "Progress since 2009</h2>" in html
     assert html.index('id="progress-h"') < html.index('id="actions-h"')
+
+
+def test_a_reworded_baseline_item_is_listed_in_the_cli_and_the_report(tmp_path: Path) -> None:
+    trust = _copy_example(tmp_path)
+    package = trust / "rounds" / "2009" / "oxfordshire-2009.json"
+    data = json.loads(package.read_text(encoding="utf-8"))
+    item = next(i for i in data["questionnaire"]["items"] if i["dimension"] == "recruitment")
+    item["text"] = "An older wording of the question."
+    package.write_text(json.dumps(data), encoding="utf-8")
+    result = _progress(tmp_path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert {(e["scope"], e["id"]): e["reason"] for e in found["excluded"]} == {
+        ("dimension", "recruitment"): "its questionnaire items differ between the rounds: "
+                                      f"changed {item['id']} (wording)",
+        ("colour", "blue"): "it rests on dimensions not compared: recruitment"}
+    assert "recruitment" not in {d["id"] for d in found["dimensions"]}
+    assert found["summary"]["fell back"] == 0 and found["summary"]["excluded"] == 1
+    table = _progress(tmp_path).stdout
+    assert "Not compared" in table and "changed " + item["id"] + " (wording)" in table
+    out = tmp_path / "report"
+    report = runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)],
+                           env={"OWCF_TRUST_PATH": str(tmp_path)})
+    assert report.exit_code == 0, report.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    section = md[md.index("## Progress since 2009"):md.index("## Actions")]
+    assert "| Blue | – | – | – | – | – | not compared |" in section
+    html = (out / "report.html").read_text(encoding="utf-8")  # ids are not escaped there
+    assert (f"Recruitment (its questionnaire items differ between the rounds: changed "
+            f"{item['id']} (wording))") in html
+    assert "Recruitment" not in next(line for line in md.splitlines()
+                                     if line.startswith("- Since 2009"))
