@@ -506,3 +506,18 @@ def test_a_reworded_baseline_item_is_listed_in_the_cli_and_the_report(tmp_path: 
             f"{item['id']} (wording))") in html
     assert "Recruitment" not in next(line for line in md.splitlines()
                                      if line.startswith("- Since 2009"))
+
+
+@pytest.mark.parametrize(("round_", "path"), [(2009, "rounds/2009/responses.csv"),
+                                              (2010, "responses.csv")])
+def test_the_committed_responses_are_what_the_generator_makes(tmp_path: Path, round_: int,
+                                                             path: str) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("generate_responses",
+                                                  EXAMPLE / "generate_responses.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write(module.generate(2009, round_), tmp_path / "made.csv")
+    assert (tmp_path / "made.csv").read_bytes() == (EXAMPLE / path).read_bytes()

@@ -24,7 +24,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,7 +228,7 @@ def compare(trust: str, baseline: Round, current: Round,
 
 
 def _like(baseline: Round, current: Round, scope: str, excluded: list[Excluded],
-          reason_of: Any) -> list[FigureChange]:
+          reason_of: Callable[[str], str | None]) -> list[FigureChange]:
     """The figures of ``scope`` both rounds measured alike, unadjusted; the others go to
     ``excluded``."""
     before = baseline.dimensions if scope == "dimension" else baseline.colours

@@ -6,9 +6,10 @@ package, checked against its schema, or an earlier workspace, analysed as ``owcf
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from owcf.errors import OwcfError, Problem, Severity
+from owcf.errors import OwcfError, Problem
 from owcf.model.trust import Baseline, Trust
 from owcf.workspace.inputs import Inputs, gather
 from owcf.workspace.run import published_analyses, read_responses
@@ -31,7 +32,7 @@ class ProgressRun:
     notes: tuple[str, ...]
 
 
-def progress(trust: str | Any, since: str | None = None) -> ProgressRun:
+def progress(trust: str | Path, since: str | None = None) -> ProgressRun:
     """The trust's progress since its baseline round ``since`` (default: the last one
     its trust.yaml lists). Raises OwcfError when the trust names no baseline, ``since``
     is not one, the baseline cannot be read or its scale differs."""
@@ -149,5 +150,4 @@ def _package(baseline: Baseline) -> dict[str, Any]:
 
 def _named_at(baseline: Baseline) -> Problem:
     return Problem("invalid-package", f"baseline round {baseline.round} is named here and "
-                   "cannot be read (see above)", file=baseline.file, line=baseline.line,
-                   severity=Severity.ERROR)
+                   "cannot be read (see above)", file=baseline.file, line=baseline.line)
