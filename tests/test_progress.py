@@ -521,3 +521,24 @@ def test_the_committed_responses_are_what_the_generator_makes(tmp_path: Path, ro
     spec.loader.exec_module(module)
     module.write(module.generate(2009, round_), tmp_path / "made.csv")
     assert (tmp_path / "made.csv").read_bytes() == (EXAMPLE / path).read_bytes()
+
+
+def test_a_round_with_no_responses_yet_compares_nothing_and_says_so(tmp_path: Path) -> None:
+    trust = _copy_example(tmp_path)
+    (trust / "responses.csv").unlink()
+    text = (trust / "trust.yaml").read_text(encoding="utf-8")
+    (trust / "trust.yaml").write_text(text.replace("responses:\n  - responses.csv\n", ""),
+                                      encoding="utf-8")
+    result = _progress(tmp_path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert all(d["change"] is None and d["withheld"] == "round 2010: no respondent with a score"
+               for d in data["dimensions"])
+    out = tmp_path / "report"
+    report = runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out), "-f", "md"],
+                           env={"OWCF_TRUST_PATH": str(tmp_path)})
+    assert report.exit_code == 0, report.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "**Figure 2: No colour can be compared with 2009**" in md
+    assert ("- No dimension can be compared with 2009: each change is withheld or was not "
+            "measured alike in both rounds.") in md

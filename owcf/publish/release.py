@@ -160,6 +160,9 @@ def _moved(progress: Progress) -> str:
         return _join([f.current.name for f in changes])
 
     since = f"Since {progress.baseline}"
+    if not compared:
+        return (f"No dimension can be compared with {progress.baseline}: each change is "
+                "withheld or was not measured alike in both rounds.")
     if not moved:
         return (f"{since}, none of the {len(compared)} dimensions compared has really "
                 "changed.")

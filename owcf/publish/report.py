@@ -334,6 +334,8 @@ def _progress_title(colours: Sequence[FigureChange | None], baseline: str) -> st
         parts.append(f"{_and(up)} really improved")
     if down:
         parts.append(f"{_and(down)} fell back")
+    if not parts and not any(f and f.change for f in colours):
+        return f"No colour can be compared with {baseline}"
     if not parts:
         return f"No colour really changed since {baseline}"
     return "; ".join(parts) + f" since {baseline}"
