@@ -758,3 +758,21 @@ def test_trends_are_protected_and_pass_the_lp_audit(two_rounds: tuple[Path, dict
         "Change since trusts' previous round" in page
     assert "Change since trusts' previous round" in (out / "national.md").read_text(
         encoding="utf-8")
+
+
+def test_the_tidy_changes_table_gives_each_trusts_change(two_rounds: tuple[Path, dict[str, Any]]
+                                                        ) -> None:
+    out, _ = two_rounds
+    text = (out / "changes.csv").read_text(encoding="utf-8")
+    assert text.startswith("# NOT FOR PUBLICATION")
+    rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
+    like = _like_sample()
+    assert {r["trust_id"] for r in rows} == {_load(p)["trust"]["id"] for p in like}
+    mine = [r for r in rows if r["id"] == "information_sharing" and r["direction"]]
+    assert {round(float(r["change"]), 9) for r in mine} == {0.6}
+    counts, _ = _expected_trends("information_sharing")
+    assert sum(r["direction"] == "improved" for r in mine) == counts["improved"]
+
+
+def test_no_changes_table_without_earlier_rounds(run: tuple[Path, str]) -> None:
+    assert not (run[0] / "changes.csv").exists() and not (run[0] / "changes.parquet").exists()

@@ -20,6 +20,7 @@ import numpy as np
 
 from owcf.files import to_json
 from owcf.national.pool import POSITION_FIELDS, Layout, TrustFigures
+from owcf.progress.rounds import Round
 from owcf.publish.charts import StripRow, quartile_strip_svg
 from owcf.publish.templating import render
 
@@ -543,8 +544,11 @@ def _page_cells(trust: TrustFigures, entry: dict[str, Any], j: int, everyone: np
 
 
 def render_national(result: dict[str, Any], layout: Layout, trusts: Sequence[TrustFigures],
-                    formats: Sequence[str], produced: str | None = None) -> dict[str, bytes]:
-    """The national report's files, keyed by path relative to the output folder."""
+                    formats: Sequence[str], produced: str | None = None,
+                    rounds: Sequence[tuple[Round | None, Round]] = ()) -> dict[str, bytes]:
+    """The national report's files, keyed by path relative to the output folder;
+    ``rounds`` (each pooled trust's previous round, if any, and its latest) add the tidy
+    table of trusts' changes."""
     from owcf.national.tables import tidy_tables
 
     files: dict[str, bytes] = {}
@@ -564,7 +568,8 @@ def render_national(result: dict[str, Any], layout: Layout, trusts: Sequence[Tru
             for trust in trusts:
                 files[f"trusts/{trust.header.trust}.html"] = trust_page(
                     trust, result, layout, everyone, produced).encode("utf-8")
-    files |= tidy_tables(trusts, layout, [f for f in formats if f in ("csv", "parquet")])
+    files |= tidy_tables(trusts, layout, [f for f in formats if f in ("csv", "parquet")],
+                         rounds)
     return files
 
 
