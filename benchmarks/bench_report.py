@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,9 @@ def make_trusts(count: int) -> Path:
     from generate_responses import generate, write  # the example's own generator
 
     TRUSTS.mkdir(parents=True, exist_ok=True)
-    text = (EXAMPLE / "trust.yaml").read_text(encoding="utf-8")
+    # Oxfordshire's 2009 round is no baseline of theirs: the copies have none
+    text = re.sub(r"\nbaselines:\n(?:  .*\n)+", "\n",
+                  (EXAMPLE / "trust.yaml").read_text(encoding="utf-8"))
     for number in range(1, count + 1):
         name = f"trust-{number:03d}"
         folder = TRUSTS / name

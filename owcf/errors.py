@@ -95,6 +95,10 @@ CATALOGUE: dict[str, str] = {
     "no-packages": "No results package could be pooled (none given, or every one was left out).",
     "output-not-writable": "An output cannot be written (a file where a folder must be, no "
                            "permission, no space); nothing is written.",
+    # progress between rounds
+    "no-baseline": "The trust names no earlier round (baselines:) to measure progress from.",
+    "unknown-round": "A round named (as --since) is not one of the trust's baselines.",
+    "baseline-scale": "A baseline's framework or answer scale differs from this round's.",
 }
 
 

@@ -19,6 +19,8 @@ if os.environ.get("CI"):
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "oxfordshire"
+#: the example's first round (its baseline): tests written against the 2009 figures use it
+ROUND_2009 = EXAMPLE / "rounds" / "2009"
 
 TINY_FRAMEWORK = """\
 schema: owcf-framework/1
@@ -169,3 +171,20 @@ def rounded(value: object) -> object:
     if isinstance(value, list):
         return [rounded(v) for v in value]
     return value
+
+
+@pytest.fixture(scope="session")
+def _rounds_2009(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+
+    base = tmp_path_factory.mktemp("round-2009")
+    shutil.copytree(ROUND_2009, base / "oxfordshire")
+    return base
+
+
+@pytest.fixture
+def oxfordshire_2009(_rounds_2009: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``--trust oxfordshire`` is the example's 2009 round for this test (a copy, found
+    first on $OWCF_TRUST_PATH); returns its workspace folder."""
+    monkeypatch.setenv("OWCF_TRUST_PATH", str(_rounds_2009))
+    return _rounds_2009 / "oxfordshire"

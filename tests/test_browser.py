@@ -153,8 +153,8 @@ def test_the_browser_builds_the_whole_page_and_fetches_nothing(page: tuple[str, 
                          "[s.getBoundingClientRect().width, s.getBoundingClientRect().height])")
     assert all(w > 50 and h > 50 for w, h in sizes)
     if name == "report":
-        assert len(sizes) == 23
-        assert tab.evaluate("document.querySelectorAll('h2').length") == 7
+        assert len(sizes) == 24  # 23, and progress since 2009
+        assert tab.evaluate("document.querySelectorAll('h2').length") == 8  # and Progress since 2009
         assert tab.evaluate("document.querySelector('main').lastElementChild.id") == "quality"
     counts = {"framework": {"h2": 10, "h3": 30, "table": 60},
               "paper-questionnaire": {"h2": 8, "table": 20},

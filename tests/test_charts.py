@@ -448,8 +448,9 @@ def test_both_reports_are_charted(every_chart: dict[str, str]) -> None:
     names = set(every_chart)
     assert {"oxfordshire/overview.svg", "oxfordshire/orange.svg", "oxfordshire/orange-dots.svg",
             "oxfordshire/orange-answers.svg", "oxfordshire/workforce-groups-answers.svg",
+            "oxfordshire/progress.svg",  # the bundled example has a baseline round
             "long/teal.svg", "long/teal-dots.svg", "long/teal-answers.svg"} <= names
-    assert len([n for n in names if n.startswith("oxfordshire/")]) == 1 + 7 * 3 + 1
+    assert len([n for n in names if n.startswith("oxfordshire/")]) == 1 + 1 + 7 * 3 + 1
     assert all(name in words(every_chart["long/teal.svg"]) or name.split()[0] in words(
         every_chart["long/teal.svg"]) for name in LONG)
 
@@ -480,3 +481,14 @@ def test_the_spider_diagram_labels_the_centre_level(every_chart: dict[str, str])
         labels = set(texts(every_chart[name]))
         values = {"1", "2", "3", "4", "5"} if name.startswith("ox") else {"1", "2", "3", "4"}
         assert values <= labels, name
+
+
+def test_a_dumbbell_row_not_compared_says_so_clear_of_every_other_label() -> None:
+    from owcf.publish.charts import dumbbell_svg
+
+    svg = dumbbell_svg("d", ["Early identification and common assessment", "Short", "Gone"],
+                       [2.5, 1.0, None], [3.1, 5.0, 3.0], [4.5, 1.0, 4.0],
+                       [(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e")],
+                       ["#C62828", "#1565C0", "#2E7D32"], ("2009", "2010"), "desc")
+    assert not collisions(svg)
+    assert "not compared" in texts(svg) and {"2009", "2010", "Target"} <= set(texts(svg))

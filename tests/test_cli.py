@@ -144,12 +144,12 @@ def test_report_writes_both_formats_and_prints_paths(runner: CliRunner, tmp_path
     charts = sorted((out / "charts").glob("*.svg"))
     # per colour a spider diagram, a dot chart and answer bars; the overview of every
     # colour; the answers of every workforce group
-    assert len(charts) == 7 * 3 + 2
+    assert len(charts) == 7 * 3 + 2 + 1  # and progress since 2009
     assert {"overview.svg", "workforce-groups-answers.svg"} <= {c.name for c in charts}
     assert sorted(printed) == sorted(str(p) for p in [out / "report.md", out / "report.html",
                                                        *charts])
     html = (out / "report.html").read_text(encoding="utf-8")
-    assert html.count("<svg") == 23
+    assert html.count("<svg") == 24
     assert "<script" not in html.lower()
     for fetched in ('src="http', "src='http", "url(http", "@import", '<link rel="stylesheet"'):
         assert fetched not in html
@@ -170,7 +170,7 @@ def test_report_is_byte_identical_when_run_twice(runner: CliRunner, tmp_path: Pa
         out = tmp_path / name
         assert runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out)]).exit_code == 0
         runs.append(digests(out))
-    assert runs[0] == runs[1] and len(runs[0]) == 25
+    assert runs[0] == runs[1] and len(runs[0]) == 26  # 23 charts + progress + 2 pages
 
 
 def test_report_markdown_matches_golden_file(runner: CliRunner, tmp_path: Path) -> None:

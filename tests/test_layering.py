@@ -23,6 +23,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("owcf.model",)),
     ("ingest", ("owcf.ingest",)),
     ("stats", ("owcf.stats",)),
+    ("progress", ("owcf.progress",)),
     ("publish", ("owcf.publish",)),
     ("share", ("owcf.share",)),
     ("national", ("owcf.national",)),

@@ -31,6 +31,8 @@ from .conftest import REPO
 runner = CliRunner()
 SAMPLE = REPO / "examples" / "national" / "sample"
 MIN_TRUSTS = 5
+#: how national.json counts trusts by their change since their previous round
+TREND_KINDS = ("improved", "stayed", "fell_back", "not_compared")
 
 
 def _load(path: Path) -> Any:
@@ -426,6 +428,14 @@ def _audit_inputs(doc: dict[str, Any], reverse: dict[str, bool]
         for k, row in enumerate(support[key]):
             cell(f"support.{key}{k}", row["trusts"], why.get(f"{key}[{k}].trusts"), "trusts")
     cell("support.other", support["other_partners"], why.get("other_partners"), "trusts")
+    trends = doc.get("trends")
+    if trends is not None:  # each dimension's four kinds of trust add up to the trusts
+        cell("trends", trends["trusts"], trends["suppressed"].get("trusts"), "trusts")
+        for d in trends["dimensions"]:
+            kinds = [f"trends.{d['id']}.{k}" for k in TREND_KINDS]
+            for key, k in zip(kinds, TREND_KINDS, strict=True):
+                cell(key, d[k], d["suppressed"].get(k), "trusts")
+            adds_up("trends", kinds)
     return published, withheld, relations
 
 
@@ -635,3 +645,134 @@ def test_bands_and_the_midpoint_follow_the_documented_edges() -> None:
 
     assert [band_of(v, 1, 5) for v in (1.0, 1.5, 5 / 3, 1.7, 3.0, 3.01, 13 / 3, 4.4, 5.0)] == [
         0, 0, 0, 1, 2, 3, 4, 5, 5]
+
+
+# -- trends: packages of two rounds --------------------------------------------------------
+
+#: the earlier round's questionnaire means, moved from the sample's (the later round)
+SHIFTS = {"information_sharing": -0.6, "recruitment": 0.5}
+
+
+@pytest.fixture(scope="module")
+def two_rounds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The sample as the later round, and for each trust an earlier one written here: its
+    package a year earlier, with two dimensions' questionnaire means moved (SHIFTS) and
+    the rest unchanged; then owcf national over both."""
+    folder = tmp_path_factory.mktemp("rounds")
+    for path in sorted(SAMPLE.iterdir()):
+        shutil.copyfile(path, folder / path.name)
+        earlier = _load(path)
+        earlier["period"] = {k: str(int(v[:4]) - 1) + v[4:] for k, v in earlier["period"].items()}
+        for p in earlier["positions"]["dimensions"]:
+            q = p["questionnaire"]
+            if p["id"] in SHIFTS and q is not None and q["mean"] is not None:
+                q["mean"] += SHIFTS[p["id"]]
+        (folder / f"earlier-{path.name.removesuffix('.gz')}").write_text(
+            json.dumps(earlier), encoding="utf-8")
+    out = tmp_path_factory.mktemp("rounds-out")
+    result = runner.invoke(app, ["national", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    n = len(_like_sample())
+    assert f"{n} pooled, {n} of trusts' earlier rounds (for trends)" in result.stderr
+    return out, json.loads((out / "national.json").read_text(encoding="utf-8"))
+
+
+def _like_sample() -> list[Path]:
+    """The sample's packages on the most common questionnaire (the others are foreign)."""
+    hashes = {p: _load(p)["questionnaire"]["sha256"] for p in sorted(SAMPLE.iterdir())}
+    common = max(set(hashes.values()), key=list(hashes.values()).count)
+    return [p for p, h in hashes.items() if h == common]
+
+
+def _expected_trends(dimension: str) -> tuple[dict[str, int], list[float]]:
+    """Each trust's change on ``dimension``, tested from the two packages' figures with
+    scipy's Welch test and statsmodels' Holm over the trust's dimensions compared."""
+    from scipy import stats
+    from statsmodels.stats.multitest import multipletests
+
+    counts = dict.fromkeys(TREND_KINDS, 0)
+    changes = []
+    for path in _like_sample():
+        later = {p["id"]: p["questionnaire"] for p in _load(path)["positions"]["dimensions"]}
+        tested = {}
+        for ident, q in later.items():
+            if q is None or q["mean"] is None:
+                continue
+            before = q["mean"] + SHIFTS.get(ident, 0.0)
+            test = stats.ttest_ind_from_stats(q["mean"], q["sd"], q["n_eff"], before, q["sd"],
+                                              q["n_eff"], equal_var=False)
+            tested[ident] = (q["mean"] - before, float(test.pvalue))
+        reject = dict(zip(tested, multipletests([p for _, p in tested.values()],
+                                                method="holm")[0], strict=True))
+        if dimension not in tested:
+            counts["not_compared"] += 1
+            continue
+        change = tested[dimension][0]
+        changes.append(change)
+        kind = ("stayed" if not reject[dimension] else
+                "improved" if change > 0 else "fell_back")
+        counts[kind] += 1
+    return counts, changes
+
+
+@pytest.mark.parametrize("dimension", ["information_sharing", "recruitment", "common_core"])
+def test_trends_count_trusts_that_improved_stayed_or_fell_back(
+        two_rounds: tuple[Path, dict[str, Any]], dimension: str) -> None:
+    import numpy as np
+
+    _, doc = two_rounds
+    trends = doc["trends"]
+    trusts = len(_like_sample())
+    assert trends["trusts"] == trusts
+    row = next(d for d in trends["dimensions"] if d["id"] == dimension)
+    counts, changes = _expected_trends(dimension)
+    for kind in TREND_KINDS:  # each count as expected, or withheld with its reason
+        assert row[kind] == counts[kind] or (row[kind] is None and kind in row["suppressed"])
+        if 0 < counts[kind] < MIN_TRUSTS:
+            assert row[kind] is None and row["suppressed"][kind] == "fewer-than-min-trusts"
+    q1, q2, q3 = np.percentile(changes, [25, 50, 75])
+    assert row["change"]["median"] == pytest.approx(q2, rel=1e-9, abs=1e-12)
+    assert (row["change"]["q1"], row["change"]["q3"]) == pytest.approx((q1, q3), rel=1e-9)
+    if dimension == "information_sharing":  # moved by 0.6 in every trust: most improved,
+        assert counts["improved"] >= MIN_TRUSTS  # but one small trust's change is not real:
+        assert counts["stayed"] == 1 and row["improved"] is None  # 6 of 7 would give it away
+        assert row["suppressed"]["improved"] == "secondary"
+    if dimension == "common_core":  # unchanged: every compared trust stayed
+        assert row["stayed"] == trusts - counts["not_compared"] and row["improved"] == 0
+
+
+def test_trends_are_protected_and_pass_the_lp_audit(two_rounds: tuple[Path, dict[str, Any]]
+                                                   ) -> None:
+    out, doc = two_rounds
+    reverse = {i["id"]: i["reverse"] for i in _load(sorted(SAMPLE.iterdir())[0])
+               ["questionnaire"]["items"]}
+    published, withheld, relations = _audit_inputs(doc, reverse)
+    assert any(k.startswith("trends.") for k in withheld)  # something to protect
+    assert disclosed(published, withheld, relations) == []
+    small = [k for k, v in published.items() if k.startswith("trends.") and 0 < v < MIN_TRUSTS]
+    assert small == []
+    # the trusts are pooled once each: their latest round
+    assert doc["packages"]["pooled"] == len(_like_sample())
+    page = (out / "national.html").read_text(encoding="utf-8")
+    assert "Change since trusts&#39; previous round" in page or \
+        "Change since trusts' previous round" in page
+    assert "Change since trusts' previous round" in (out / "national.md").read_text(
+        encoding="utf-8")
+
+
+def test_the_tidy_changes_table_gives_each_trusts_change(two_rounds: tuple[Path, dict[str, Any]]
+                                                        ) -> None:
+    out, _ = two_rounds
+    text = (out / "changes.csv").read_text(encoding="utf-8")
+    assert text.startswith("# NOT FOR PUBLICATION")
+    rows = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
+    like = _like_sample()
+    assert {r["trust_id"] for r in rows} == {_load(p)["trust"]["id"] for p in like}
+    mine = [r for r in rows if r["id"] == "information_sharing" and r["direction"]]
+    assert {round(float(r["change"]), 9) for r in mine} == {0.6}
+    counts, _ = _expected_trends("information_sharing")
+    assert sum(r["direction"] == "improved" for r in mine) == counts["improved"]
+
+
+def test_no_changes_table_without_earlier_rounds(run: tuple[Path, str]) -> None:
+    assert not (run[0] / "changes.csv").exists() and not (run[0] / "changes.parquet").exists()

@@ -22,7 +22,7 @@ from owcf.resources import default_framework_path
 from owcf.stats.positions import current_positions, level_reached
 from owcf.stats.results import Analysis, Estimate, GroupResult
 
-from .conftest import EXAMPLE
+from .conftest import ROUND_2009
 
 runner = CliRunner()
 # t(0.975, 99), from a printed table of Student's t (scipy.stats.t.ppf agrees)
@@ -202,7 +202,7 @@ def test_gaps_json_is_the_library_result_and_states_its_method() -> None:
     assert "Birge" in data["method"]["band"]
 
 
-def test_bundled_information_sharing_worked_out_independently() -> None:
+def test_bundled_information_sharing_worked_out_independently(oxfordshire_2009: Path) -> None:
     """Information sharing from the published questionnaire figure and the 14-person
     workshop, by the documented formula written out here."""
     result = runner.invoke(app, ["gaps", "--trust", "oxfordshire", "--format", "json"])
@@ -229,9 +229,9 @@ def test_bundled_information_sharing_worked_out_independently() -> None:
 
 
 def test_validate_warns_about_a_top_priority_with_no_action() -> None:
-    result = runner.invoke(app, ["validate", str(EXAMPLE)])
+    result = runner.invoke(app, ["validate", str(ROUND_2009)])
     assert result.exit_code == 0, result.output
-    lines = (EXAMPLE / "trust.yaml").read_text(encoding="utf-8").splitlines()
+    lines = (ROUND_2009 / "trust.yaml").read_text(encoding="utf-8").splitlines()
     actions_line = lines.index("actions:") + 1
     assert (f"trust.yaml:{actions_line}: warning: priority-without-action: priority 4 of the "
             "top 5, 'Early identification and common assessment' (gap 1.51 to its target), "
@@ -256,7 +256,8 @@ def test_validate_is_quiet_when_every_priority_has_an_action(tiny: Path) -> None
     assert len(warned) == 2 and all("has no action" in m for m in warned)
 
 
-def test_gaps_csv_names_each_other_test_with_the_people_behind_it() -> None:
+def test_gaps_csv_names_each_other_test_with_the_people_behind_it(oxfordshire_2009: Path
+                                                                 ) -> None:
     import csv
     import io
 

@@ -18,9 +18,10 @@ from owcf.publish.report import redact
 runner = CliRunner()
 
 
-def _report(tmp_path: Path, *args: str) -> tuple[str, str]:
+def _report(tmp_path: Path, *args: str, trust_path: Path | None = None) -> tuple[str, str]:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out), *args])
+    env = {"OWCF_TRUST_PATH": str(trust_path)} if trust_path else None
+    result = runner.invoke(app, ["report", "-t", "oxfordshire", "-o", str(out), *args], env=env)
     assert result.exit_code == 0, result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -28,9 +29,10 @@ def _report(tmp_path: Path, *args: str) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
-    """The bundled report, Markdown and HTML, rendered once for the module."""
-    return _report(tmp_path_factory.mktemp("bundled"))
+def bundled(tmp_path_factory: pytest.TempPathFactory, _rounds_2009: Path) -> tuple[str, str]:
+    """The bundled example's 2009 round's report (the seed report's round, with no
+    baseline), Markdown and HTML, rendered once for the module."""
+    return _report(tmp_path_factory.mktemp("bundled"), trust_path=_rounds_2009)
 
 
 def table(md: str, heading: str) -> list[list[str]]:
@@ -191,7 +193,8 @@ def test_who_answered_with_response_rates_and_children_as_their_audience(
             "not part of the workforce") in md
 
 
-def test_weighted_and_unweighted_figures_side_by_side(bundled: tuple[str, str]) -> None:
+def test_weighted_and_unweighted_figures_side_by_side(bundled: tuple[str, str],
+                                                     oxfordshire_2009: Path) -> None:
     md, _ = bundled
     weighted = json.loads(runner.invoke(app, ["analyse", "-t", "oxfordshire", "--weights",
                                               "population", "-f", "json"]).stdout)
@@ -234,7 +237,8 @@ def test_report_html_is_one_accessible_file(bundled: tuple[str, str]) -> None:
                          html)
 
 
-def test_comments_are_quoted_once_each_with_how_many_wrote_them(tmp_path: Path) -> None:
+def test_comments_are_quoted_once_each_with_how_many_wrote_them(tmp_path: Path,
+                                                                oxfordshire_2009: Path) -> None:
     md, _ = _report(tmp_path, "--include-comments")
     said = section(md, "## What people said")
     quotes = re.findall(r'^- (.+?): "(.+?)"(?: \((.+)\))?$', said, re.M)
@@ -305,7 +309,7 @@ def test_a_malformed_source_date_epoch_is_an_error_not_an_undated_report(
     assert "Traceback" not in result.output and not out.exists()
 
 
-def test_actions_overdue_exits_1_for_ci(tmp_path: Path) -> None:
+def test_actions_overdue_exits_1_for_ci(tmp_path: Path, oxfordshire_2009: Path) -> None:
     late = runner.invoke(app, ["actions", "-t", "oxfordshire", "--overdue", "--today", "2009-10-01",
                                "-f", "json"])
     assert late.exit_code == 1

@@ -81,9 +81,9 @@ def test_the_header_says_who_what_and_when(oxfordshire: tuple[dict[str, Any], st
                                        f'"notice": {json.dumps(package["notice"])},']
     assert package["trust"] == {"id": "oxfordshire",
                                 "name": "Oxfordshire Children and Young People's Trust"}
-    # the plan's first and last dates (trust.yaml: questionnaire from 23 January, workshop
-    # ending 1 June 2009)
-    assert package["period"] == {"start": "2009-01-23", "end": "2009-06-01"}
+    # the plan's first and last dates (trust.yaml: questionnaire from 25 January, workshop
+    # ending 1 June 2010)
+    assert package["period"] == {"start": "2010-01-25", "end": "2010-06-01"}
     assert package["framework"]["id"] == "owcf"
     assert package["questionnaire"]["id"] == "owcf-questionnaire"
     assert re.fullmatch(r"[0-9a-f]{64}", package["framework"]["sha256"])
@@ -223,7 +223,7 @@ def test_positions_are_what_owcf_gaps_prints(oxfordshire: tuple[dict[str, Any], 
     gaps = json.loads(runner.invoke(app, ["gaps", "-t", "oxfordshire", "-f", "json"]).stdout)
     assert package["positions"]["dimensions"] == gaps["dimensions"]
     assert package["positions"]["colours"] == gaps["colours"]
-    assert package["actions"][2] == {"number": 3, "due": "2009-09-30", "status": "in_progress",
+    assert package["actions"][2] == {"number": 3, "due": "2009-09-30", "status": "done",
                                      "dimensions": ["workforce_planning",
                                                     "leadership_for_integration"]}
     accepted = [o["id"] for o in package["support"]["accepted"]]

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -19,7 +20,7 @@ from owcf.stats.positions import current_positions
 from owcf.workspace.inputs import gather
 from owcf.workspace.run import analyse_inputs, read_responses
 
-from .conftest import EXAMPLE
+from .conftest import ROUND_2009
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 runner = CliRunner()
@@ -85,7 +86,7 @@ def test_analysis_table_fits_and_keeps_every_number_whole(figures, width: int) -
 
 @pytest.mark.parametrize("width", [60, 80])
 def test_action_table_fits_and_keeps_dates_whole(width: int) -> None:
-    rows = action_rows(load_trust(EXAMPLE), dt.date(2009, 10, 1))
+    rows = action_rows(load_trust(ROUND_2009), dt.date(2009, 10, 1))  # actions 1-8
     stream = Terminal()
     print_actions(rows, stream, "2009-10-01", width=width)
     lines = ANSI.sub("", stream.getvalue()).splitlines()
@@ -96,7 +97,7 @@ def test_action_table_fits_and_keeps_dates_whole(width: int) -> None:
         r["id"] for r in rows]  # one numbered row per action, in due-date order
 
 
-def test_piped_output_is_plain_text_one_line_a_row() -> None:
+def test_piped_output_is_plain_text_one_line_a_row(oxfordshire_2009: Path) -> None:
     result = runner.invoke(app, ["gaps", "--trust", "oxfordshire"])  # CliRunner: not a tty
     assert result.exit_code == 0, result.stderr
     out = result.stdout

@@ -9,11 +9,11 @@ import pytest
 from owcf.errors import OwcfError
 from owcf.model.workspaces import find_workspace, load_trust
 
-from .conftest import EXAMPLE, write
+from .conftest import EXAMPLE, ROUND_2009, write
 
 
 def test_bundled_example_carries_the_seed_report(monkeypatch: pytest.MonkeyPatch) -> None:
-    trust = load_trust(EXAMPLE)
+    trust = load_trust(ROUND_2009)  # the example's 2009 round is the seed report's
     assert trust.name == "Oxfordshire Children and Young People's Trust"
     assert len(trust.framework.colours) == 7
     assert all(3 <= len(c.dimensions) <= 6 for c in trust.framework.colours)
@@ -116,7 +116,10 @@ def test_bundled_example_declares_its_status_and_what_is_not_real() -> None:
     trust = load_trust(EXAMPLE)
     assert trust.status == "draft"
     # no assessment_period in the file: the plan's first start to its last end
-    assert [d.isoformat() for d in trust.period] == ["2009-01-23", "2009-06-01"]
+    assert [d.isoformat() for d in trust.period] == ["2010-01-25", "2010-06-01"]
+    assert trust.round_name == "2010" and [b.round for b in trust.baselines] == ["2009"]
+    assert [d.isoformat() for d in load_trust(ROUND_2009).period] == ["2009-01-23",
+                                                                      "2009-06-01"]
     assert trust.provenance.not_real() == {"responses": "synthetic", "targets": "illustrative",
                                            "evidence": "illustrative",
                                            "population": "illustrative",

@@ -1,4 +1,4 @@
-"""Generate the SYNTHETIC Oxfordshire questionnaire responses (responses.csv).
+"""Generate the SYNTHETIC Oxfordshire questionnaire responses, one file per round.
 
 The numbers are made up but shaped like a real return: two questionnaire waves with the
 dates and participants of Oxfordshire's 2009 plan, leaders rating integration higher than
@@ -7,9 +7,13 @@ and blank answers, a few people who stopped part way, a locality for each respon
 and free-text comments. Each person has a general view and a view of each dimension, so
 items of one dimension agree with each other about as well as real questionnaire items.
 
-    python examples/oxfordshire/generate_responses.py [--out responses.csv] [--seed 2009]
+Round 2009 is the trust's first (rounds/2009/responses.csv, its baseline); round 2010
+(responses.csv) asks new people a year later, with the same "true" positions except the
+dimensions in :data:`CHANGES`: some really improved, one fell back, the rest unchanged.
 
-The same seed always writes the same bytes.
+    python examples/oxfordshire/generate_responses.py [--round 2010] [--out FILE] [--seed 2009]
+
+The same seed and round always write the same bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +34,11 @@ HERE = Path(__file__).resolve().parent
 
 WAVE_1 = (dt.datetime(2009, 1, 23, 8), dt.datetime(2009, 3, 31, 18))
 WAVE_2 = (dt.datetime(2009, 4, 1, 8), dt.datetime(2009, 5, 29, 18))
+ROUNDS = (2009, 2010)
+#: how far the "true" position of a dimension moved from 2009 to 2010 (the focus areas of
+#: the 2009 plan improved; recruitment fell back as vacancies went unfilled)
+CHANGES = {"information_sharing": 0.45, "newly_qualified_staff": 0.5,
+           "multi_agency_training": 0.4, "common_assessment": 0.35, "recruitment": -0.4}
 # (workforce group, wave, frontline staff, leaders and managers)
 GROUPS = [
     ("early_years", WAVE_1, 78, 14),
@@ -81,8 +90,14 @@ def _when(rng: np.random.Generator, wave: tuple[dt.datetime, dt.datetime], n: in
     return [(wave[0] + dt.timedelta(seconds=int(s))).isoformat() for s in offsets]
 
 
-def generate(seed: int = 2009) -> list[dict[str, str]]:
-    """The synthetic respondents as CSV rows (column name -> text)."""
+def _a_year_on(wave: tuple[dt.datetime, dt.datetime], years: int
+               ) -> tuple[dt.datetime, dt.datetime]:
+    return (wave[0].replace(year=wave[0].year + years),
+            wave[1].replace(year=wave[1].year + years))
+
+
+def generate(seed: int = 2009, round_: int = 2009) -> list[dict[str, str]]:
+    """The synthetic respondents of one round as CSV rows (column name -> text)."""
     log = ProblemLog()
     framework = read_framework(default_framework_path(), log)
     questionnaire = read_questionnaire(default_questionnaire_path(), log, framework)
@@ -92,14 +107,18 @@ def generate(seed: int = 2009) -> list[dict[str, str]]:
     dims = [d.id for d in framework.dimensions]
     # where the trust "really" is on each dimension: mostly developing to established
     truth = dict(zip(dims, rng.uniform(2.3, 3.7, len(dims)), strict=True))
+    years = round_ - ROUNDS[0]
+    if years:  # a later round: the same trust moved on, and other people answer
+        truth = {d: t + CHANGES.get(d, 0.0) for d, t in truth.items()}
+        rng = np.random.default_rng([seed, round_])
 
     people: list[tuple[str, str | None, str]] = []
     for group, wave, staff, leaders in GROUPS:
-        times = _when(rng, wave, staff + leaders)
+        times = _when(rng, _a_year_on(wave, years), staff + leaders)
         audiences = ["workforce"] * staff + ["leaders_managers"] * leaders
         rng.shuffle(audiences)
         people += [(a, group, t) for a, t in zip(audiences, times, strict=True)]
-    people += [("children_young_people", None, t) for t in _when(rng, WAVE_2, CHILDREN)]
+    people += [("children_young_people", None, t) for t in _when(rng, _a_year_on(WAVE_2, years), CHILDREN)]
     people.sort(key=lambda p: p[2])
 
     rows = []
@@ -141,12 +160,16 @@ def write(rows: list[dict[str, str]], out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=HERE / "responses.csv")
+    parser.add_argument("--round", type=int, choices=ROUNDS, default=ROUNDS[-1])
+    parser.add_argument("--out", type=Path, help="default: responses.csv for the latest "
+                        "round, rounds/ROUND/responses.csv for an earlier one")
     parser.add_argument("--seed", type=int, default=2009)
     args = parser.parse_args()
-    rows = generate(args.seed)
-    write(rows, args.out)
-    print(f"wrote {len(rows)} respondents to {args.out}")
+    out = args.out or (HERE / "responses.csv" if args.round == ROUNDS[-1]
+                       else HERE / "rounds" / str(args.round) / "responses.csv")
+    rows = generate(args.seed, args.round)
+    write(rows, out)
+    print(f"wrote {len(rows)} respondents to {out}")
 
 
 if __name__ == "__main__":

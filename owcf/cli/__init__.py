@@ -15,6 +15,7 @@ from owcf.cli.analyse import analyse, gaps
 from owcf.cli.common import main_options
 from owcf.cli.ingest import ingest
 from owcf.cli.national import national
+from owcf.cli.progress import progress
 from owcf.cli.report import report
 from owcf.cli.share import share
 from owcf.cli.start import framework, init, questionnaire
@@ -32,8 +33,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.callback()(main_options)
-for command in (init, framework, questionnaire, analyse, gaps, actions, report, share,
-                national, ingest, validate):
+for command in (init, framework, questionnaire, analyse, gaps, actions, progress, report,
+                share, national, ingest, validate):
     app.command()(command)
 
 

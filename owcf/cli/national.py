@@ -42,7 +42,9 @@ def national(
 
     Per question: trusts' average scores in six bands, the average by audience and
     workforce group, and the responses per answer; per dimension: trusts' positions,
-    targets and priorities; and the support trusts asked for. Figures resting on
+    targets and priorities; and the support trusts asked for. Given packages of
+    several rounds, each trust's latest is pooled and, per dimension, how many trusts
+    improved, stayed or fell back since their previous round. Figures resting on
     fewer than 5 trusts or too few respondents are withheld. The report names no
     trust; trusts/TRUST.html shows one trust its own place. Problem packages are
     listed on stderr and left out.
@@ -60,6 +62,8 @@ def national(
     if not State.quiet:
         left = ", ".join(f"{n} {k}" for k, n in result.left_out.items() if n)
         say(f"{result.files} package files read: {result.pooled} pooled"
+            + (f", {result.earlier} of trusts' earlier rounds (for trends)"
+               if result.earlier else "")
             + (f", {sum(result.left_out.values())} left out ({left})" if left else ""))
     for path in result.paths:
         print(path)

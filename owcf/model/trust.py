@@ -41,7 +41,7 @@ TOP_KEYS = frozenset({
     "schema", "id", "name", "framework", "questionnaire", "responses", "introduction",
     "governance", "plan", "targets", "planned_actions", "actions", "closing", "breakdowns",
     "population", "disclosure", "evidence", "triangulation", "support", "pseudonym_salt",
-    "status", "assessment_period", "contact", "provenance"
+    "status", "assessment_period", "contact", "provenance", "round", "baselines"
 })
 
 #: a report's status, as a statistical release gives it: a draft may still change
@@ -143,6 +143,25 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """An earlier round of the assessment to measure progress from: a results package
+    from ``owcf share`` or the earlier round's workspace folder (exactly one is set)."""
+
+    round: str
+    package: Path | None
+    workspace: Path | None
+    #: where trust.yaml names it, for messages about it
+    file: str
+    line: int
+
+    @property
+    def path(self) -> Path:
+        found = self.package or self.workspace
+        assert found is not None  # read_baselines sets one
+        return found
+
+
+@dataclass(frozen=True)
 class Trust:
     """A trust workspace, read and checked: everything ``trust.yaml`` says."""
 
@@ -178,6 +197,19 @@ class Trust:
     #: who to ask about the report
     contact: str = ""
     provenance: Provenance = Provenance()
+    #: this round's name as given (None: the year the assessment period ends, see
+    #: ``round_name``)
+    round: str | None = None
+    #: earlier rounds to measure progress from, in the order trust.yaml lists them
+    baselines: tuple[Baseline, ...] = ()
+
+    @property
+    def round_name(self) -> str:
+        """This round's name: as given, else the year its assessment period ends."""
+        if self.round is not None:
+            return self.round
+        period = self.period
+        return str(period[1].year) if period else "current"
 
     @property
     def responses(self) -> tuple[Path, ...]:
@@ -223,6 +255,8 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     status = _read_status(top)
     period = _read_period(top)
     provenance = _read_provenance(top)
+    round_name = top.text("round", required=False)
+    baselines = _read_baselines(top, directory, round_name)
     if not (ident and name and framework and questionnaire):
         return None
     return Trust(
@@ -238,7 +272,48 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
         response_files=response_files,
         pseudonym_salt=top.text("pseudonym_salt", required=False), status=status,
         assessment_period=period, contact=top.text("contact", required=False) or "",
-        provenance=provenance)
+        provenance=provenance, round=round_name, baselines=baselines)
+
+
+def _read_baselines(top: Section, directory: Path, current: str | None
+                    ) -> tuple[Baseline, ...]:
+    """``baselines:``: earlier rounds, each ``{round, package}`` (a results package file)
+    or ``{round, workspace}`` (an earlier round's workspace folder); files must exist,
+    rounds differ from each other and from this round."""
+    out: list[Baseline] = []
+    for sec in top.children("baselines", "baseline", required=False):
+        sec.check_keys({"round", "package", "workspace"})
+        name = sec.text("round")
+        package, workspace = sec.text("package", required=False), sec.text(
+            "workspace", required=False)
+        if package is not None and workspace is not None:
+            sec.problem("invalid-value", f"baseline {name!r}: give a package or a workspace, "
+                        "not both", "workspace")
+            continue
+        if package is None and workspace is None:
+            sec.problem("missing-field", f"baseline {name!r}: give the earlier round as "
+                        "'package: FILE' (from owcf share) or 'workspace: FOLDER'")
+            continue
+        if name is None:
+            continue
+        if name == current or any(b.round == name for b in out):
+            sec.problem("duplicate-id", f"baseline round {name!r} is named twice (or is this "
+                        "round)", "round")
+            continue
+        key = "package" if package is not None else "workspace"
+        rel = package if package is not None else workspace
+        assert rel is not None
+        path = (directory / rel).resolve()
+        exists = path.is_file() if package is not None else (path / TRUST_FILE).is_file()
+        if not exists:
+            wanted = "file" if package is not None else f"folder with a {TRUST_FILE}"
+            sec.problem("file-not-found", f"baseline {name!r}: {key} {rel!r} is no {wanted} "
+                        f"(looked for {path})", key)
+            continue
+        out.append(Baseline(name, path if package is not None else None,
+                            path if workspace is not None else None, top.file,
+                            sec.line(key)))
+    return tuple(out)
 
 
 def _read_status(top: Section) -> str:

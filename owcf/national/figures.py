@@ -14,6 +14,12 @@ the quartiles), their targets, and how many trusts rank each dimension as their 
 and among their top three priorities. Support demand: which catalogue offers and which
 national partners trusts asked for, by how many trusts, for which dimensions.
 
+Trends, given packages of several rounds (a trust's latest is pooled, its previous one is
+its baseline): per dimension, how many trusts really improved, did not really change,
+fell back or could not be compared since their previous round, each trust's change
+tested as ``owcf progress`` tests it (:mod:`owcf.progress.compare`), and the quartiles of
+the trusts' changes.
+
 Every figure is registered in one :class:`~owcf.national.disclosure.NationalTable` with
 the relations a reader can build, and withheld by one pattern from
 :func:`~owcf.national.disclosure.protect`: a withheld figure is ``null`` in the result,
@@ -143,6 +149,7 @@ def national_figures(layout: Layout, trusts: Sequence[TrustFigures], found: Surv
     result["dimensions"], result["colours"] = scoped
     result["priorities"] = _priorities(out, trusts, layout, result["dimensions"])
     result["support"] = _support(out, trusts, layout)
+    result["trends"] = _trends(out, found, layout)
     out.apply(protect(table))
     return result
 
@@ -471,6 +478,57 @@ def _priorities(out: _Out, trusts: Sequence[TrustFigures], layout: Layout,
             out.put(entry, "top3_priority", top3_cells[-1], entry["suppressed"], "top3_priority")
     table.relate(first_cells, ranked_cell)
     table.relate(top3_cells, top3_cell)
+    return section
+
+
+# -- trends since the previous round -----------------------------------------------------
+
+#: how each trust's change on a dimension is counted, as owcf progress calls it
+TREND_KINDS = {"improved": "improved", "stayed": "no real change", "fell_back": "fell back"}
+
+
+def _trends(out: _Out, found: Survey, layout: Layout) -> dict[str, Any] | None:
+    """Per dimension, trusts' changes since their previous round (None when no pooled
+    trust sent an earlier round)."""
+    from owcf.progress.compare import compare
+
+    pairs = [(before, now) for before, now in zip(found.previous, found.rounds, strict=True)
+             if before is not None]
+    if not pairs:
+        return None
+    table = out.table
+    suppressed: dict[str, str] = {}
+    both = len(pairs)
+    both_cell = table.add("trends.trusts", both, TRUSTS, trusts=both)
+    section: dict[str, Any] = {"suppressed": suppressed, "method": (
+        "each trust's latest round against its previous one, as owcf progress compares "
+        "them: Welch's change in the questionnaire mean, real when it holds after Holm's "
+        "adjustment over the trust's dimensions compared (5%); not compared where either "
+        "round withheld the figure or measured it differently")}
+    out.put(section, "trusts", both_cell, suppressed, "trusts")
+    progress = [compare("", before, now) for before, now in pairs]
+    changes = [{f.id: f for f in p.dimensions} for p in progress]
+    rows = []
+    for j, d in enumerate(layout.framework["dimensions"]):
+        why: dict[str, str] = {}
+        row: dict[str, Any] = {"id": d["id"], "name": d["name"], "colour": d["colour"],
+                               "suppressed": why}
+        found_changes = [c.get(d["id"]) for c in changes]
+        direction = [f.direction if f is not None else None for f in found_changes]
+        cells = []
+        for key, word in TREND_KINDS.items():
+            count = sum(x == word for x in direction)
+            cells.append(table.add(f"trends.{j}.{key}", count, TRUSTS, trusts=count))
+            out.put(row, key, cells[-1], why, key)
+        left = sum(x is None for x in direction)
+        cells.append(table.add(f"trends.{j}.not_compared", left, TRUSTS, trusts=left))
+        out.put(row, "not_compared", cells[-1], why, "not_compared")
+        table.relate(cells, both_cell)
+        values = np.array([f.change.difference for f in found_changes
+                           if f is not None and f.change is not None], dtype=float)
+        row["change"] = _spread(values)
+        rows.append(row)
+    section["dimensions"] = rows
     return section
 
 

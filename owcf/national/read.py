@@ -7,6 +7,8 @@ to the few arrays pooling needs (:func:`owcf.national.pool.boil`), then dropped.
 memory grows with the number of packages by a small fixed amount each, never by their
 cells. Then packages from the same trust and period are duplicates, and a framework or
 questionnaire whose content hash differs from the one most packages carry is foreign.
+Of a trust's packages of several rounds (periods), the latest is pooled and the one
+before it is kept as its previous round, for the trends.
 Every such package is left out, counted by reason, and listed as a problem naming the
 file and the JSON path; none is ever merged.
 """
@@ -24,6 +26,7 @@ from typing import Any
 
 from owcf.errors import Problem
 from owcf.national.pool import Header, Layout, TrustFigures, boil, layout_of
+from owcf.progress.rounds import Round, read_round
 from owcf.resources import data_dir
 
 #: why a package was left out, in the order the checks run
@@ -51,6 +54,12 @@ class Survey:
     #: the content hashes packages are pooled on (the most common ones)
     framework: str | None = None
     questionnaire: str | None = None
+    #: each accepted package's round, and the same trust's previous round (its latest
+    #: earlier package, kept for trends, not pooled), parallel to ``accepted``
+    rounds: list[Round] = field(default_factory=list)
+    previous: list[Round | None] = field(default_factory=list)
+    #: packages of a trust's earlier rounds (not pooled: only its latest round is)
+    earlier: int = 0
 
 
 #: file names read as results packages in a folder
@@ -121,6 +130,7 @@ class _Read:
     figures: TrustFigures | None = None
     layout: Layout | None = None
     disclosure: dict[str, Any] | None = None
+    round: Round | None = None
 
 
 #: from this many files, they are read on worker processes
@@ -170,7 +180,9 @@ def _read(path: Path) -> _Read:
                     (period.get("start"), period.get("end")), data["framework"]["sha256"],
                     data["questionnaire"]["sha256"])
     layout = layout_of(data)
-    return _Read((), boil(header, data, layout), layout, data["disclosure"])
+    name = period["end"][:4] if period.get("end") else "undated"
+    return _Read((), boil(header, data, layout), layout, data["disclosure"],
+                 read_round(data, name, str(path)))
 
 
 def _pick(read: list[_Read], result: Survey) -> None:
@@ -193,6 +205,7 @@ def _pick(read: list[_Read], result: Survey) -> None:
     result.framework = _most_common([h.framework for h in headers])
     result.questionnaire = _most_common([h.questionnaire for h in headers
                                          if h.framework == result.framework])
+    like: list[tuple[Header, _Read]] = []
     for h, outcome in kept:
         if h.framework != result.framework:
             result.left_out["foreign-framework"] += 1
@@ -208,10 +221,27 @@ def _pick(read: list[_Read], result: Survey) -> None:
                 f"({str(result.questionnaire)[:12]}…), so its answers are not like the others'; "
                 "not pooled", file=h.file))
         else:
-            assert outcome.figures is not None and outcome.disclosure is not None
-            result.accepted.append(outcome.figures)
-            result.disclosures.append(outcome.disclosure)
-            result.layout = result.layout or outcome.layout
+            like.append((h, outcome))
+    # a trust's latest round is pooled; its earlier ones give the trends
+    latest: dict[str, tuple[str, str]] = {}
+    for h, _ in like:
+        dates = (h.period[1] or "", h.period[0] or "")
+        latest[h.trust] = max(latest.get(h.trust, dates), dates)
+    for h, outcome in like:
+        if (h.period[1] or "", h.period[0] or "") != latest[h.trust]:
+            result.earlier += 1
+            continue
+        assert outcome.figures is not None and outcome.disclosure is not None
+        assert outcome.round is not None
+        earlier = [(o.round, k) for k, o in like if k.trust == h.trust and k is not h
+                   and o.round is not None]
+        result.accepted.append(outcome.figures)
+        result.disclosures.append(outcome.disclosure)
+        result.layout = result.layout or outcome.layout
+        result.rounds.append(outcome.round)
+        result.previous.append(max(earlier, key=lambda e: (e[1].period[1] or "",
+                                                           e[1].period[0] or ""))[0]
+                               if earlier else None)
 
 
 def _most_common(values: list[str]) -> str | None:

@@ -20,6 +20,7 @@ import numpy as np
 
 from owcf.files import to_json
 from owcf.national.pool import POSITION_FIELDS, Layout, TrustFigures
+from owcf.progress.rounds import Round
 from owcf.publish.charts import StripRow, quartile_strip_svg
 from owcf.publish.templating import render
 
@@ -114,8 +115,9 @@ def build_sections(result: dict[str, Any], layout: Layout) -> list[Section]:
     """Every section of the national report, in order."""
     words = _Words(result)
     return [_main_points(result), _about(result, words), _respondents(result, words),
-            _positions(result, layout, words), _priorities(result, words),
-            _support(result, words), _questions(result, layout, words), _methods(result)]
+            _positions(result, layout, words), *_trends(result, words),
+            _priorities(result, words), _support(result, words),
+            _questions(result, layout, words), _methods(result)]
 
 
 def _published(entries: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -281,6 +283,36 @@ def _positions(result: dict[str, Any], layout: Layout, words: _Words) -> Section
     return section
 
 
+def _trends(result: dict[str, Any], words: _Words) -> list[Section]:
+    """Trusts' changes since their previous round, per dimension (no section without a
+    trust that sent two rounds)."""
+    data = result.get("trends")
+    if data is None:
+        return []
+    sup = data["suppressed"]
+    trusts = words.count(data["trusts"], sup.get("trusts"))
+    section = Section("trends", "Change since trusts' previous round", paragraphs=[
+        f"Trusts that sent their previous round too: {trusts}. For each dimension, how many "
+        "of them really improved, did not really change or fell back since that round, as "
+        "owcf progress tests a trust's change (Welch's interval, Holm's adjustment over the "
+        "trust's dimensions, 5%), and the spread of their changes in the questionnaire "
+        "mean. Not compared: a figure withheld in either round."])
+
+    def cells(d: dict[str, Any]) -> tuple[str, ...]:
+        why, change = d["suppressed"], d["change"]
+        return (*(words.count(d[k], why.get(k))
+                  for k in ("improved", "stayed", "fell_back", "not_compared")),
+                *(words.number(change[k], change["suppressed"])
+                  for k in ("q1", "median", "q3")))
+
+    section.tables.append(Table(
+        "trends-table", "Trusts by their change since their previous round",
+        ("Dimension", "Improved", "No real change", "Fell back", "Not compared",
+         "Lower quartile of change", "Median change", "Upper quartile of change"),
+        tuple((d["name"], cells(d)) for d in data["dimensions"])))
+    return [section]
+
+
 def _quartile_cells(d: dict[str, Any], words: _Words) -> tuple[str, ...]:
     current, target, gap = d["current"], d["target"], d["gap"]
     return (words.count(d["with_position"], d["suppressed"].get("with_position")),
@@ -432,6 +464,9 @@ def _methods(result: dict[str, Any]) -> Section:
         "their scores over the number of respondents with a score.",
         "Quartiles are computed across trusts by linear interpolation between order "
         "statistics, only where at least 5 trusts have a value.",
+        "Where a trust sent packages of several rounds, its latest is pooled and its "
+        "previous one is the baseline of its change (owcf progress: Welch's interval, Holm's "
+        "adjustment over its dimensions at 5%); the changes are counted per dimension.",
         "Disclosure control: a figure resting on 1 to 4 trusts, or on fewer respondents than "
         "the threshold, is withheld; then further figures are withheld until no withheld "
         "figure can be worked out from the published ones (each checked by linear "
@@ -509,8 +544,11 @@ def _page_cells(trust: TrustFigures, entry: dict[str, Any], j: int, everyone: np
 
 
 def render_national(result: dict[str, Any], layout: Layout, trusts: Sequence[TrustFigures],
-                    formats: Sequence[str], produced: str | None = None) -> dict[str, bytes]:
-    """The national report's files, keyed by path relative to the output folder."""
+                    formats: Sequence[str], produced: str | None = None,
+                    rounds: Sequence[tuple[Round | None, Round]] = ()) -> dict[str, bytes]:
+    """The national report's files, keyed by path relative to the output folder;
+    ``rounds`` (each pooled trust's previous round, if any, and its latest) add the tidy
+    table of trusts' changes."""
     from owcf.national.tables import tidy_tables
 
     files: dict[str, bytes] = {}
@@ -530,7 +568,8 @@ def render_national(result: dict[str, Any], layout: Layout, trusts: Sequence[Tru
             for trust in trusts:
                 files[f"trusts/{trust.header.trust}.html"] = trust_page(
                     trust, result, layout, everyone, produced).encode("utf-8")
-    files |= tidy_tables(trusts, layout, [f for f in formats if f in ("csv", "parquet")])
+    files |= tidy_tables(trusts, layout, [f for f in formats if f in ("csv", "parquet")],
+                         rounds)
     return files
 
 

@@ -1,7 +1,9 @@
 """Tidy tables for the national body's own analysts (R, Excel, Power BI): CSV and Parquet.
 
 Three tables, one row per trust (``trusts``), per trust, question and answer category
-(``questions``) and per trust and dimension or colour (``dimensions``). They carry trust
+(``questions``) and per trust and dimension or colour (``dimensions``); and, where trusts
+sent an earlier round, one row per such trust and dimension or colour compared
+(``changes``: the change since its previous round as ``owcf progress`` gives it). They carry trust
 ids and no disclosure control beyond what protected packages applied (a count a trust
 withheld is empty, and ``withheld`` is true): they are NOT FOR PUBLICATION, and say so in
 a comment line at the top of each CSV and in each Parquet file's metadata (key ``owcf``).
@@ -18,6 +20,7 @@ import numpy as np
 
 from owcf.files import spreadsheet_safe
 from owcf.national.pool import POSITION_FIELDS, SCORE_FIELDS, Layout, TrustFigures
+from owcf.progress.rounds import Round
 
 NOTICE = ("NOT FOR PUBLICATION: figures for each trust, named by its id, for the national "
           "body's own analysis under its data-sharing agreements; the national body does not "
@@ -115,8 +118,41 @@ def tables(trusts: Sequence[TrustFigures], layout: Layout) -> dict[str, Any]:
     return out
 
 
-def tidy_tables(trusts: Sequence[TrustFigures], layout: Layout, formats: Sequence[str]
-                ) -> dict[str, bytes]:
+def changes(trusts: Sequence[TrustFigures], rounds: Sequence[tuple[Round | None, Round]]
+            ) -> Any:
+    """The ``changes`` table: each trust's change on each dimension and colour since its
+    previous round (None when no trust sent one)."""
+    import pyarrow as pa
+
+    from owcf.progress.compare import compare
+
+    rows: list[dict[str, Any]] = []
+    for trust, (before, now) in zip(trusts, rounds, strict=True):
+        if before is None:
+            continue
+        found = compare(trust.header.trust, before, now)
+        for f in (*found.dimensions, *found.colours):
+            c = f.change
+            rows.append({"trust_id": trust.header.trust,
+                         "baseline_period_end": before.period[1] if before.period else None,
+                         "period_end": now.period[1] if now.period else None,
+                         "scope": f.scope, "id": f.id, "colour": f.current.colour,
+                         "change": None if c is None else c.difference,
+                         "ci_low": None if c is None else c.ci_low,
+                         "ci_high": None if c is None else c.ci_high,
+                         "p_adjusted": f.p_adjusted, "direction": f.direction,
+                         "withheld": f.withheld})
+    if not rows:
+        return None
+    text = ("trust_id", "baseline_period_end", "period_end", "scope", "id", "colour",
+            "direction", "withheld")
+    return pa.table({k: (_text([r[k] for r in rows]) if k in text
+                         else pa.array([r[k] for r in rows], type=pa.float64()))
+                     for k in rows[0]})
+
+
+def tidy_tables(trusts: Sequence[TrustFigures], layout: Layout, formats: Sequence[str],
+                rounds: Sequence[tuple[Round | None, Round]] = ()) -> dict[str, bytes]:
     """``NAME.csv`` and/or ``NAME.parquet`` for each table, in memory."""
     if not formats:
         return {}
@@ -125,7 +161,11 @@ def tidy_tables(trusts: Sequence[TrustFigures], layout: Layout, formats: Sequenc
     import pyarrow.parquet as pq
 
     files: dict[str, bytes] = {}
-    for name, table in tables(trusts, layout).items():
+    made = tables(trusts, layout)
+    trend = changes(trusts, rounds) if rounds else None
+    if trend is not None:
+        made["changes"] = trend
+    for name, table in made.items():
         if "csv" in formats:
             plain = pa.table({c: (table[c].cast(pa.string())
                                   if pa.types.is_dictionary(table[c].type) else table[c])

@@ -516,6 +516,82 @@ def _dot_axis(canvas: Canvas, scale: Sequence[tuple[int, str]], x_of: Scale,
         _level_key(canvas, scale, baseline + descent() + 4, width)
 
 
+# -- progress between rounds ------------------------------------------------------------------
+
+BASELINE_COLOUR = "#595959"  # the earlier round's open circle: grey, 7:1 on white
+DUMBBELL_WIDTH = 235.0
+#: a dumbbell row: a label line and the markers, with room between rows
+DUMBBELL_ROW = 16.0
+
+
+def dumbbell_svg(chart_id: str, labels: Sequence[str], baseline: Sequence[float | None],
+                 current: Sequence[float | None], target: Sequence[float | None],
+                 scale: Sequence[tuple[int, str]], colour: str | Sequence[str],
+                 rounds: tuple[str, str], description: str, width: float = DUMBBELL_WIDTH,
+                 legend: bool = True) -> str:
+    """A dumbbell chart of change between two rounds, one row per dimension, as <svg>.
+
+    The earlier round (``rounds[0]``) is an open grey circle, the current one a filled
+    circle in ``colour`` (one ink, or one per row), joined by a line in that colour; the
+    target an open square.
+    Meaning rests on marker shape and fill, not colour. The x axis runs over the levels
+    of ``scale``, numbered. A row missing either round (a change withheld) says "not
+    compared" in words and draws no marker. The legend
+    (optional, so a column of these charts can carry one) names the markers.
+    """
+    _check_lengths(labels, baseline=baseline, current=current, target=target)
+    inks = [readable(colour)] * len(labels) if isinstance(colour, str) else [
+        readable(c) for c in colour]
+    _check_lengths(labels, colours=inks)
+    key_ink = inks[0] if len(set(inks)) == 1 else TARGET_COLOUR
+    values = [v for v, _ in scale]
+    canvas = Canvas(width)
+    top = MARGIN
+    if legend:
+        keys = [_Key(rounds[0], BASELINE_COLOUR, "none", "o", 7.0, "white", 1.2, 0.0),
+                _Key(rounds[1], key_ink, "-", "o", 7.0, key_ink, 0.8, 2.0),
+                _Key("Target", TARGET_COLOUR, "none", "s", 8.0, "none", 1.2, 0.0)]
+        top = _legend(canvas, keys, MARGIN, MARGIN, width - MARGIN, f"{chart_id}-legend") + 6
+    label_room = 0.45 * width
+    wrapped = [wrap(text, label_room) for text in labels]
+    label_width = max(text_width(line) for lines in wrapped for line in lines)
+    x0 = MARGIN + label_width + 10
+    x1 = width - MARGIN - 8
+
+    def x_of(v: float) -> float:
+        return x0 + (x1 - x0) * (v - values[0]) / (values[-1] - values[0])
+
+    heights = [max(DUMBBELL_ROW, len(lines) * LEADING * SIZE + 4) for lines in wrapped]
+    y = top
+    for v in values:
+        canvas.line([x_of(v), x_of(v)], [top, top + sum(heights)], colour=RING_COLOUR,
+                    width=0.6, z=0.5)
+    for lines, h, before, now, goal, ink in zip(wrapped, heights, baseline, current, target,
+                                                inks, strict=True):
+        middle = y + h / 2
+        height = (len(lines) - 1) * LEADING * SIZE + ascent() + descent()
+        canvas.lines(MARGIN + label_width, middle - height / 2, lines, ha="right")
+        if before is None or now is None:  # said in words, with no marker to cover
+            canvas.text(x0, middle + (ascent() - descent()) / 2, "not compared", italic=True)
+        else:
+            canvas.line([x_of(before), x_of(now)], [middle, middle], colour=ink, width=2.0,
+                        z=2)
+            canvas.markers([x_of(before)], [middle], "o", 7.0, face="white",
+                           edge=BASELINE_COLOUR, edge_width=1.2, z=3)
+            canvas.markers([x_of(now)], [middle], "o", 7.0, face=ink, edge="white",
+                           edge_width=0.8, z=3)
+            if goal is not None:
+                canvas.markers([x_of(goal)], [middle], "s", 8.0, face="none",
+                               edge=TARGET_COLOUR, edge_width=1.2, z=4)
+        y += h
+    canvas.line([x0, x1], [y, y], colour=GRID_COLOUR, width=0.8)
+    baseline_y = y + 3 + ascent()
+    for v in values:
+        canvas.line([x_of(v), x_of(v)], [y, y + 2.5], colour=GRID_COLOUR, width=0.8)
+        canvas.text(x_of(v), baseline_y, str(v), ha="center")
+    return canvas.render(chart_id, description)
+
+
 # -- diverging bars -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from owcf.model.framework import Framework
 from owcf.model.plan import TEST_KINDS, Action
 from owcf.model.trust import Trust
+from owcf.progress.compare import Progress
 from owcf.publish.templating import fmt_date
 from owcf.stats.positions import GapReport, Position
 from owcf.stats.results import Analysis
@@ -94,8 +96,10 @@ def reference_level(framework: Framework) -> tuple[int, str]:
 
 def main_points(trust: Trust, gaps: GapReport, analysis: Analysis,
                 audiences: Sequence[tuple[str, int | None]],
-                rates: Sequence[tuple[str, float]]) -> list[str]:
-    """The headline in plain sentences with numbers, most important first."""
+                rates: Sequence[tuple[str, float]], progress: Progress | None = None
+                ) -> list[str]:
+    """The headline in plain sentences with numbers, most important first; with
+    ``progress``, the dimensions that really moved since the baseline second."""
     points: list[str] = []
     framework = trust.framework
     scored = [p for p in gaps.dimensions if p.current is not None]
@@ -113,6 +117,8 @@ def main_points(trust: Trust, gaps: GapReport, analysis: Analysis,
     text += (f"; {len(at_target)} {'has' if len(at_target) == 1 else 'have'} reached "
              "its target." if at_target else "; none has reached its target.")
     points.append(text)
+    if progress is not None:
+        points.append(_moved(progress))
     colours = [c for c in gaps.colours if c.gap is not None]
     if colours:
         far = max(colours, key=lambda c: (c.gap or 0, c.id))
@@ -141,6 +147,33 @@ def main_points(trust: Trust, gaps: GapReport, analysis: Analysis,
     points += _audience_differences(analysis, framework)
     points += _who_answered(analysis, audiences, rates)
     return points
+
+
+def _moved(progress: Progress) -> str:
+    """Which dimensions really moved since the baseline, with their changes."""
+    moved = progress.moved()
+    up = [f for f in moved if f.direction == "improved"]
+    down = [f for f in moved if f.direction == "fell back"]
+    compared = [f for f in progress.dimensions if f.change is not None]
+
+    def listed(changes: Sequence[Any]) -> str:
+        return _join([f.current.name for f in changes])
+
+    since = f"Since {progress.baseline}"
+    if not compared:
+        return (f"No dimension can be compared with {progress.baseline}: each change is "
+                "withheld or was not measured alike in both rounds.")
+    if not moved:
+        return (f"{since}, none of the {len(compared)} dimensions compared has really "
+                "changed.")
+    parts = []
+    if up:
+        parts.append(f"{listed(up)} really improved")
+    if down:
+        parts.append(f"{listed(down)} fell back")
+    rest = len(compared) - len(moved)
+    return (f"{since}, " + "; ".join(parts) + f"; the other {rest} dimensions compared did "
+            "not really change.")
 
 
 def _disagreeing_sources(gaps: GapReport, trust: Trust) -> list[str]:

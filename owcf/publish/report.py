@@ -22,6 +22,7 @@ from owcf.model.framework import Framework
 from owcf.model.plan import ACTION_STATUSES, TEST_KINDS, Action, PlannedTest
 from owcf.model.support import suggest
 from owcf.model.trust import Trust
+from owcf.progress.compare import FigureChange, Progress
 from owcf.publish.charts import (
     DOT_WIDTH,
     NARROW_BARS_WIDTH,
@@ -30,6 +31,7 @@ from owcf.publish.charts import (
     answer_shares,
     diverging_bars_svg,
     dot_chart_svg,
+    dumbbell_svg,
     radar_svg,
 )
 from owcf.publish.release import main_points, priorities, release
@@ -38,6 +40,8 @@ from owcf.stats.positions import GapReport, Position, current_positions
 from owcf.stats.results import Analysis, GroupResult, Reliability
 
 FORMATS = ("html", "md")
+#: the progress chart's width in points: its table (with each change's interval) beside it
+PROGRESS_WIDTH = 210.0
 
 
 @dataclass(frozen=True)
@@ -311,6 +315,68 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                     if workforce else None)
 
 
+@dataclass(frozen=True)
+class ProgressSection:
+    """Progress since the baseline round: one dumbbell per colour (its chart and table),
+    the dimensions that really moved, and the actions due since, by status."""
+
+    progress: Progress
+    chart: Chart
+    colours: tuple[FigureChange | None, ...]
+    moved: tuple[FigureChange, ...]
+    statuses: dict[str, int]
+
+
+def _progress_title(colours: Sequence[FigureChange | None], baseline: str) -> str:
+    up = [f.current.name for f in colours if f and f.direction == "improved"]
+    down = [f.current.name for f in colours if f and f.direction == "fell back"]
+    parts = []
+    if up:
+        parts.append(f"{_and(up)} really improved")
+    if down:
+        parts.append(f"{_and(down)} fell back")
+    if not parts and not any(f and f.change for f in colours):
+        return f"No colour can be compared with {baseline}"
+    if not parts:
+        return f"No colour really changed since {baseline}"
+    return "; ".join(parts) + f" since {baseline}"
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def progress_section(progress: Progress, framework: Framework, number: int
+                     ) -> ProgressSection:
+    """Figure ``number``: a dumbbell per colour (the questionnaire's mean in each round,
+    the target marked), with the same figures as a table, and the dimensions that really
+    moved. (A chart of every dimension would add a page or more to the printed report;
+    ``owcf progress`` lists every one.)"""
+    scale = [(lv.value, lv.label) for lv in framework.scale.levels]
+    found = {f.id: f for f in progress.colours}
+    colours = tuple(found.get(c.id) for c in framework.colours)
+    rounds = (progress.baseline, progress.round)
+
+    def mean(f: FigureChange | None, side: str) -> float | None:
+        figure = None if f is None or f.change is None else getattr(f, side)
+        return None if figure is None or figure.summary is None else figure.summary.mean
+
+    alt = (f"Dumbbell chart of every colour: the questionnaire's mean in {rounds[0]} (open "
+           f"circle) and {rounds[1]} (filled circle), and the target (open square)")
+    svg = dumbbell_svg("owcf-progress", [c.name for c in framework.colours],
+                       [mean(f, "baseline") for f in colours],
+                       [mean(f, "current") for f in colours],
+                       [f.target if f else None for f in colours], scale,
+                       [c.hex for c in framework.colours], rounds, alt, PROGRESS_WIDTH)
+    chart = Chart("charts/progress.svg", svg, number, _progress_title(colours, rounds[0]),
+                  alt)
+    statuses: dict[str, int] = {}
+    for action in progress.actions:
+        statuses[action["status"]] = statuses.get(action["status"], 0) + 1
+    return ProgressSection(progress, chart, colours, tuple(progress.moved()),
+                           dict(sorted(statuses.items())))
+
+
 def overview_chart(gaps: GapReport, framework: Framework) -> Chart:
     """Figure 1: every colour's current position and band against its target."""
     scale = [(lv.value, lv.label) for lv in framework.scale.levels]
@@ -535,16 +601,20 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
                   comments: tuple[list[Comment], int] | None = None,
                   produced: dt.date | None = None, overlays: bool = False,
                   weighted: Analysis | None = None,
-                  unstated: Mapping[str, int] | None = None) -> dict[str, bytes]:
+                  unstated: Mapping[str, int] | None = None,
+                  progress: Progress | None = None) -> dict[str, bytes]:
     """All report files in memory, keyed by path relative to the output folder.
 
     ``analysis`` is broken down by audience; ``by_group`` (optional) by workforce group;
     ``weighted`` (optional) is the overall analysis weighted to the trust's population
-    sizes; ``unstated`` counts respondents with no workforce group by audience.
+    sizes; ``unstated`` counts respondents with no workforce group by audience;
+    ``progress`` (optional) the change since a baseline round, shown after the main points.
     """
     framework = trust.framework
     gaps = current_positions(analysis, trust)
-    built = build_sections(trust, gaps, analysis, by_group, overlays)
+    moved = (progress_section(progress, framework, 2) if progress is not None else None)
+    first = 3 if moved else 2
+    built = build_sections(trust, gaps, analysis, by_group, overlays, first)
     sections = built.colours
     overview = overview_chart(gaps, framework)
     ranked = [(p.id, p.name, p.gap or 0.0) for p in gaps.ranked()]
@@ -559,11 +629,11 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
     rates = [(c.name, c.rate) for c in quality.by_group if c.rate is not None]
     points = main_points(trust, gaps, analysis, [(c.name, c.respondents)
                                                  for c in quality.by_audience
-                                                 if c.name != "Not stated"], rates)
+                                                 if c.name != "Not stated"], rates, progress)
     context = {
         "trust": trust, "framework": framework, "analysis": analysis, "sections": sections,
         "release": release(trust, produced), "points": points, "overview": overview,
-        "workforce": built.workforce,
+        "workforce": built.workforce, "progress": moved,
         "gaps": gaps, "priorities": priorities(gaps, trust), "weighted": weighted_means,
         "alpha": {r.dimension: r for r in analysis.reliability if r.alpha is not None},
         "without_action": gaps.without_action(), "actions": _action_rows(trust, gaps),
@@ -588,6 +658,8 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
         files[overview.file] = overview.svg.encode("utf-8")
         if built.workforce is not None:
             files[built.workforce.chart.file] = built.workforce.chart.svg.encode("utf-8")
+        if moved is not None:
+            files[moved.chart.file] = moved.chart.svg.encode("utf-8")
         for section in sections:
             for chart in (section.radar, section.dots, section.answers):
                 if chart is not None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
     from owcf.model.trust import Trust
+    from owcf.progress.compare import Progress
     from owcf.stats.positions import GapReport
     from owcf.stats.results import Analysis
 
@@ -63,4 +64,30 @@ def action_rows(trust: Trust, today: dt.date, only_overdue: bool = False) -> lis
                      "due": action.due.isoformat() if action.due else None,
                      "status": action.status, "overdue": late,
                      "dimensions": list(action.dimensions), "progress": action.progress})
+    return rows
+
+
+def progress_rows(progress: Progress) -> list[dict[str, Any]]:
+    """One row per dimension, then per colour, compared: the change, its interval and
+    flag, the position and target; withheld changes with the reason."""
+    rows = []
+    for f in (*progress.dimensions, *progress.colours):
+        d = f.to_dict()
+        base, now = d.pop("baseline"), d.pop("current")
+        position, target = d.pop("position"), d.pop("target")
+        sources = d.pop("sources")
+        rows.append({
+            "baseline_round": progress.baseline, "round": progress.round,
+            **{k: d[k] for k in ("scope", "id", "name", "colour")},
+            "baseline_mean": base["mean"], "baseline_sd": base["sd"],
+            "baseline_n_eff": base["n_eff"], "current_mean": now["mean"],
+            "current_sd": now["sd"], "current_n_eff": now["n_eff"],
+            **{k: d[k] for k in ("change", "ci_low", "ci_high", "p_value", "p_adjusted",
+                                 "real", "direction", "withheld")},
+            "baseline_position": position["baseline"], "current_position": position["current"],
+            "position_change": position["change"], "target": target["value"],
+            "target_status": target["status"],
+            "evidence_changes": ";".join(f"{s['id']}={s['change']:+g}" for s in sources
+                                         if s["kind"] != "questionnaire"),
+        })
     return rows

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:  # for annotations only: `owcf actions` need not load pandas
+    from owcf.progress.compare import FigureChange, Progress
     from owcf.stats.positions import GapReport, Position
     from owcf.stats.results import Analysis, Estimate, GroupResult
 
@@ -274,3 +275,68 @@ def print_actions(rows: list[dict[str, object]], stream: IO[str], today: str,
                   width: int | None = None) -> None:
     """The action plan, overdue actions marked."""
     emit([action_table(rows, today)], stream, (), width)
+
+
+def _signed(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.2f}".replace("-", "−")
+
+
+def _change_cells(f: FigureChange) -> list[str]:
+    c = f.change
+    if c is None:
+        return ["–", "–", "withheld", "–"]
+    interval = ("–" if c.ci_low is None or c.ci_high is None
+                else f"{_signed(c.ci_low)} to {_signed(c.ci_high)}")
+    p = ("–" if f.p_adjusted is None else "<0.001" if f.p_adjusted < 0.001
+         else f"{f.p_adjusted:.3f}")
+    return [_signed(c.difference), interval, f.direction or "–", p]
+
+
+def progress_tables(progress: Progress) -> list[TextTable]:
+    """Dimensions, then colours, then what was left out and the actions due since."""
+    since = f"since {progress.baseline}"
+    out = []
+    for scope, changes in (("Dimension", progress.dimensions), ("Colour", progress.colours)):
+        table = TextTable(f"{scope}s: change {since} (questionnaire mean)", [
+            Column(scope), Column(progress.baseline, number=True),
+            Column(progress.round, number=True), Column("Change", number=True),
+            Column("95% interval", number=True), Column("Real change?"),
+            Column("Adjusted p", number=True), Column("Target"), Column("Sources")])
+        for f in changes:
+            before = f.baseline.summary.mean if f.baseline.summary else None
+            now = f.current.summary.mean if f.current.summary else None
+            sources = "; ".join(f"{s.id} {_signed(s.change)}" for s in f.sources
+                                if s.kind != "questionnaire") or "–"
+            target = ("–" if f.target_status is None
+                      else f"{f.target_status} ({_num(f.target)})")
+            table.add([f.current.name, _num(before), _num(now), *_change_cells(f),
+                       target, sources])
+        out.append(table)
+    if progress.excluded:
+        table = TextTable("Not compared", [Column("Scope"), Column("Id"), Column("Reason")])
+        for e in progress.excluded:
+            table.add([e.scope, e.id, e.reason])
+        out.append(table)
+    withheld = [f for f in (*progress.dimensions, *progress.colours) if f.withheld]
+    if withheld:
+        table = TextTable("Changes withheld", [Column("Scope"), Column("Id"), Column("Reason")])
+        for f in withheld:
+            table.add([f.scope, f.id, f.withheld or ""])
+        out.append(table)
+    table = TextTable(f"Actions due {since}", [
+        Column("No.", number=True), Column("Action"), Column("Due", number=True),
+        Column("Status"), Column(f"Status in {progress.baseline}")])
+    for a in progress.actions:
+        table.add([str(a["number"]), str(a["text"]), str(a["due"]),
+                   str(a["status"]).replace("_", " "),
+                   str(a["status_at_baseline"] or "–").replace("_", " ")])
+    out.append(table)
+    return out
+
+
+def print_progress(progress: Progress, stream: IO[str], width: int | None = None) -> None:
+    """Progress since the baseline, as tables."""
+    emit(progress_tables(progress), stream, [
+        "Real change: holds after Holm's adjustment over the dimensions (or colours) "
+        "compared, at the 5% level. Target: reached, nearer or further than at the "
+        "baseline (current position against the current target)."], width)

@@ -20,6 +20,11 @@ def fmt_number(value: float | None, places: int = 2) -> str:
     return "–" if value is None else f"{value:.{places}f}"
 
 
+def fmt_signed(value: float | None, places: int = 2) -> str:
+    """A change with its sign, minus as the typographic minus: '+0.47', '−0.40'."""
+    return "–" if value is None else f"{value + 0.0:+.{places}f}".replace("-", "\u2212")
+
+
 def fmt_date(value: dt.date | None) -> str:
     return "" if value is None else f"{value.day} {value:%B %Y}"
 
@@ -66,7 +71,7 @@ def environment(kind: str) -> jinja2.Environment:
         lstrip_blocks=True,
         **options,
     )
-    env.filters |= {"number": fmt_number, "date": fmt_date, "paragraphs": paragraphs,
+    env.filters |= {"number": fmt_number, "signed": fmt_signed, "date": fmt_date, "paragraphs": paragraphs,
                     "md_paragraphs": lambda t: markupsafe.Markup(md_paragraphs(t))}
     return env
 

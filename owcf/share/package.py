@@ -115,6 +115,13 @@ def protected_package(trust: Trust, analyses: Sequence[Analysis], gaps: GapRepor
             "analyses": [_analysis(a) for a in analyses], **_plan(trust, gaps)}
 
 
+def round_record(trust: Trust, gaps: GapReport) -> dict[str, Any]:
+    """The parts of a package that describe a round (framework, questionnaire, period,
+    positions with their questionnaire figures, actions), for the round just analysed:
+    what :func:`owcf.progress.rounds.read_round` reads from a package."""
+    return {**_header(trust, PROTECTED, None), **_plan(trust, gaps)}
+
+
 # -- the parts ---------------------------------------------------------------------------
 
 def _header(trust: Trust, kind: str, produced: dt.date | None) -> dict[str, Any]:

@@ -163,7 +163,8 @@ def _validators() -> tuple[Any, dict[str, Any]]:
 
     checker = validators.extend(Draft202012Validator, {
         "items": items, "properties": properties, "additionalProperties": additional})
-    Draft202012Validator.check_schema(schema())
+    # the bundled schema itself is checked against the metaschema by the tests
+    # (tests/test_share.py), not in every process: that check alone took 0.3 s a run
     whole = _inlined(schema(), schema().get("$defs", {}))
     rest = dict(whole, properties={k: True if k in SHARED else v
                                    for k, v in whole["properties"].items()})

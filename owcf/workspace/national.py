@@ -27,6 +27,8 @@ class NationalRun:
     files: int
     pooled: int
     left_out: dict[str, int]
+    #: packages of trusts' earlier rounds: their trends' baselines, not pooled
+    earlier: int = 0
 
 
 def national(paths: Sequence[Path], out: Path, formats: Sequence[str] = FORMATS,
@@ -48,7 +50,8 @@ def national(paths: Sequence[Path], out: Path, formats: Sequence[str] = FORMATS,
             "no-packages", f"none of the {found.files} package files could be pooled")])
     day = produced.date().isoformat() if produced else None
     result = national_figures(found.layout, found.accepted, found, found.disclosures, day)
-    files = render_national(result, found.layout, found.accepted, formats, day)
+    files = render_national(result, found.layout, found.accepted, formats, day,
+                            list(zip(found.previous, found.rounds, strict=True)))
     written = write_files(files, out)
     return NationalRun(tuple(written), tuple(problems), found.files, len(found.accepted),
-                       dict(found.left_out))
+                       dict(found.left_out), found.earlier)

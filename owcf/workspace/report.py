@@ -59,6 +59,11 @@ def generate(trust: str | Path, out: Path | None = None,
     warnings = [*warnings, *read_warnings]
     responses = ingestion.responses
     by_audience, by_group = published_analyses(inputs, responses, options.min_cell)
+    progress = None
+    if workspace.baselines:  # "Progress since ROUND", from the last baseline listed
+        from owcf.workspace.progress import choose_baseline, progress_of
+
+        progress = progress_of(workspace, by_audience, choose_baseline(workspace, None))
     weighted = None
     if workspace.population is not None and len(responses):
         weighted = analyse_inputs(inputs, responses, [], weights="population",
@@ -68,7 +73,7 @@ def generate(trust: str | Path, out: Path | None = None,
     files = render_report(workspace, by_audience, options.formats, by_group=by_group,
                           comments=comments, produced=produced.date() if produced else None,
                           overlays=options.overlays, weighted=weighted,
-                          unstated=unstated_by_audience(responses))
+                          unstated=unstated_by_audience(responses), progress=progress)
     paths = write_files(files, out or Path("reports") / workspace.id)
     return Written(tuple(paths), tuple(warnings), ingestion.notes)
 
