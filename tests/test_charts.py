@@ -18,15 +18,10 @@ import pytest
 from typer.testing import CliRunner
 
 from owcf.cli import app
-from owcf.publish.charts import (
-    WITHHELD,
-    _segments,
-    answer_inks,
-    diverging_bars_svg,
-    dot_chart_svg,
-    overlay_inks,
-    radar_svg,
-)
+from owcf.publish.charts.bars import _segments, diverging_bars_svg
+from owcf.publish.charts.dots import dot_chart_svg
+from owcf.publish.charts.spider import radar_svg
+from owcf.publish.charts.style import WITHHELD, answer_inks, overlay_inks
 
 from .svg_boxes import collisions, markers, size_of
 from .svg_boxes import texts as text_boxes
@@ -484,7 +479,7 @@ def test_the_spider_diagram_labels_the_centre_level(every_chart: dict[str, str])
 
 
 def test_a_dumbbell_row_not_compared_says_so_clear_of_every_other_label() -> None:
-    from owcf.publish.charts import dumbbell_svg
+    from owcf.publish.charts.dots import dumbbell_svg
 
     svg = dumbbell_svg("d", ["Early identification and common assessment", "Short", "Gone"],
                        [2.5, 1.0, None], [3.1, 5.0, 3.0], [4.5, 1.0, 4.0],

@@ -21,7 +21,7 @@ import numpy as np
 from owcf.files import to_json
 from owcf.national.pool import POSITION_FIELDS, Layout, TrustFigures
 from owcf.progress.rounds import Round
-from owcf.publish.charts import StripRow, quartile_strip_svg
+from owcf.publish.charts.strip import StripRow, quartile_strip_svg
 from owcf.publish.templating import render
 
 HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")

@@ -23,17 +23,10 @@ from owcf.model.plan import ACTION_STATUSES, TEST_KINDS, Action, PlannedTest
 from owcf.model.support import suggest
 from owcf.model.trust import Trust
 from owcf.progress.compare import FigureChange, Progress
-from owcf.publish.charts import (
-    DOT_WIDTH,
-    NARROW_BARS_WIDTH,
-    OVERVIEW_WIDTH,
-    RADAR_WIDTH,
-    answer_shares,
-    diverging_bars_svg,
-    dot_chart_svg,
-    dumbbell_svg,
-    radar_svg,
-)
+from owcf.publish.charts.bars import answer_shares, diverging_bars_svg
+from owcf.publish.charts.dots import dot_chart_svg, dumbbell_svg
+from owcf.publish.charts.spider import radar_svg
+from owcf.publish.charts.style import DOT_WIDTH, NARROW_BARS_WIDTH, OVERVIEW_WIDTH, RADAR_WIDTH
 from owcf.publish.release import main_points, priorities, release
 from owcf.publish.templating import fmt_date, render
 from owcf.stats.positions import GapReport, Position, current_positions
