@@ -4,15 +4,18 @@ punctuation, a digit) is ever stripped to make a cell fit."""
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from owcf.errors import ProblemLog
-from owcf.ingest.answers import BLANK, UNMAPPED, ValueMap, answer_map
+from owcf.ingest.answers import BLANK, UNMAPPED, ValueMap, answer_map, closest_answers
 from owcf.ingest.ingested import Ingested
 from owcf.ingest.mapping import read_mapping
 from owcf.ingest.pipeline import ingest
@@ -111,6 +114,9 @@ def test_a_trusts_answer_mapping_overrides_the_questionnaires_labels(tmp_path: P
             "'1'?)"),
     ("Agreed", "'Agreed' is not an answer (expected 1-4, DK, NA or blank) (did you mean "
                "'Agree', 'Disagree' or 'Strongly agree'?)"),
+    # four answers are close: the three closest are named
+    ("Strongly agreed", "'Strongly agreed' is not an answer (expected 1-4, DK, NA or blank) "
+                        "(did you mean 'Strongly agree', 'Strongly disagree' or 'Disagree'?)"),
     ("xyz", "'xyz' is not an answer (expected 1-4, DK, NA or blank)"),
     ("jo@example.org", "'[email removed]' is not an answer (expected 1-4, DK, NA or blank)"),
 ])
@@ -151,3 +157,90 @@ def test_the_provenance_names_the_mapping_used(tmp_path: Path) -> None:
     assert record["mapping"] == {"file": "m.yaml",
                                  "sha256": hashlib.sha256(mapping.read_bytes()).hexdigest()}
     assert provenance(_ingest(tmp_path, ["4"]), {})["mapping"] is None
+
+
+# -- the whole-column pass, against codes worked out by hand (mutation testing, part 8) --
+
+def _short() -> ValueMap:
+    """Built in each test, not once at import, so a mutation tool sees the tests use it."""
+    return ValueMap([("1", 1), ("2", 2), ("DK", 6), ("Agree", 2)], strict=True)
+
+
+# cells of at most two bytes (the byte-table pass): a prefix of an entry ("D"), an entry
+# reversed ("KD"), a NUL, an entry in another case; each code worked out by hand
+_SHORT_CELLS = ["1", "D", "KD", "", "2", "DK", "9", "dk", "\x00", "1", "\x00"]
+_SHORT_CODES = [1, UNMAPPED, UNMAPPED, BLANK, 2, 6, UNMAPPED, 6, UNMAPPED, 1, UNMAPPED]
+
+
+@pytest.mark.parametrize("run", [1, 2, 1 << 16])
+@pytest.mark.parametrize("dtype", [None, "int8", "int16"])
+def test_short_cells_map_by_hand_however_the_column_is_cut(run: int, dtype: str | None) -> None:
+    """Chunks of 1, 3, 2, 1 and 4 cells, taken one, two or all at a time."""
+    cuts = [0, 1, 4, 6, 7, 11]
+    column = pa.chunked_array([pa.array(_SHORT_CELLS[a:b], pa.string())
+                               for a, b in itertools.pairwise(cuts)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("owcf.ingest.answers._RUN", run)
+        if dtype is None:
+            codes = _short().codes(column)
+            assert codes.dtype == np.int8  # one byte an answer, as the docstring promises
+        else:
+            codes = np.full(len(_SHORT_CELLS), 99, dtype=dtype)
+            _short().codes(column, codes)
+    assert codes.tolist() == _SHORT_CODES
+
+
+def test_a_column_of_blank_cells_is_blank() -> None:
+    assert _short().codes(pa.array(["", "", ""])).tolist() == [BLANK, BLANK, BLANK]
+
+
+def test_long_and_large_string_cells_map_by_hand() -> None:
+    cells = ["Agree", "agree", " DK ", "-1", "", "1"]
+    expected = [2, 2, 6, UNMAPPED, BLANK, 1]
+    assert _short().codes(pa.array(cells)).tolist() == expected
+    assert _short().codes(pa.array(cells, pa.large_string())).tolist() == expected
+    assert _short().codes(pa.array(["1", "DK"], pa.large_string())).tolist() == [1, 6]
+
+
+def test_codes_beyond_a_byte_are_kept() -> None:
+    """A framework with more than 126 workforce groups: codes no longer fit in a byte."""
+    many = ValueMap([("x", 200), ("y", 1)])
+    assert many.codes(pa.array(["x", "", "z", "y"])).tolist() == [200, BLANK, UNMAPPED, 1]
+    assert many.codes(pa.array(["x", "", "zz"])).tolist() == [200, BLANK, UNMAPPED]
+
+
+def test_names_match_by_letters_and_digits_unless_two_names_share_them() -> None:
+    """Audiences and workforce groups: 'Young-People' is young_people; 'a.b' and 'ab'
+    share the letters 'ab', so 'A-B' matches neither, while 'A.B.' is 'a.b' once its
+    trailing full stop is set aside."""
+    names = ValueMap([("staff", 1), ("Staff", 1), ("leaders", 2), ("young_people", 3),
+                      ("Young people", 3)])
+    assert [names.lookup(t) for t in ["Young-People", "YOUNG PEOPLE!", "staff.", "Staf",
+                                      "xxxx"]] == [3, 3, 1, UNMAPPED, UNMAPPED]
+    shared = ValueMap([("a.b", 1), ("ab", 2)])
+    assert [shared.lookup(t) for t in ["A-B", "A.B.", "AB"]] == [UNMAPPED, 1, 2]
+    # a trust's own name for a group matches as loosely as the framework's names
+    mapped = ValueMap([("staff", 1)], {"Young Person": 3})
+    assert [mapped.lookup(t) for t in ["young-person", "YOUNG_PERSON", "staff"]] == [3, 3, 1]
+
+
+def test_answers_never_match_by_letters_alone() -> None:
+    """Not even through a trust's mapping: '-1' mapped to 1 does not make '(-1)' or
+    '1' something else; a choice name an answer label would make ('dont know') is not
+    taken when another answer is written that way; no text is blank but blank text."""
+    answers = ValueMap([("1", 1), ("2", 2)], {"-1": 1}, strict=True)
+    assert [answers.lookup(t) for t in ["-1", "(-1)", "1", "xxxx", "XXXX"]] == \
+        [1, UNMAPPED, 1, UNMAPPED, UNMAPPED]
+    both = ValueMap([("Don't know", 5), ("dont_know", 6)], strict=True)
+    assert [both.lookup(t) for t in ["DONT KNOW", "don't know", "don_t_know"]] == [6, 5, 5]
+    blank = ValueMap([("1", 1)], {" ": 4}, strict=True)
+    assert blank.lookup("") == BLANK
+    assert blank.codes(pa.array(["", "1"])).tolist() == [BLANK, 1]
+
+
+
+def test_closest_answers_gives_as_many_as_asked(tmp_path: Path) -> None:
+    _, questionnaire, _, _ = survey(tmp_path)
+    assert closest_answers("Strongly agreed", questionnaire, n=4) == [
+        "Strongly agree", "Strongly disagree", "Disagree", "Agree"]
+    assert closest_answers("Strongly agreed", questionnaire, n=1) == ["Strongly agree"]

@@ -144,3 +144,79 @@ def test_the_kinds_of_personal_data_a_column_holds(cells: list[str], kinds: str)
     from owcf.ingest.personal import personal_kinds
 
     assert personal_kinds(pa.array(cells)) == kinds
+
+
+# -- by hand, each rule of owcf.ingest.personal (mutation testing, issue 12 part 8) -------
+
+@pytest.mark.parametrize(("heading", "personal"), [
+    ("Your  Email (optional)", True), (" Name (optional) ", True), ("e_mail", True),
+    ("E - mail", True), ("IP / address", True),
+    ("ip/address", True), ("Phone--number", True), ("Contact.Number", True),
+    ("Please provide phone number", True), ("Please give postcode", True),
+    ("Please enter email", True), ("Enter surname", True), ("Respondent's email", True),
+    ("What's surname", True), ("email 12", True), ("email 1b", False), ("email2", False),
+    ("Name of school (optional)", False), ("(optional) name", False), ("names", False),
+])
+def test_personal_headings_by_hand(heading: str, personal: bool) -> None:
+    assert is_personal_heading(heading) is personal
+
+
+@pytest.mark.parametrize(("heading", "asks"), [
+    ("Give us your e-mail", True), ("Your e mail?", True), ("Contact_Number please", True),
+    ("Home  address", True), ("Your name", True), ("Emailing the team helps", False),
+    ("Named contact", False), ("Addresses the need", False),
+])
+def test_questions_asking_for_personal_data_by_hand(heading: str, asks: bool) -> None:
+    assert asks_for_personal_data(heading) is asks
+
+
+def test_a_column_is_redacted_as_each_text_is_and_the_changes_counted() -> None:
+    import pyarrow as pa
+
+    from owcf.ingest.personal import redact_array, redact_column
+
+    cells = ["no digits here", "mail a@b.org", "call 01865 815000", "year 10", None,
+             "sw1a 1aa", "from dead:beef::cafe", "at 10:30"]
+    expected = ["no digits here", "mail [email removed]", "call [phone number removed]",
+                "year 10", "", "[postcode removed]", "from [IP address removed]", "at 10:30"]
+    for column in (pa.array(cells), pa.chunked_array([pa.array(cells[:3]), pa.array(cells[3:])])):
+        redacted, changed = redact_column(column)
+        assert (redacted.to_pylist(), changed) == (expected, 4)
+        assert redact_array(column).to_pylist() == expected
+    assert [redact(c or "") for c in cells] == expected  # one text at a time, the same
+    numbers = redact_column(pa.array([1, 22]))
+    assert (numbers[0].to_pylist(), numbers[1]) == (["1", "22"], 0)
+    assert redact_column(pa.array(["none", "at all"]))[1] == 0
+
+
+@pytest.mark.parametrize(("cells", "mostly"), [
+    (["a@b.org", "c@d.org", "thanks", "", "  "], True),   # 2 of the 3 answered
+    (["a@b.org", "thanks"], False),                      # half is not most
+    (["a@b.org ", " OX1 2JD", "01865 815000"], True),
+    (["a@b.org, thanks", "c@d.org"], False),            # text left beside the address
+    (["", " "], False),                                  # nothing answered
+    (["a@b.org", "x", "y"], False),                      # a one-letter answer counts
+    (["thanks"], False),                                 # no address at all
+])
+def test_a_column_is_mostly_personal_when_most_answers_are_nothing_else(
+        cells: list[str], mostly: bool) -> None:
+    import pyarrow as pa
+
+    from owcf.ingest.personal import mostly_personal
+
+    assert mostly_personal(pa.array(cells)) is mostly
+
+
+@pytest.mark.parametrize(("cells", "kinds"), [
+    (["fe80::1"], "IP addresses"),
+    (["a@b.org", "sw1a 1aa"], "email addresses and postcodes"),
+    (["sw1a 1aa", "81.2.69.160"], "IP addresses and postcodes"),
+    (["a@b.org", "01865 815000", "81.2.69.160", "OX1 2JD"],
+     "email addresses, phone numbers, IP addresses and postcodes"),
+])
+def test_the_kinds_of_personal_data_named_by_hand(cells: list[str], kinds: str) -> None:
+    import pyarrow as pa
+
+    from owcf.ingest.personal import personal_kinds
+
+    assert personal_kinds(pa.array(cells)) == kinds

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from owcf.cli import app
-from owcf.model.framework import read_framework
+from owcf.model.framework import Level, Scale, read_framework
 from owcf.model.plan import Action, Evidence
 from owcf.model.workspaces import load_trust
 from owcf.resources import default_framework_path
@@ -268,3 +268,167 @@ def test_gaps_csv_names_each_other_test_with_the_people_behind_it(oxfordshire_20
     assert planning["current"] == "3.0" and planning["level"] == "Established"  # reached, not passed
     assert rows["information_sharing"]["actions"] == "4;7"
     assert rows["common_values"]["evidence"] == ""
+
+
+# -- each rule by hand, straight on the functions (mutation testing, issue 12 part 8) -----
+
+def _scale() -> Scale:
+    """The tiny framework's four levels."""
+    return Scale("tiny", (Level(1, "low", "Low"), Level(2, "fair", "Fair"),
+                          Level(3, "high", "High"), Level(4, "top", "Top")))
+
+
+def _q(mean: float | None, n: int | None = 100, n_eff: float | None = 100.0,
+       sd: float | None = 1.0, se: float | None = 0.1) -> Estimate:
+    return Estimate("planning", "planning", n, mean, sd, None, None, {}, "blue", None, n_eff, se)
+
+
+def test_the_band_multiplier_is_the_questionnaires_t_else_the_normal_point() -> None:
+    from scipy import stats
+
+    from owcf.stats.positions import band_multiplier
+
+    z = float(stats.norm.ppf(0.975))
+    assert band_multiplier(None) == pytest.approx(z, abs=1e-12)
+    assert band_multiplier(_q(None)) == pytest.approx(z, abs=1e-12)          # withheld
+    assert band_multiplier(_q(3.0), 0) == pytest.approx(z, abs=1e-12)        # not counted
+    assert band_multiplier(_q(3.0, n_eff=1.5)) == pytest.approx(z, abs=1e-12)
+    assert band_multiplier(_q(3.0, n=None, n_eff=None)) == pytest.approx(z, abs=1e-12)
+    # n_eff, not n, sets the degrees of freedom: 50 - 1 = 49
+    assert band_multiplier(_q(3.0, n_eff=50.0)) == pytest.approx(stats.t.ppf(0.975, 49), abs=1e-9)
+    assert band_multiplier(_q(3.0, n_eff=50.0), 0.5) == pytest.approx(stats.t.ppf(0.975, 49),
+                                                                       abs=1e-9)
+    assert band_multiplier(_q(3.0, n_eff=2.0)) == pytest.approx(12.7062047362, abs=1e-8)
+    assert band_multiplier(_q(3.0, n=2, n_eff=None)) == pytest.approx(12.7062047362, abs=1e-8)
+    assert band_multiplier(_q(3.0, n_eff=3.0)) == pytest.approx(4.3026527297, abs=1e-8)
+
+
+def test_combine_by_hand_with_a_weighted_questionnaire() -> None:
+    """A questionnaire at 3.0 whose se (0.2) is not sd / sqrt(n_eff) (a design effect),
+    weighted 0.5, and ten people at 2.0: variances 0.2^2 / 0.5 = 0.08 and 1^2 / 10 = 0.1;
+    current = (3 / 0.08 + 2 / 0.1) / (1 / 0.08 + 1 / 0.1) = 57.5 / 22.5 = 2.5556."""
+    from owcf.stats.positions import combine
+
+    c = combine(_q(3.0, se=0.2), [("w", "workshop", 2.0, 10, 1.0)], _scale(), 0.5, t=1.0)
+    assert c.current == 2.56
+    assert [s.effective_size for s in c.sources] == [50.0, 10.0]       # 100 x 0.5, 10 x 1
+    assert [round(s.share or 0, 4) for s in c.sources] == [round(12.5 / 22.5, 4),
+                                                           round(10 / 22.5, 4)]
+    # Q = (3 - 2.5556)^2 / 0.08 + (2 - 2.5556)^2 / 0.1 = 5.5556 over 1 degree of freedom:
+    # se = sqrt(1 / 22.5) x sqrt(5.5556) = 0.4969; with t = 1: 2.0587 .. 3.0525
+    current = 57.5 / 22.5
+    q_stat = (3 - current) ** 2 / 0.08 + (2 - current) ** 2 / 0.1
+    half = math.sqrt(1 / 22.5) * math.sqrt(q_stat)
+    assert (c.low, c.high) == (round(current - half, 2), round(current + half, 2))
+    assert (c.spread, c.agree) == (1.0, True)
+
+
+def test_combine_by_hand_with_the_default_weight_agreement_and_multiplier() -> None:
+    """Weight 1, agreement 1 point, t(0.975, 99): 3.0 (variance 0.01) and four people at
+    1.5 (variance 1 / 4): current = (300 + 6) / 104 = 2.9423; the sources are 1.5 apart,
+    so they do not agree."""
+    from scipy import stats
+
+    from owcf.stats.positions import combine
+
+    c = combine(_q(3.0), [("w", "workshop", 1.5, 4, 1.0)], _scale())
+    current = (3 / 0.01 + 1.5 / 0.25) / (1 / 0.01 + 1 / 0.25)
+    q_stat = (3 - current) ** 2 / 0.01 + (1.5 - current) ** 2 / 0.25
+    half = float(stats.t.ppf(0.975, 99)) * math.sqrt(1 / 104) * math.sqrt(q_stat)
+    assert (c.current, c.low, c.high) == (round(current, 2), round(current - half, 2),
+                                          round(current + half, 2))
+    assert (c.spread, c.agree) == (1.5, False)
+    # weight 0: the questionnaire is no source, and its t is not the band's (1.96 is)
+    alone = combine(_q(3.0), [("w", "workshop", 1.5, 4, 1.0)], _scale(), 0)
+    half = float(stats.norm.ppf(0.975)) * math.sqrt(0.25)
+    assert (alone.current, alone.low, alone.high) == (1.5, 1.0, round(1.5 + half, 2))
+
+
+def test_three_disagreeing_sources_widen_the_band_by_the_birge_ratio() -> None:
+    """Ten people each at 2, 2.5 and 3.5, no questionnaire: spread of views 0.75, each
+    variance 0.5625 / 10; Q over k - 1 = 2 degrees of freedom."""
+    from owcf.stats.positions import combine
+
+    ratings = [(f"w{i}", "workshop", v, 10, 1.0) for i, v in enumerate([2.0, 2.5, 3.5])]
+    c = combine(None, ratings, _scale())
+    var = 0.75 ** 2 / 10
+    current = 8 / 3
+    q_stat = sum((v - current) ** 2 / var for v in (2.0, 2.5, 3.5))
+    half = 1.959963984540054 * math.sqrt(var / 3) * math.sqrt(q_stat / 2)
+    assert (c.current, c.low, c.high) == (2.67, round(current - half, 2), round(current + half, 2))
+    assert (c.low, c.high) == (1.8, 3.53)
+    assert combine(None, [], _scale()).sources == ()
+
+
+def test_sources_exactly_the_agreement_apart_agree() -> None:
+    from owcf.stats.positions import combine
+
+    ratings = [("a", "workshop", 2.0, 1, 1.0), ("b", "workshop", 3.0 + 1e-12, 1, 1.0)]
+    assert combine(None, ratings, _scale()).agree is True
+    ratings = [("a", "workshop", 2.0, 1, 1.0), ("b", "workshop", 3.01, 1, 1.0)]
+    assert combine(None, ratings, _scale()).agree is False
+
+
+def test_levels_at_the_edges() -> None:
+    scale = _scale()
+    assert level_reached(scale, 0.5) == "moving towards Low"       # below the scale
+    assert level_reached(scale, 3 - 1e-9) == "High"                # within 1e-9 of a level
+    assert level_reached(scale, 2 + 1e-9) == "Fair"
+    assert level_reached(scale, 2 + 1e-6) == "Fair, moving towards High"
+
+
+def test_a_position_rounds_without_a_minus_zero_and_lists_its_parts() -> None:
+    from owcf.stats.positions import Position, Rating, rounded
+
+    assert str(rounded(-0.001)) == "0.0"  # "0.00", never "-0.00"
+    rating = Rating("w", "workshop", 2.0, 1.0, 33.333333, 0.1, 1 / 3)
+    assert (rating.to_dict()["effective_size"], rating.to_dict()["share"]) == (33.3, 0.333)
+    assert Rating("w", "workshop", 2.0, 1.0, 12.5).to_dict()["effective_size"] == 12.5
+    assert Rating("w", "workshop", 2.0, 1.0).to_dict()["share"] is None
+    no_target = Position("dimension", "d", "D", "red", None, (), 2.0, 1.5, 2.5, None).to_dict()
+    assert (no_target["questionnaire"], no_target["gap_low"], no_target["gap_high"]) == \
+        (None, None, None)
+    no_band = Position("dimension", "d", "D", "red", None, (), 2.0, None, None, 3.0).to_dict()
+    assert (no_band["gap"], no_band["gap_low"], no_band["gap_high"], no_band["priority"]) == \
+        (1.0, None, None, 1.0)
+
+
+def test_ranks_by_priority_then_gap_then_framework_order() -> None:
+    from owcf.stats.positions import Position, _ranks
+
+    def at(ident: str, current: float, high: float, target: float) -> Position:
+        return Position("dimension", ident, ident, "red", None, (), current, current, high,
+                        target)
+
+    positions = [at("zero", 2.0, 2.5, 2.5),      # priority 0, gap 0.5
+                 at("half", 2.0, 2.0, 2.5),      # priority 0.5, gap 0.5
+                 at("met", 3.0, 3.0, 3.0),       # priority 0, gap 0
+                 at("short", 2.5, 3.0, 3.0)]     # priority 0, gap 0.5
+    assert _ranks(positions, ["zero", "half", "met", "short"]) == {
+        "half": 1, "zero": 2, "short": 3, "met": 4}
+
+
+def test_a_cancelled_action_addresses_nothing_and_hides_no_other() -> None:
+    from owcf.stats.positions import addressed_by
+
+    actions = (Action(1, "x", None, "cancelled", dimensions=("a",)),
+               Action(2, "y", None, "planned", dimensions=("a", "b")),
+               Action(3, "z", None, "done", dimensions=("a",)))
+    assert addressed_by(actions) == {"a": (2, 3), "b": (2,)}
+
+
+def test_a_colour_without_a_band_and_with_its_dimensions_actions(tiny: Path) -> None:
+    """Planning, blue's one dimension, withheld with no other evidence: blue has no
+    current position and no band; the action on planning is blue's too."""
+    report = tiny_positions(tiny, estimate("planning", "blue", None),
+                            actions=(Action(4, "Plan", None, "planned",
+                                            dimensions=("planning",)),))
+    blue = report.colour("blue")
+    assert (blue.current, blue.low, blue.high, blue.actions) == (None, None, None, (4,))
+    assert report.colour("red").actions == ()
+
+
+def test_two_respondents_give_a_band_from_t_with_one_degree_of_freedom(tiny: Path) -> None:
+    # n = 2, sd 0.1: se 0.0707, t(0.975, 1) = 12.7062: 2.5 -/+ 0.8985 = 1.6015 .. 3.3985
+    p = tiny_positions(tiny, estimate("planning", "blue", 2.5, sd=0.1, n=2)).dimension("planning")
+    assert (p.low, p.high) == (1.60, 3.40)
