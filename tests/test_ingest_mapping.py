@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -376,6 +376,9 @@ HEADING = st.one_of(
 
 
 @settings(max_examples=60, deadline=None)
+# two headings equal once normalised, both holding the item: the answer of the second
+# column was not listed (hypothesis found it)
+@example(headings=["V1"], answers=["0"])
 @given(headings=st.lists(HEADING, min_size=1, max_size=6),
        answers=st.lists(st.one_of(st.text(max_size=30), st.text(min_size=1100, max_size=1200)),
                         min_size=1, max_size=3))

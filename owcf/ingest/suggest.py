@@ -161,7 +161,9 @@ def suggest_for(sheet: Sheet, name: str, questionnaire: Questionnaire, framework
         else:
             written[key] = column.label
         lines.append(line)
-    answers = _unmatched(list(plan.items.values()), plan.answers)
+    # every column that holds an item, not only the one the plan reads it from: two
+    # columns may answer one item (two wordings, or headings equal once normalised)
+    answers = _unmatched([c for c in export.columns if c.role is Role.item], plan.answers)
     if answers:
         labels = {o.label: str(o.value) for o in questionnaire.answer_scale} | \
             {n.label: n.code for n in questionnaire.non_answers}
