@@ -160,13 +160,14 @@ def survey(paths: Sequence[Path], jobs: int = 1) -> Survey:
     return result
 
 
-def _read(path: Path) -> _Read:
-    """Parse, check and boil down one package file."""
+def checked(path: Path) -> tuple[dict[str, Any] | None, tuple[Problem, ...]]:
+    """A package file parsed and checked (its JSON Schema, then its own consistency): its
+    data, or None and the problems (the first :data:`LISTED`, then a count)."""
     from owcf.share.schema import violations
 
     data, problem = load(path)
     if problem is not None:
-        return _Read((problem,))
+        return None, (problem,)
     found = violations(data) or contradictions(data)
     if found:
         listed = [Problem("invalid-package", f"at {where}: {message}", file=str(path))
@@ -174,7 +175,15 @@ def _read(path: Path) -> _Read:
         if len(found) > LISTED:
             listed.append(Problem("too-many-problems", f"{len(found) - LISTED} more problems "
                                   "in this package not listed", file=str(path)))
-        return _Read(tuple(listed))
+        return None, tuple(listed)
+    return dict(data), ()
+
+
+def _read(path: Path) -> _Read:
+    """Parse, check and boil down one package file."""
+    data, problems = checked(path)
+    if data is None:
+        return _Read(problems)
     period = data["period"] or {}
     header = Header(str(path), data["kind"], data["trust"]["id"], data["trust"]["name"],
                     (period.get("start"), period.get("end")), data["framework"]["sha256"],

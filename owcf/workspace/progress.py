@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from owcf.progress.rounds import Round
     from owcf.stats.results import Analysis
 
-#: problems listed from a broken baseline package; the rest are counted
-LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -129,23 +127,13 @@ def _analysed(inputs: Inputs, earlier: Trust, baseline: Baseline) -> Round:
 
 def _package(baseline: Baseline) -> dict[str, Any]:
     """A baseline package, parsed and checked (schema, then consistency)."""
-    from owcf.national.read import contradictions, load
-    from owcf.share.schema import violations
+    from owcf.national.read import checked
 
-    path = baseline.package
-    assert path is not None
-    data, problem = load(path)
-    if problem is not None:
-        raise OwcfError([problem, _named_at(baseline)])
-    found = violations(data) or contradictions(data)
-    if found:
-        listed = [Problem("invalid-package", f"at {where}: {message}", file=str(path))
-                  for where, message in found[:LISTED]]
-        if len(found) > LISTED:
-            listed.append(Problem("too-many-problems", f"{len(found) - LISTED} more problems "
-                                  "in this package not listed", file=str(path)))
-        raise OwcfError([*listed, _named_at(baseline)])
-    return dict(data)
+    assert baseline.package is not None
+    data, problems = checked(baseline.package)
+    if data is None:
+        raise OwcfError([*problems, _named_at(baseline)])
+    return data
 
 
 def _named_at(baseline: Baseline) -> Problem:
