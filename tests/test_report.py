@@ -387,3 +387,38 @@ def runner_path(trust_path: Path) -> Path:
         "    text: Share the report.", "    text: '=HYPERLINK(\"http://e.vil\",\"click\")'"),
         encoding="utf-8")
     return trust_path
+
+
+def test_answer_rows_say_why_they_are_withheld(tmp_path: Path) -> None:
+    """A group withheld only to protect another figure is not 'small numbers' (issue 15:
+    audiences of 82 and 142 people read so). The reasons come from `owcf analyse --format
+    json`, each audience's colour counts; the report's answers tables must agree."""
+    analysed = runner.invoke(app, ["analyse", "-t", "oxfordshire", "--by", "audience",
+                                   "--format", "json"])
+    assert analysed.exit_code == 0, analysed.output
+    data = json.loads(analysed.stdout)
+    out = tmp_path / "report"
+    made = runner.invoke(app, ["-q", "report", "-t", "oxfordshire", "-f", "md", "-o", str(out)])
+    assert made.exit_code == 0, made.output
+    md = (out / "report.md").read_text(encoding="utf-8")
+    headings = {line[4:].split(":")[0]: line for line in md.splitlines()
+                if line.startswith("### ")}
+    checked = []
+    for group in data["groups"]:
+        if "audience" not in group["by"]:
+            continue
+        for colour in group["colours"]:
+            # a bar is withheld when a count on the scale is (a withheld don't know or not
+            # applicable only withholds the note beside it)
+            reasons = {r for k, r in (colour["suppressed"] or {}).items()
+                       if k.startswith("counts.") and k[len("counts."):].isdigit()}
+            if not reasons:
+                continue
+            want = ("withheld to protect another figure" if reasons == {"secondary"}
+                    else "withheld (small numbers)")
+            rows = [line for line in section(md, headings[colour["name"]]).splitlines()
+                    if line.startswith("| ") and want in line]
+            assert rows, (group["by"]["audience"], colour["id"], want)
+            checked.append(want)
+    # the example has a group withheld only to protect another figure
+    assert "withheld to protect another figure" in checked

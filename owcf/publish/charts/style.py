@@ -48,6 +48,8 @@ AGREE_HUE = "#0072B2"
 #: non-answers (code, label) written beside the answer bars, unless a chart is told others
 NON_ANSWERS = (("DK", "Don't know"), ("NA", "Not applicable"))
 WITHHELD = "withheld (small numbers)"
+#: a row withheld only so that another withheld figure cannot be worked out from it
+PROTECTING = "withheld to protect another figure"
 
 #: a chart axis: a value on the scale to its x (or y) in points
 Scale = Callable[[float], float]
