@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from owcf.stats.change import Summary, holm, real_changes, welch
+from owcf.stats.change import Change, Summary, holm, real_changes, welch
 
 SUMMARY = st.builds(Summary, mean=st.floats(1, 5), sd=st.floats(0.05, 2),
                     n_eff=st.floats(2, 1e6))
@@ -89,3 +89,38 @@ def test_too_few_to_compare_gives_no_interval() -> None:
     change = welch(Summary(3, 1, 1.5), Summary(4, 1, 50))
     assert change.difference == 1 and change.p_value is None and change.ci_low is None
     assert real_changes([change]) == [False]
+
+
+def test_too_few_on_either_side_gives_the_difference_alone() -> None:
+    """An effective size under 2 in either round (the later one here, then the earlier at
+    exactly 1.999): the difference, and nothing else."""
+    for before, after in ((Summary(2.5, 0.5, 40), Summary(3.0, 0.5, 1.0)),
+                          (Summary(2.5, 0.5, 1.999), Summary(3.0, 0.5, 40))):
+        assert welch(before, after) == Change(0.5, None, None, None, None, None)
+    # exactly 2 on both sides is enough to compare
+    assert welch(Summary(2.5, 0.5, 2), Summary(3.0, 0.5, 2)).p_value is not None
+
+
+def test_rounds_without_spread_differ_exactly() -> None:
+    """Both SDs 0: se is 0, the interval is the difference itself, and p is 0 for a
+    change (1 for none); no degrees of freedom are claimed."""
+    moved = welch(Summary(2.0, 0.0, 30), Summary(3.5, 0.0, 12))
+    assert moved == Change(1.5, 0.0, None, 1.5, 1.5, 0.0)
+    assert real_changes([moved]) == [True]
+    still = welch(Summary(2.0, 0.0, 30), Summary(2.0, 0.0, 12))
+    assert still == Change(0.0, 0.0, None, 0.0, 0.0, 1.0)
+    assert real_changes([still]) == [False]
+
+
+def test_holm_by_hand() -> None:
+    """p = 0.01, 0.04, 0.03 with one not compared: ranks give 3 x 0.01 = 0.03,
+    2 x 0.03 = 0.06, then max(0.06, 1 x 0.04) = 0.06; capped at 1 where a product is over."""
+    assert holm([0.01, None, 0.04, 0.03]) == pytest.approx([0.03, None, 0.06, 0.06])
+    assert holm([0.02, None, 0.04, 0.03])[1] is None
+    assert holm([0.6, 0.7]) == pytest.approx([1.0, 1.0])
+    assert real_changes([welch(Summary(2.0, 0.0, 30), Summary(3.5, 0.0, 12)),
+                         welch(Summary(2.0, 0.5, 30), Summary(2.0, 0.5, 30))]) == [True, False]
+    # exactly at the level counts as real
+    assert holm([0.05]) == [0.05]
+    assert real_changes([Change(0.2, 0.1, 30, 0.0, 0.4, 0.05)]) == [True]
+    assert real_changes([Change(0.2, 0.1, 30, 0.0, 0.4, 0.050001)]) == [False]
