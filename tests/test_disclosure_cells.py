@@ -82,3 +82,14 @@ def test_protection_spreads_until_no_set_has_a_lone_withheld_member() -> None:
     in the column, so c is withheld too."""
     state = _solve([2, 8, 9, 10, 17], [2, 8, 9, 10, 17], [([0, 1], 3), ([1, 2], 4)])
     assert state == [PRIMARY, SECONDARY, SECONDARY, SHOWN, SHOWN]
+
+
+def test_an_empty_table_withholds_nothing() -> None:
+    state = CellTable().solve()
+    assert state.shape == (0,)
+
+
+def test_a_total_at_cell_0_passes_protection_on() -> None:
+    """Cell 0 is the total of two sets: {1} (small) and {2}. Withheld to protect cell 1,
+    the total is then the lone withheld figure of the other set, so cell 2 goes too."""
+    assert _solve([6, 4, 6], [6, 4, 6], [([1], 0), ([2], 0)]) == [SECONDARY, PRIMARY, SECONDARY]
