@@ -25,7 +25,7 @@ from owcf.model.framework import Framework, read_framework
 from owcf.model.questionnaire import Questionnaire, read_questionnaire
 from owcf.stats import tally as tally_module
 
-from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE
+from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, write
 
 # Five answers on a four-level framework (positions 1, 1.75, 2.5, 3.25, 4), three of four
 # items needed, one don't-know code: unlike TINY_QUESTIONNAIRE in every number tally uses.
@@ -57,11 +57,10 @@ items:
 
 def _load(tmp: Path, questionnaire_text: str) -> tuple[Framework, Questionnaire]:
     log = ProblemLog()
-    (tmp / "framework.yaml").write_text(TINY_FRAMEWORK, encoding="utf-8")
-    (tmp / "questionnaire.yaml").write_text(questionnaire_text, encoding="utf-8")
-    framework = read_framework(tmp / "framework.yaml", log)
+    framework = read_framework(write(tmp / "framework.yaml", TINY_FRAMEWORK), log)
     assert framework is not None, log.problems
-    questionnaire = read_questionnaire(tmp / "questionnaire.yaml", log, framework)
+    questionnaire = read_questionnaire(write(tmp / "questionnaire.yaml", questionnaire_text), log,
+                                       framework)
     assert questionnaire is not None, log.problems
     return framework, questionnaire
 
