@@ -204,3 +204,12 @@ def test_global_options_set_debug_and_quiet(state, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("OWCF_DEBUG", "1")
     main_options(debug=False, quiet=False)
     assert State.debug is True
+
+
+def test_global_options_default_to_off_when_called_as_a_library(
+        state, monkeypatch: pytest.MonkeyPatch) -> None:
+    # typer passes every option; a script calling the callback passes none
+    monkeypatch.delenv("OWCF_DEBUG", raising=False)
+    State.debug = State.quiet = True
+    main_options()
+    assert (State.debug, State.quiet) == (False, False)
