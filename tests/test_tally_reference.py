@@ -55,6 +55,12 @@ items:
 """
 
 
+# The same with no item on values, a dimension before planning: nothing is scored there,
+# and the red colour rests on vision alone.
+NO_VALUES = FIVE_POINT.replace("  - {id: s1, dimension: values, text: Five, audiences: [staff]}\n",
+                               "")
+
+
 def _load(tmp: Path, questionnaire_text: str) -> tuple[Framework, Questionnaire]:
     log = ProblemLog()
     framework = read_framework(write(tmp / "framework.yaml", TINY_FRAMEWORK), log)
@@ -186,7 +192,8 @@ BIG_DATA_PATHS = {"DIRECT_PATTERN_LIMIT": 0, "SET_TABLE_UP_TO": 0, "BLOCK": 3,
                   "THREADS_FROM": 1}
 
 
-@pytest.mark.parametrize("text", [TINY_QUESTIONNAIRE, FIVE_POINT], ids=["tiny", "five-point"])
+@pytest.mark.parametrize("text", [TINY_QUESTIONNAIRE, FIVE_POINT, NO_VALUES],
+                         ids=["tiny", "five-point", "a-dimension-unasked"])
 @pytest.mark.parametrize("paths", ["everyday", "big-data"])
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -251,3 +258,13 @@ def test_the_reference_agrees_with_a_hand_count(tmp_path: Path) -> None:
     # staff in vision: r1 gave 5, 1, 4 and r2 gave 2, DK, blank: one respondent each
     assert want["dim_contrib"][0, 0].tolist() == [1, 1, 0, 1, 1, 1, 1]
     assert want["item_counts"][0, :4].sum(axis=0).tolist() == [1, 1, 0, 1, 1, 1, 1]
+
+
+def test_scores_per_respondent_only_when_asked(tmp_path: Path) -> None:
+    """The analysis asks for sums only: no million-row score arrays come back."""
+    f, q = _load(tmp_path, FIVE_POINT)
+    answers, audience = [[5, 1, 4, 0, 2, 3, 0], [1, 2, 0, 0, 0, 5, 3]], [0, 2]
+    _, dims, colours = tally_module.tally(_responses(q, f, answers, audience), f,
+                                          np.array([0, 1]), 2, np.array([0, 2]),
+                                          np.array(audience))
+    assert dims == {} and colours == {}
