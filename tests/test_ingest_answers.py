@@ -209,6 +209,65 @@ def test_codes_beyond_a_byte_are_kept() -> None:
     assert many.codes(pa.array(["x", "", "zz"])).tolist() == [200, BLANK, UNMAPPED]
 
 
+def test_codes_are_one_byte_exactly_when_they_fit() -> None:
+    """127 workforce groups fit in int8, the 128th does not (it would read as -128)."""
+    fits = ValueMap([("x", 127), ("y", 1)])
+    assert fits.codes(pa.array(["x", "y", ""])).dtype == np.int8
+    assert fits.codes(pa.array(["x", "y", ""])).tolist() == [127, 1, BLANK]
+    beyond = ValueMap([("x", 128), ("y", 1)])
+    assert beyond.codes(pa.array(["x", "y", ""])).dtype == np.int16
+    assert beyond.codes(pa.array(["x", "y", ""])).tolist() == [128, 1, BLANK]
+
+
+class _Counted:
+    """Which cells a ValueMap looked at one by one, with pyarrow's index_in refused."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.looked: list[str] = []
+        lookup = ValueMap.lookup
+
+        def counted(vm: ValueMap, text: str) -> int:
+            self.looked.append(text)
+            return lookup(vm, text)
+
+        def refused(*args: object, **kwargs: object) -> None:
+            raise AssertionError("short cells went the slow way, through index_in")
+
+        monkeypatch.setattr(ValueMap, "lookup", counted)
+        monkeypatch.setattr("owcf.ingest.answers.pc.index_in", refused)
+
+
+@pytest.mark.parametrize("dtype", [None, "int8", "int16"])
+def test_short_answers_are_coded_from_the_byte_table_alone(
+        monkeypatch: pytest.MonkeyPatch, dtype: str | None) -> None:
+    """The whole-column pass the ingest benchmark rests on: cells of one or two bytes
+    that are answers, or blank, are never looked at one by one, whatever follows them;
+    the rest are looked at once per distinct text."""
+    cells = ["1", "1", "2", "DK", "", "1", "", "", "2", "DK", "DK", "1", "dk", "9", "dk"]
+    column = pa.chunked_array([pa.array(cells[:5]), pa.array(cells[5:])])
+    vm = _short()
+    counted = _Counted(monkeypatch)
+    if dtype is None:
+        codes = vm.codes(column)
+    else:
+        codes = np.zeros(len(cells), dtype=dtype)
+        vm.codes(column, codes)
+    assert codes.tolist() == [1, 1, 2, 6, BLANK, 1, BLANK, BLANK, 2, 6, 6, 1, 6, UNMAPPED, 6]
+    assert counted.looked == ["dk", "9"]
+
+
+def test_longer_answers_are_matched_whole_not_one_by_one(monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """A column with a three-byte answer goes through pyarrow's index_in: exact cells are
+    found there, never looked at one by one."""
+    vm = ValueMap([("Yes", 1), ("No", 2)], strict=True)
+    looked: list[str] = []
+    lookup = ValueMap.lookup
+    monkeypatch.setattr(ValueMap, "lookup", lambda m, t: looked.append(t) or lookup(m, t))
+    assert vm.codes(pa.array(["Yes", "No", "", "Yes", "yes"])).tolist() == [1, 2, BLANK, 1, 1]
+    assert looked == ["yes"]
+
+
 def test_names_match_by_letters_and_digits_unless_two_names_share_them() -> None:
     """Audiences and workforce groups: 'Young-People' is young_people; 'a.b' and 'ab'
     share the letters 'ab', so 'A-B' matches neither, while 'A.B.' is 'a.b' once its

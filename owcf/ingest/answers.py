@@ -48,7 +48,7 @@ class ValueMap:
         digits only)."""
         key = answer_key if strict else normalise
         exact: dict[str, int] = {"": BLANK}
-        norm: dict[str, int] = {"": BLANK}
+        norm: dict[str, int] = {}  # blank text is exact; an empty key is never looked up
         rough: dict[str, set[int]] = {}
         entries = list(entries)
         for text, code in entries:
@@ -79,7 +79,7 @@ class ValueMap:
         self.loose = {k: next(iter(v)) for k, v in rough.items() if len(v) == 1 and k}
         self._keys = pa.array(list(exact), type=pa.string())
         self._codes = np.array([*exact.values(), UNMAPPED], dtype=np.int16)
-        self.dtype = np.int8 if self._codes.max(initial=0) < 127 else np.int16
+        self.dtype = np.int8 if self._codes.max(initial=0) <= 127 else np.int16
         # cells of at most two bytes, for _short_codes: their code, or _LOOK_AGAIN. A cell
         # is read as its length and the two bytes where it starts: for a shorter cell the
         # bytes beyond it are the next cell's, so every value they can take is filled in.
@@ -104,7 +104,7 @@ class ValueMap:
         key = self.key(text)
         if key in self.normalised and key:  # "?" is not blank, it is not an answer either
             return self.normalised[key]
-        return self.loose.get(loose(text), UNMAPPED) if self.loose else UNMAPPED
+        return self.loose.get(loose(text), UNMAPPED)
 
     def codes(self, values: pa.ChunkedArray | pa.Array, out: np.ndarray | None = None
               ) -> np.ndarray:
