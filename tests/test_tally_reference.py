@@ -11,6 +11,7 @@ respondents in blocks of three on two threads), so both are held to the same fig
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -268,3 +269,21 @@ def test_scores_per_respondent_only_when_asked(tmp_path: Path) -> None:
                                           np.array([0, 1]), 2, np.array([0, 2]),
                                           np.array(audience))
     assert dims == {} and colours == {}
+
+
+def test_a_questionnaire_left_with_no_item_tallies_respondents_and_nothing_else(
+        tmp_path: Path) -> None:
+    """A trust's tailoring can drop every item: each cell still has its respondents, and
+    every sum is there, empty or zero, in the shape the analysis reads."""
+    f, q = _load(tmp_path, FIVE_POINT)
+    q = replace(q, items=())
+    respondents = pd.DataFrame({"audience": ["staff", "leaders", "staff"],
+                                "workforce_group": [None] * 3})
+    responses = ResponseSet(respondents, pd.DataFrame(index=range(3)), q, "test")
+    counted, _, _ = tally_module.tally(responses, f, np.array([0, 1, 0]), 3,
+                                       np.array([0, 1, 2]), np.array([0, 1, 0]))
+    assert counted.sizes.tolist() == [2, 1, 0]
+    for sums, width in ((counted.item, 0), (counted.dim, 3), (counted.colour, 2)):
+        for s in (sums.s0, sums.s1, sums.s2):
+            assert s.shape == (3, width) and not s.any()
+    assert counted.item_counts.shape == (3, 0, len(q.categories) + 1)
