@@ -41,11 +41,26 @@ def test_missing_and_infinite_degrees_of_freedom() -> None:
     assert out[2] == pytest.approx(2.5705818356363146, rel=REL)
 
 
-def test_rejects_what_it_does_not_cover() -> None:
-    with pytest.raises(ValueError, match="at least 1"):
-        t_quantile(0.975, [0.5])
-    with pytest.raises(ValueError, match=r"between 0\.5 and 1"):
-        t_quantile(0.25, [5])
+@pytest.mark.parametrize("p", [0.25, 0.5, 1.0, 1.5])
+def test_rejects_a_probability_it_does_not_cover(p: float) -> None:
+    with pytest.raises(ValueError, match=r"^p must be between 0\.5 and 1$"):
+        t_quantile(p, [5])
+
+
+def test_rejects_degrees_of_freedom_below_1() -> None:
+    with pytest.raises(ValueError, match=r"^degrees of freedom must be at least 1$"):
+        t_quantile(0.975, [5, 0.5])
+    with pytest.raises(ValueError, match=r"^degrees of freedom must be at least 1$"):
+        t_sf(2.0, [5, 0.5])
+
+
+def test_large_degrees_of_freedom_from_the_expansion_to_1e14() -> None:
+    """From 200 degrees of freedom the quantile is the Cornish-Fisher series alone, good
+    to a few units in the 15th digit (a wrong digit in its fourth or fifth term is not)."""
+    df = np.geomspace(200, 1e9, 300)
+    for p in (0.9, 0.975):
+        ours, theirs = t_quantile(p, df), stdtrit(df, p)
+        assert np.max(np.abs(ours - theirs) / theirs) < 2e-14, p
 
 
 def test_the_tail_matches_scipy_to_1e9_across_the_range_owcf_meets() -> None:
@@ -59,4 +74,18 @@ def test_the_tail_matches_scipy_to_1e9_across_the_range_owcf_meets() -> None:
         ours, theirs = t_sf(t, df), student.sf(t, df)
         assert np.max(np.abs(ours - theirs) / theirs) < (1e-9 if abs(t) <= 6 else 1e-7), t
     assert t_sf(math.inf, 5.0) == 0.0 and t_sf(-math.inf, 5.0) == 1.0
+
+
+def test_the_tail_for_whole_degrees_of_freedom_missing_t_and_the_normal_limit() -> None:
+    """Whole numbers as Python ints (an effective size of 30, say); NaN in, NaN out; and
+    infinite df is the normal tail, far out too."""
+    from scipy.stats import norm
+    from scipy.stats import t as student
+
+    ours = t_sf(2.5, [1, 5, 30])
+    np.testing.assert_allclose(ours, student.sf(2.5, [1.0, 5.0, 30.0]), rtol=1e-12)
+    missing = t_sf([math.nan, 1.0], 5.0)
+    assert missing.dtype == float and math.isnan(missing[0])
+    assert math.isclose(float(t_sf(9.0, math.inf)), norm.sf(9.0), rel_tol=1e-12)
+    assert math.isclose(float(t_sf(-9.0, math.inf)), 1.0)
     assert math.isclose(float(t_sf(1.5, math.inf)), student.sf(1.5, 1e300), rel_tol=1e-12)
