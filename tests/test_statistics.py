@@ -140,6 +140,11 @@ def test_population_without_a_size_for_a_group_is_an_error(model) -> None:
     assert "'schools'" in str(caught.value)
 
 
+def test_cronbach_alpha_is_undefined_when_the_total_does_not_vary() -> None:
+    """Two items that always add up to 4 vary, their total does not: no alpha, not -inf."""
+    assert math.isnan(cronbach_alpha(np.array([[1.0, 3.0], [3.0, 1.0], [2.0, 2.0]])))
+
+
 def test_cronbach_alpha_matches_the_textbook_formula() -> None:
     data = np.array([[1, 2, 2], [2, 2, 3], [3, 3, 3], [4, 4, 3], [2, 3, 2], [4, 3, 4]], float)
     k = data.shape[1]
@@ -349,6 +354,24 @@ def test_children_threshold_applies_wherever_children_are_counted(model) -> None
     assert young.dimension("vision").mean is None
     assert young.dimension("vision").suppressed["mean"] == "fewer-than-min-cell"
     assert staff.dimension("vision").suppressed["n"] == "secondary"
+    # and the reason a group's size is withheld is given with it
+    assert young.suppressed == {"respondents": "fewer-than-min-cell"}
+    assert staff.suppressed == {"respondents": "secondary"}
+    assert result.overall.suppressed == {}
+
+
+def test_one_child_in_a_group_raises_its_threshold(model) -> None:
+    """A workforce group with twelve staff and one young person is held to the children's
+    threshold of 10: a child's answers are not published on the strength of the staff."""
+    framework, questionnaire = model
+    rows = [("young_people", "health", {"v1": 3})] + [("staff", "health", {"v1": 2})] * 12 \
+        + [("staff", "schools", {"v1": 2})] * 12
+    result = analyse(build(questionnaire, rows), framework, ["workforce_group"], 5,
+                     min_cell_by_audience={"young_people": 10})
+    health = next(g for g in result.groups if g.by == {"workforce_group": "health"})
+    schools = next(g for g in result.groups if g.by == {"workforce_group": "schools"})
+    assert (health.threshold, schools.threshold, result.overall.threshold) == (10, 5, 10)
+    assert health.respondents == 13 and schools.respondents == 12
 
 
 def test_a_withheld_gap_gives_the_reason_its_means_were_withheld(model) -> None:

@@ -121,8 +121,7 @@ def respondent_scores(responses: ResponseSet, framework: Framework
     n_aud = len(framework.audiences)
     _, dims, colours = tally(responses, framework, audience, n_aud,
                              np.arange(n_aud), audience, per_respondent=True)
-    index = responses.respondents.index
-    dims = {k: np.full(len(index), np.nan) if v is None else v for k, v in dims.items()}
+    index = responses.respondents.index  # tally gives every dimension a column, NaN if unasked
     return pd.DataFrame(dims, index=index), pd.DataFrame(colours, index=index)
 
 
