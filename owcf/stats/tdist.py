@@ -116,7 +116,7 @@ def _newton(q: float, nu: np.ndarray, t: np.ndarray) -> np.ndarray:
         log_pdf = log_c - (nu + 1) / 2 * np.log1p(t * t / nu)
         # d/du log P(T > e**u) = -t f(t) / P(T > t)
         step = (np.log(tail) - log_q) / -(t * np.exp(log_pdf) / tail)
-        u = u - np.clip(step, -2.0, 2.0)
+        u = u - step  # from the expansion's start a full step never overshoots
         done |= np.abs(step) < 1e-14
         if done.all():
             break
