@@ -89,3 +89,13 @@ def test_the_tail_for_whole_degrees_of_freedom_missing_t_and_the_normal_limit() 
     assert math.isclose(float(t_sf(9.0, math.inf)), norm.sf(9.0), rel_tol=1e-12)
     assert math.isclose(float(t_sf(-9.0, math.inf)), 1.0)
     assert math.isclose(float(t_sf(1.5, math.inf)), student.sf(1.5, 1e300), rel_tol=1e-12)
+
+
+def test_the_ends_of_the_tail_raise_no_numpy_warning() -> None:
+    """t = 0 puts log(0) in the incomplete beta's front factor: its value is known (the
+    tail is a half), and no RuntimeWarning may reach a user's terminal."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert t_sf([0.0, -0.0, math.inf], 5.0).tolist() == [0.5, 0.5, 0.0]
