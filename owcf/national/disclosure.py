@@ -127,11 +127,18 @@ def protect(table: NationalTable) -> dict[int, str]:
                 if any(c in withheld for c in tied):
                     for c in tied:
                         withheld.setdefault(c, SECONDARY)
-        added = [c for c in _cover_exposed(table, withheld) if c not in withheld]
-        if not added:
+        picks, stuck = _cover_exposed(table, withheld)
+        added = [c for c in picks if c not in withheld]
+        if added:
+            for cell in added:
+                withheld[cell] = SECONDARY
+            continue
+        if not stuck:
             return {i: str(reason) for i, reason in sorted(withheld.items())}
-        for cell in added:
-            withheld[cell] = SECONDARY
+        # nothing left to withhold, yet the reasons pin a figure (a total of 2 said to be
+        # small, over two small members that must be 1 each): say less of the largest
+        # small figure tied to it; "secondary" bounds it by 0 alone
+        withheld[_largest_primary(table, withheld, stuck)] = SECONDARY
 
 
 def _lone_members(table: NationalTable, withheld: dict[int, str | None]) -> list[int]:
@@ -152,17 +159,34 @@ def _lone_members(table: NationalTable, withheld: dict[int, str | None]) -> list
     return [int(c) for c in np.flatnonzero(state) if int(c) not in withheld]
 
 
-def _cover_exposed(table: NationalTable, withheld: dict[int, str | None]) -> list[int]:
+def _cover_exposed(table: NationalTable, withheld: dict[int, str | None]
+                   ) -> tuple[list[int], list[int]]:
     """For each withheld cell a reader could pin down (see :func:`exposed`), the published
-    cell whose withholding gives it room."""
+    cell whose withholding gives it room; and the pinned cells no published cell can
+    help."""
     relations = [r for r in table.relations
                  if r.total in withheld or any(c in withheld for c, _ in r.terms)]
     picks: list[int] = []
+    stuck: list[int] = []
     for cell in exposed(table, withheld, relations):
         pick = _cover(table, relations, cell, withheld)
-        if pick is not None and pick not in picks:
+        if pick is None:
+            stuck.append(cell)
+        elif pick not in picks:
             picks.append(pick)
-    return picks
+    return picks, stuck
+
+
+def _largest_primary(table: NationalTable, withheld: dict[int, str | None],
+                     stuck: list[int]) -> int:
+    """The withheld figure with a primary reason, tied to the first of ``stuck`` through
+    relations between withheld figures, with the largest value (the first on a tie)."""
+    for cells, _ in _components(table.relations, withheld):
+        if stuck[0] in cells:
+            small = [c for c in cells if withheld[c] not in (None, SECONDARY)]
+            if small:
+                return max(small, key=lambda c: (table.figures[c].value, -c))
+    raise AssertionError("a pinned figure with no primary reason near it")  # bounds 0, inf
 
 
 def exposed(table: NationalTable, withheld: dict[int, str | None],
