@@ -391,3 +391,44 @@ def test_a_withheld_gap_gives_the_reason_its_means_were_withheld(model) -> None:
                        and g.audience_b == "young_people" and g.audience_a == "staff")
     assert staff_young.mean_a is None and staff_young.mean_b == pytest.approx(4.0)
     assert staff_young.difference is None
+
+
+@pytest.mark.parametrize(("kwargs", "code", "message", "column"), [
+    ({"by": ["locality"]}, "missing-column",
+     "cannot break down by 'locality': the responses have no such column", "locality"),
+    ({"by": ["audience", "audience"]}, "invalid-value",
+     "--by names a column twice: audience, audience", None),
+    ({"weights": "people"}, "invalid-value",
+     "weights must be one of respondents, audiences, population", None),
+    ({"min_cell": 0}, "value-out-of-range", "min_cell must be at least 1, got 0", None),
+    ({"weights": "population"}, "missing-field",
+     "--weights population needs population sizes: add 'population: {by: ..., "
+     "sizes: {...}}' to the trust YAML", None),
+    ({"weights": "population", "population": Population("grade", {"a": 1.0})},
+     "missing-column", "population weighting is by 'grade', which the responses do not "
+     "have", "grade"),
+    ({"weights": "population", "population": Population("workforce_group", {"health": 9.0})},
+     "missing-field", "population sizes have no entry for workforce_group 'schools', "
+     "'social_care'", "workforce_group"),
+])
+def test_each_option_error_has_its_code_message_and_column(model, kwargs, code, message,
+                                                            column) -> None:
+    """What a CI script matches on: the stable code, the whole message and the column."""
+    framework, questionnaire = model
+    rows = [("staff", "health", {"v1": 2}), ("staff", "schools", {"v1": 3}),
+            ("leaders", "social_care", {"v1": 4}), ("young_people", None, {"v1": 1})]
+    with pytest.raises(OwcfError) as raised:
+        analyse(build(questionnaire, rows), framework, **kwargs)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.message, problem.column) == (code, message, column)
+
+
+def test_an_unknown_audience_names_the_values_and_the_column(model) -> None:
+    framework, questionnaire = model
+    rows = [("staff", None, {"v1": 2})] + [(f"x{k}", None, {"v1": 2}) for k in range(7)]
+    with pytest.raises(OwcfError) as raised:
+        analyse(build(questionnaire, rows), framework)
+    (problem,) = raised.value.problems
+    assert (problem.code, problem.column) == ("unknown-audience", "audience")
+    assert problem.message == ("7 respondents have no audience of the framework (x0, x1, x2, "
+                               "x3, x4); expected one of staff, leaders, young_people")
