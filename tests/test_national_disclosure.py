@@ -20,6 +20,8 @@ from owcf.national.disclosure import (
     TRUSTS,
     Figure,
     NationalTable,
+    _cover,
+    _free_moves,
     bounds,
     exposed,
     protect,
@@ -146,6 +148,54 @@ def test_when_nothing_is_left_to_withhold_the_reasons_say_less() -> None:
     assert _audit(table, withheld) == []
     assert _audit(table, {a: FEWER_RESPONDENTS, b: FEWER_RESPONDENTS,
                           total: FEWER_RESPONDENTS}) == ["c0", "c1", "total"]
+
+
+def test_saying_less_starts_with_the_largest_small_figure() -> None:
+    """The same 1 + 1 = 2 with the total registered first: still the total (the largest)
+    is the one marked secondary, not the last registered."""
+    table = NationalTable()
+    total = table.add("total", 2, RESPONDENTS, respondents=2, threshold=3)
+    a = table.add("a", 1, RESPONDENTS, respondents=1, threshold=3)
+    b = table.add("b", 1, RESPONDENTS, respondents=1, threshold=3)
+    table.relate([a, b], total)
+    assert protect(table) == {total: SECONDARY, a: FEWER_RESPONDENTS, b: FEWER_RESPONDENTS}
+
+
+def test_the_cover_is_the_smallest_count_reached_through_withheld_figures() -> None:
+    """x is pinned. Its relation ties it to y (withheld) and z (1); y's relation ties it
+    to q (3), a zero and a sum of scores (0.5). v (1, registered first) is in a relation
+    x does not reach. The cover is z: the smallest non-zero count reached, before any
+    sum of scores or total, and nothing from v's relation."""
+    table = NationalTable()
+    v = table.add("v", 1, RESPONDENTS)
+    q = table.add("q", 3, RESPONDENTS)
+    z = table.add("z", 1, RESPONDENTS)
+    zero = table.add("zero", 0, RESPONDENTS)
+    score = table.add("score", 0.5, SUM)
+    x = table.add("x", 2, RESPONDENTS, respondents=2, threshold=5)
+    y = table.add("y", 8, RESPONDENTS)
+    t1, t2, t3 = (table.add(k, value, RESPONDENTS) for k, value in
+                  (("t1", 11), ("t2", 11.5), ("t3", 2)))
+    table.relate([v, table.add("w", 1, RESPONDENTS)], t3)   # not reached from x
+    table.relate([x, y, z], t1)
+    table.relate([y, q, zero, score], t2)
+    withheld: dict[int, str | None] = {x: FEWER_RESPONDENTS, y: SECONDARY}
+    assert _cover(table, table.relations, x, withheld) == z
+    # with z withheld too, q is next; then, counts gone, the sum of scores; then a total
+    withheld[z] = SECONDARY
+    assert _cover(table, table.relations, x, withheld) == q
+    withheld[q] = SECONDARY
+    assert _cover(table, table.relations, x, withheld) == score
+    withheld[score] = SECONDARY
+    assert _cover(table, table.relations, x, withheld) == t1
+
+
+def test_with_no_relation_a_figure_moves_across_its_whole_range() -> None:
+    import numpy as np
+
+    moves = _free_moves(np.zeros((0, 3)), np.array([2.0, 8.0, 1.0]),
+                        np.array([1.0, 0.0, 1.0]), np.array([4.0, math.inf, 1.0]))
+    assert moves.tolist() == [3.0, math.inf, 0.0]
 
 
 @st.composite
