@@ -241,7 +241,9 @@ def _free_moves(A: np.ndarray, true: np.ndarray, lo: np.ndarray, hi: np.ndarray)
         t_low = np.max(np.where(moving, np.minimum(to_lo, to_hi), -np.inf))
         t_high = np.min(np.where(moving, np.maximum(to_lo, to_hi), np.inf))
         if t_high > t_low:
-            moves = np.maximum(moves, np.abs(d) * (t_high - t_low))
+            # only the cells this direction moves: one it leaves still would get 0 x inf,
+            # a NaN that no comparison catches, and pass for free
+            moves[moving] = np.maximum(moves[moving], np.abs(d[moving]) * (t_high - t_low))
     return moves
 
 
