@@ -21,7 +21,6 @@ from owcf.national.disclosure import (
     Figure,
     NationalTable,
     _cover,
-    _free_moves,
     bounds,
     exposed,
     protect,
@@ -188,14 +187,6 @@ def test_the_cover_is_the_smallest_count_reached_through_withheld_figures() -> N
     assert _cover(table, table.relations, x, withheld) == score
     withheld[score] = SECONDARY
     assert _cover(table, table.relations, x, withheld) == t1
-
-
-def test_with_no_relation_a_figure_moves_across_its_whole_range() -> None:
-    import numpy as np
-
-    moves = _free_moves(np.zeros((0, 3)), np.array([2.0, 8.0, 1.0]),
-                        np.array([1.0, 0.0, 1.0]), np.array([4.0, math.inf, 1.0]))
-    assert moves.tolist() == [3.0, math.inf, 0.0]
 
 
 @st.composite

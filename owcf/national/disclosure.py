@@ -194,10 +194,8 @@ def exposed(table: NationalTable, withheld: dict[int, str | None],
     """Withheld cells whose smallest and largest values consistent with every published
     figure, every relation and the bounds the reasons imply lie less than 1 apart.
 
-    Each group of withheld cells tied by relations is taken on its own. A cell is cleared
-    at once when some direction the relations leave free moves it by 1 or more without
-    leaving any bound (from the true values); the rest are settled by linear programming
-    (the largest value first: at least 1 above the true one clears it)."""
+    Each group of withheld cells tied by relations is taken on its own; each cell's
+    range comes from two linear programs, its largest and its smallest value."""
     figures = table.figures
     relations = relations if relations is not None else table.relations
     touching = [r for r in relations
@@ -216,41 +214,14 @@ def exposed(table: NationalTable, withheld: dict[int, str | None],
         limits = [bounds(figures[c], withheld[c] or SECONDARY) for c in cells]
         lo = np.array([low for low, _ in limits])
         hi = np.array([high for _, high in limits])
-        true = np.array([figures[c].value for c in cells])
-        free = _free_moves(A, true, lo, hi)
         for k, cell in enumerate(cells):
-            if free[k] < 1 - 1e-6 and _range(A, b, lo, hi, k, true[k]) < 1 - 1e-6:
+            if _range(A, b, lo, hi, k) < 1 - 1e-6:
                 found.append(cell)
     return found
 
 
-def _free_moves(A: np.ndarray, true: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """For each cell, how far some direction of the relations' null space moves it from
-    the true values without leaving the bounds (a lower limit of its range's width)."""
-    moves = np.zeros(len(true))
-    if A.shape[0] == 0:
-        return np.where(np.isinf(hi), np.inf, hi - lo)
-    _, singular, vt = np.linalg.svd(A)
-    rank = int((singular > 1e-9 * max(1.0, float(singular.max(initial=0)))).sum())
-    for d in vt[rank:]:
-        d = np.where(np.abs(d) < 1e-12, 0.0, d)
-        moving = d != 0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            to_lo = (lo - true) / d
-            to_hi = (hi - true) / d
-        t_low = np.max(np.where(moving, np.minimum(to_lo, to_hi), -np.inf))
-        t_high = np.min(np.where(moving, np.maximum(to_lo, to_hi), np.inf))
-        if t_high > t_low:
-            # only the cells this direction moves: one it leaves still would get 0 x inf,
-            # a NaN that no comparison catches, and pass for free
-            moves[moving] = np.maximum(moves[moving], np.abs(d[moving]) * (t_high - t_low))
-    return moves
-
-
-def _range(A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int,
-           true: float) -> float:
-    """Largest minus smallest value of cell ``k`` (by linear programming); the largest
-    alone when it is already 1 or more above the true value."""
+def _range(A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int) -> float:
+    """Largest minus smallest value of cell ``k``, by linear programming."""
     from scipy.optimize import linprog
 
     limits = [(low, None if math.isinf(high) else high) for low, high in zip(lo, hi, strict=True)]
@@ -264,8 +235,6 @@ def _range(A: np.ndarray, b: np.ndarray, lo: np.ndarray, hi: np.ndarray, k: int,
         if solved.status != 0:  # infeasible cannot happen with the true values; be safe
             return 0.0
         ends.append(sign * solved.fun)
-        if sign < 0 and -solved.fun >= true + 1 - 1e-6:
-            return math.inf
     return ends[0] - ends[1]
 
 
