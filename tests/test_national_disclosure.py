@@ -101,11 +101,14 @@ def test_four_small_counts_at_their_ceiling_are_pinned_too() -> None:
 
 
 def test_a_mean_is_withheld_with_its_group() -> None:
-    table, (small, ten, _twenty), total = _row([2, 10, 20])
+    table, (small, ten, twenty), total = _row([2, 10, 20])
     mean = table.add("mean of c0", 6.0, SUM)
     table.tie([small, mean])
     table.tie([total])  # a tie of one cell ties nothing
     assert table.ties == [[small, mean]]
+    assert protect(table) == {small: FEWER_RESPONDENTS, ten: SECONDARY, mean: SECONDARY}
+    # a tie with nothing withheld withholds nothing
+    table.tie([twenty, table.add("mean of c2", 3.0, SUM)])
     assert protect(table) == {small: FEWER_RESPONDENTS, ten: SECONDARY, mean: SECONDARY}
 
 

@@ -164,12 +164,10 @@ def _cover_exposed(table: NationalTable, withheld: dict[int, str | None]
     """For each withheld cell a reader could pin down (see :func:`exposed`), the published
     cell whose withholding gives it room; and the pinned cells no published cell can
     help."""
-    relations = [r for r in table.relations
-                 if r.total in withheld or any(c in withheld for c, _ in r.terms)]
     picks: list[int] = []
     stuck: list[int] = []
-    for cell in exposed(table, withheld, relations):
-        pick = _cover(table, relations, cell, withheld)
+    for cell in exposed(table, withheld):
+        pick = _cover(table, table.relations, cell, withheld)
         if pick is None:
             stuck.append(cell)
         elif pick not in picks:
@@ -181,24 +179,21 @@ def _largest_primary(table: NationalTable, withheld: dict[int, str | None],
                      stuck: list[int]) -> int:
     """The withheld figure with a primary reason, tied to the first of ``stuck`` through
     relations between withheld figures, with the largest value (the first on a tie)."""
-    for cells, _ in _components(table.relations, withheld):
-        if stuck[0] in cells:
-            small = [c for c in cells if withheld[c] not in (None, SECONDARY)]
-            if small:
-                return max(small, key=lambda c: (table.figures[c].value, -c))
-    raise AssertionError("a pinned figure with no primary reason near it")  # bounds 0, inf
+    cells = next(cells for cells, _ in _components(table.relations, withheld)
+                 if stuck[0] in cells)
+    # a pinned figure with no small one near it would be a bug: max() then fails loudly
+    small = [c for c in cells if withheld[c] not in (None, SECONDARY)]
+    return max(small, key=lambda c: (table.figures[c].value, -c))
 
 
-def exposed(table: NationalTable, withheld: dict[int, str | None],
-            relations: list[Relation] | None = None) -> list[int]:
+def exposed(table: NationalTable, withheld: dict[int, str | None]) -> list[int]:
     """Withheld cells whose smallest and largest values consistent with every published
     figure, every relation and the bounds the reasons imply lie less than 1 apart.
 
     Each group of withheld cells tied by relations is taken on its own; each cell's
     range comes from two linear programs, its largest and its smallest value."""
     figures = table.figures
-    relations = relations if relations is not None else table.relations
-    touching = [r for r in relations
+    touching = [r for r in table.relations
                 if r.total in withheld or any(c in withheld for c, _ in r.terms)]
     found: list[int] = []
     for cells, members in _components(touching, withheld):
