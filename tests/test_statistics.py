@@ -432,3 +432,38 @@ def test_an_unknown_audience_names_the_values_and_the_column(model) -> None:
     assert (problem.code, problem.column) == ("unknown-audience", "audience")
     assert problem.message == ("7 respondents have no audience of the framework (x0, x1, x2, "
                                "x3, x4); expected one of staff, leaders, young_people")
+
+
+def test_the_json_field_names_scripts_read(model) -> None:
+    """``--format json`` is ``Analysis.to_dict()``: every object's fields, in order, each
+    carrying the figure it names; ``suppressed`` is null when nothing is withheld."""
+    framework, questionnaire = model
+    rows = ([("staff", "health", {"v1": 2, "v2": 3, "s1": 1})] * 6
+            + [("staff", "health", {"v1": 4, "v2": 4, "s1": 2})] * 6
+            + [("leaders", "health", {"v1": 2, "v2": 3})] * 2)
+    result = analyse(build(questionnaire, rows), framework, ["audience"], 5)
+    out = result.to_dict()
+    assert list(out)[:10] == ["schema_version", "framework", "questionnaire", "scale",
+                              "categories", "sources", "respondents", "by", "weights",
+                              "disclosure"]
+    overall, leaders = result.groups[0], next(g for g in result.groups
+                                              if g.by == {"audience": "leaders"})
+    group = overall.to_dict()
+    assert list(group) == ["by", "respondents", "threshold", "suppressed", "colours",
+                           "dimensions", "items"]
+    assert group["suppressed"] is None
+    assert leaders.to_dict()["suppressed"] == {"respondents": "fewer-than-min-cell"}
+    vision = overall.dimension("vision")
+    shown = vision.to_dict()
+    assert list(shown) == ["id", "name", "colour", "n", "n_eff", "mean", "sd", "se", "ci_low",
+                           "ci_high", "counts", "suppressed"]
+    assert shown == {"id": "vision", "name": vision.name, "colour": vision.colour,
+                     "n": vision.n, "n_eff": vision.n_eff, "mean": vision.mean,
+                     "sd": vision.sd, "se": vision.se, "ci_low": vision.ci_low,
+                     "ci_high": vision.ci_high, "counts": vision.counts, "suppressed": None}
+    assert leaders.dimension("vision").to_dict()["suppressed"]["mean"] == "fewer-than-min-cell"
+    reliability = next(r for r in result.reliability if r.dimension == "vision").to_dict()
+    assert list(reliability) == ["dimension", "items", "n", "alpha", "alpha_if_item_deleted",
+                                 "flagged", "suppressed"]
+    assert reliability["items"] == ["v1", "v2"] and reliability["n"] == 14
+    assert reliability["suppressed"] is None
