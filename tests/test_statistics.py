@@ -467,3 +467,24 @@ def test_the_json_field_names_scripts_read(model) -> None:
                                  "flagged", "suppressed"]
     assert reliability["items"] == ["v1", "v2"] and reliability["n"] == 14
     assert reliability["suppressed"] is None
+    # the envelope: the scale, the categories with blank, the disclosure rule and reasons
+    assert out["scale"] == {"min": 1, "max": 4}
+    assert out["categories"] == [*questionnaire.categories, "blank"]
+    assert (out["respondents"], out["by"], out["weights"]) == (14, ["audience"], "respondents")
+    assert out["disclosure"] == {
+        "min_cell": 5, "min_cell_by_audience": {},
+        "reasons": {"fewer-than-min-cell": "rests on fewer respondents than the group's "
+                    "threshold", "secondary": "withheld so that another withheld figure "
+                    "cannot be worked out by subtraction"}}
+    assert list(out)[10:] == ["method", "groups", "reliability", "perception_gaps"]
+    assert out["method"] == result.method and len(out["groups"]) == len(result.groups)
+    gap = result.perception_gaps[0]
+    assert gap.to_dict() == {
+        "scope": gap.scope, "id": gap.id, "audience_a": gap.audience_a,
+        "audience_b": gap.audience_b, "mean_a": gap.mean_a, "mean_b": gap.mean_b,
+        "difference": gap.difference, "ci_low": gap.ci_low, "ci_high": gap.ci_high,
+        "flagged": gap.flagged, "suppressed": gap.suppressed}
+    assert list(gap.to_dict()) == ["scope", "id", "audience_a", "audience_b", "mean_a",
+                                   "mean_b", "difference", "ci_low", "ci_high", "flagged",
+                                   "suppressed"]
+    assert out["perception_gaps"][0] == gap.to_dict()
