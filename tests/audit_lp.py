@@ -16,16 +16,18 @@ relations, each as ``{cell: coefficient}`` meaning ``sum(coefficient * cell) == 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.sparse import block_diag, coo_array
 
 Relation = Mapping[str, float]
 
 
 def disclosed(published: Mapping[str, float], withheld: Mapping[str, tuple[float, float]],
-              relations: Sequence[Relation], width: float = 1.0) -> list[str]:
+              relations: Sequence[Relation], width: float = 1.0,
+              only: Collection[str] | None = None) -> list[str]:
     """The withheld cells whose minimum and maximum differ by less than ``width``.
 
     ``published`` maps each published cell to its value; ``withheld`` each withheld cell
@@ -37,22 +39,29 @@ def disclosed(published: Mapping[str, float], withheld: Mapping[str, tuple[float
     live = [r for r in relations if any(c in withheld for c in r)]
     out = []
     for cells, members in _components(live, withheld):
+        if only is not None and not any(c in only for c in cells):
+            continue
         column = {c: k for k, c in enumerate(cells)}
-        A = np.zeros((len(members), len(cells)))
+        rows, cols, data = [], [], []
         b = np.zeros(len(members))
         for row, relation in enumerate(members):
             for cell, a in relation.items():
                 if cell in withheld:
-                    A[row, column[cell]] += a
+                    rows.append(row)
+                    cols.append(column[cell])
+                    data.append(a)
                 else:
                     b[row] -= a * published[cell]
+        A = coo_array((data, (rows, cols)), shape=(len(members), len(cells))).tocsr()
         limits = [(withheld[c][0], None if math.isinf(withheld[c][1]) else withheld[c][1])
                   for c in cells]
         # one LP per cell gives its whole range: two copies of the unknowns, x and y, each
         # meeting every relation and bound; the largest x_k - y_k is max - min
         size = len(cells)
-        twice = np.block([[A, np.zeros_like(A)], [np.zeros_like(A), A]])
+        twice = block_diag([A, A], format="csr")
         for k, cell in enumerate(cells):
+            if only is not None and cell not in only:
+                continue
             goal = np.zeros(2 * size)
             goal[k], goal[size + k] = -1.0, 1.0
             result = linprog(goal, A_eq=twice, b_eq=np.concatenate([b, b]),
@@ -64,7 +73,8 @@ def disclosed(published: Mapping[str, float], withheld: Mapping[str, tuple[float
                 out.append(cell)
     # withheld cells in no relation keep the whole range their reason allows
     out += [c for c, (lo, hi) in withheld.items()
-            if hi - lo < width - 1e-6 and not any(c in r for r in live)]
+            if hi - lo < width - 1e-6 and not any(c in r for r in live)
+            and (only is None or c in only)]
     return sorted(set(out))
 
 

@@ -1,21 +1,21 @@
-"""The secondary-suppression engine (owcf.stats.disclosure.CellTable) on tables small
-enough to work out by hand: which figure it withholds to protect a small one, and why."""
+"""The secondary-suppression engine (owcf.stats.disclosure) on tables small enough to
+work out by hand: which figure it withholds to protect a small one, and why."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from owcf.stats.disclosure import PRIMARY, SECONDARY, SHOWN, CellTable
+from owcf.stats.disclosure import PRIMARY, SECONDARY, SHOWN, FigureTable, protect
 
 
-def _solve(values: list[float], basis: list[float], sets: list[tuple[list[int], int]],
+def _solve(values: list[float], basis: list[float], sums: list[tuple[list[int], int]],
            threshold: int = 5) -> list[int]:
-    table = CellTable()
+    table = FigureTable()
     index = table.add(np.array(values), np.array(basis), threshold)
     assert index.tolist() == list(range(len(values)))
-    for members, total in sets:
-        table.link(members, total)
-    return table.solve().tolist()
+    for members, total in sums:
+        table.add_up(np.array([members]), np.array([total]))
+    return protect(table).tolist()
 
 
 def test_nothing_small_withholds_nothing() -> None:
@@ -28,11 +28,22 @@ def test_a_small_figure_is_withheld_and_a_true_zero_is_not() -> None:
     assert _solve([0, 5, 4], [0, 5, 4], []) == [SHOWN, SHOWN, PRIMARY]
 
 
+def test_a_zero_is_never_withheld_even_on_a_small_basis() -> None:
+    """A count of 0 among 3 respondents is a true zero: it shows as 0."""
+    assert _solve([0, 3], [3, 3], []) == [SHOWN, PRIMARY]
+
+
 def test_the_partner_is_the_smallest_other_non_zero_member() -> None:
     """a + b + c + d = T, a = 3 small: b = 0 would protect nothing, so the smallest
     non-zero other one is withheld: d = 6 (not c = 9, not the first in order)."""
     state = _solve([3, 0, 9, 6, 18], [3, 0, 9, 6, 18], [([0, 1, 2, 3], 4)])
     assert state == [PRIMARY, SHOWN, SHOWN, SECONDARY, SHOWN]
+
+
+def test_a_zero_is_never_the_partner_even_when_nothing_else_is_left() -> None:
+    """a + 0 = T (T rests on more respondents than a, as a dimension's count can): the
+    zero would protect nothing (a reader knows it is 0), so the total goes."""
+    assert _solve([4, 0, 4], [4, 0, 9], [([0, 1], 2)]) == [PRIMARY, SHOWN, SECONDARY]
 
 
 def test_a_member_of_one_is_a_partner_like_any_other() -> None:
@@ -49,47 +60,76 @@ def test_equal_partners_go_by_position() -> None:
 
 
 def test_with_no_member_left_the_total_is_withheld() -> None:
-    """A set of one member and its total, at cell 0: the member is small, no other member
-    can protect it, so the total goes."""
-    state = _solve([6, 4], [6, 4], [([1], 0)])
-    assert state == [SECONDARY, PRIMARY]
+    """A sum of one member and its total, at cell 0: the member is small, no other
+    member can protect it, so the total goes."""
+    assert _solve([6, 4], [6, 4], [([1], 0)]) == [SECONDARY, PRIMARY]
 
 
-def test_a_total_at_cell_0_with_one_member_is_a_set_through_link_axis() -> None:
-    table = CellTable()
-    total = table.add(np.array([6.0]), np.array([6.0]), 5)
-    member = table.add(np.array([[4.0]]), np.array([[4.0]]), 5)
-    table.link_axis(member, axis=0, totals=total)
-    assert table.solve().tolist() == [SECONDARY, PRIMARY]
-
-
-def test_link_axis_links_along_the_axis_it_is_given() -> None:
-    """A 2 x 3 block linked along axis 1 (rows add up): the small cell's row gets a
-    partner; linked along axis 0 (columns), its column does."""
+def test_add_up_takes_rows_along_the_last_axis() -> None:
+    """A 2 x 3 block: rows added up (to hidden totals a reader knows) give the small
+    cell's row a partner; the block transposed (columns) gives its column one."""
     values = np.array([[3.0, 8.0, 6.0], [9.0, 7.0, 12.0]])
-    for axis, partner in ((1, (0, 2)), (0, (1, 0))):
-        table = CellTable()
+    for transpose, partner in ((False, (0, 2)), (True, (1, 0))):
+        table = FigureTable()
         index = table.add(values, values, 5)
-        table.link_axis(index, axis=axis)
-        state = table.solve().reshape(2, 3)
+        rows = index.T if transpose else index
+        table.add_up(rows, table.add_hidden(values.sum(axis=1 if not transpose else 0)))
+        state = protect(table)[index]
         assert state[0, 0] == PRIMARY
-        assert state[partner] == SECONDARY, axis
+        assert state[partner] == SECONDARY, transpose
         assert (state == SECONDARY).sum() == 1
 
 
-def test_protection_spreads_until_no_set_has_a_lone_withheld_member() -> None:
+def test_a_hidden_total_counts_as_known_and_is_never_withheld() -> None:
+    """a + b = T with T hidden (no output states it; a reader can work it out): a is
+    small, so b is withheld, never T."""
+    table = FigureTable()
+    cells = table.add(np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
+    total = table.add_hidden(np.array([12.0]))
+    table.add_up(cells[None], total)
+    assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
+
+
+def test_protection_spreads_until_no_sum_has_a_lone_withheld_member() -> None:
     """Row a + b = T1 and column b + c = T2: a is small, b protects it, then b is alone
     in the column, so c is withheld too."""
     state = _solve([2, 8, 9, 10, 17], [2, 8, 9, 10, 17], [([0, 1], 3), ([1, 2], 4)])
     assert state == [PRIMARY, SECONDARY, SECONDARY, SHOWN, SHOWN]
 
 
+def test_a_withheld_figure_takes_what_it_implies_and_that_spreads_too() -> None:
+    """n small withholds its mean's sum s; s is then alone in s + s2 = S (sums of scores
+    add up across groups), so the smaller other sum goes too."""
+    table = FigureTable()
+    n = table.add(np.array([3.0]), np.array([3.0]), 5)
+    sums = table.add_sums(np.array([9.0, 40.0, 49.0]))
+    table.imply(n, sums[:1])
+    table.add_up(sums[None, :2], sums[2:])
+    assert protect(table).tolist() == [PRIMARY, SECONDARY, SECONDARY, SHOWN]
+
+
+def test_decided_figures_keep_their_state() -> None:
+    """A pattern extended: a + b = T where T was published before and must stay so, and
+    a was withheld before; b is small and new: its partner cannot be T, so a's state
+    already protects it and nothing changes."""
+    table = FigureTable()
+    old = table.add(np.array([6.0, 12.0]), np.array([6.0, 12.0]), 5,
+                    fixed=np.array([SECONDARY, SHOWN]))
+    new = table.add(np.array([4.0, 2.0]), np.array([4.0, 2.0]), 5)
+    table.add_up(np.array([[new[0], new[1], old[0]]]), old[1:])
+    assert protect(table).tolist() == [SECONDARY, SHOWN, PRIMARY, PRIMARY]
+    lone = FigureTable()
+    kept = lone.add(np.array([8.0]), np.array([8.0]), 5, fixed=np.array([SHOWN]))
+    small = lone.add(np.array([3.0, 5.0]), np.array([3.0, 5.0]), 5)
+    lone.add_up(small[None], kept)
+    assert protect(lone).tolist() == [SHOWN, PRIMARY, SECONDARY]
+
+
 def test_an_empty_table_withholds_nothing() -> None:
-    state = CellTable().solve()
-    assert state.shape == (0,)
+    assert protect(FigureTable()).shape == (0,)
 
 
 def test_a_total_at_cell_0_passes_protection_on() -> None:
-    """Cell 0 is the total of two sets: {1} (small) and {2}. Withheld to protect cell 1,
-    the total is then the lone withheld figure of the other set, so cell 2 goes too."""
+    """Cell 0 is the total of two sums: {1} (small) and {2}. Withheld to protect cell 1,
+    the total is then the lone withheld figure of the other sum, so cell 2 goes too."""
     assert _solve([6, 4, 6], [6, 4, 6], [([1], 0), ([2], 0)]) == [SECONDARY, PRIMARY, SECONDARY]

@@ -11,8 +11,8 @@ JSON) is one cell, so it is withheld everywhere or nowhere.
 :func:`protect` is the one interface: the table in, the withheld cells (with reasons)
 out. **Primary**: a figure resting on 1 to 4 trusts (``MIN_TRUSTS`` - 1) or on fewer
 respondents than its threshold. **Secondary**, for now built on
-:class:`owcf.stats.disclosure.CellTable` (a set that adds up with one withheld member
-gets another withheld), with two additions the national tables need: cells tied together
+:func:`owcf.stats.disclosure.protect` (a sum with one withheld member gets another
+withheld), with two additions the national tables need: cells tied together
 (a group's respondents and its mean) are withheld together, and each relation is checked
 by intervals: a withheld cell whose smallest and largest values consistent with the
 published figures and the bounds the reasons imply (``fewer than 5`` means 1 to 4, any
@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from owcf.stats.disclosure import CellTable
+from owcf.stats.disclosure import PRIMARY, FigureTable
+from owcf.stats.disclosure import protect as protect_sums
 
 MIN_TRUSTS = 5
 TRUSTS, RESPONDENTS, SUM = "trusts", "respondents", "sum"
@@ -146,16 +147,15 @@ def _lone_members(table: NationalTable, withheld: dict[int, str | None]) -> list
     simply add up: the cells it withholds beyond ``withheld``."""
     if not withheld:
         return []
-    cells = CellTable()
+    cells = FigureTable()
     values = np.array([f.value for f in table.figures])
-    flagged = np.zeros(len(values))
-    flagged[list(withheld)] = 1.0
-    # the cells withheld so far enter as primary: a basis of 1 under a threshold of 2
-    index = cells.add(values, flagged, 2)
+    decided = np.full(len(values), -1, dtype=np.int8)
+    decided[list(withheld)] = PRIMARY  # the cells withheld so far stay withheld
+    index = cells.add(values, np.zeros(len(values)), 2, fixed=decided)
     for relation in table.relations:
         if all(a == 1.0 for _, a in relation.terms):
-            cells.link([int(index[c]) for c, _ in relation.terms], int(index[relation.total]))
-    state = cells.solve()
+            cells.add_up(index[[c for c, _ in relation.terms]], index[relation.total])
+    state = protect_sums(cells)
     return [int(c) for c in np.flatnonzero(state) if int(c) not in withheld]
 
 

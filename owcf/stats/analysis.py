@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +34,8 @@ from owcf.errors import OwcfError, Problem
 from owcf.ingest.responses import ResponseSet
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
-from owcf.stats.disclosure import PRIMARY, REASONS, CellTable
+from owcf.stats.disclosure import PRIMARY, REASONS
+from owcf.stats.pattern import GroupTotals, LevelTotals, Pattern, protect_groups
 from owcf.stats.results import (
     STAT_FIELDS,
     Analysis,
@@ -71,8 +72,10 @@ METHOD = {
     "weights_population": "w = (N_s / N) * n / n_s: the n respondents in strata with a "
                           "population size N_s (N their total) are post-stratified to those "
                           "sizes; respondents with no stratum (not stated) keep w = 1",
-    "suppression": "figures resting on fewer respondents than the threshold are withheld "
-                   "(primary); then, wherever figures add up, a lone withheld figure is "
+    "suppression": "one pattern per data set, over everyone and every group of audience, "
+                   "workforce group and the trust's breakdowns: figures resting on fewer "
+                   "respondents than the threshold are withheld (primary; a true zero is "
+                   "shown as 0); then, wherever figures add up, a lone withheld figure is "
                    "protected by withholding the smallest other non-zero one (secondary)",
     "threshold": "min_cell, or the higher threshold of any audience with respondents in the group",
     "reliability": "Cronbach's alpha on respondents who answered every item of the dimension "
@@ -227,16 +230,6 @@ def _statistics(sums: Sums, sizes: np.ndarray, lo: float, hi: float) -> dict[str
             "se": np.where(several, np.sqrt(se2), np.nan)}
 
 
-@dataclass
-class _Level:
-    """One level of figures (colour, dimension or item) for every group."""
-
-    units: list[tuple[str, str, str | None, str | None]]  # id, name, colour, dimension
-    stats: dict[str, np.ndarray]          # each (G, U)
-    counts: np.ndarray                    # (G, U, C+1)
-    contributors: np.ndarray              # (G, U, C+1): respondents behind each count
-
-
 # -- the analysis ------------------------------------------------------------------------
 
 def _check_options(responses: ResponseSet, by: tuple[str, ...], weights: str, min_cell: int) -> None:
@@ -252,229 +245,242 @@ def _check_options(responses: ResponseSet, by: tuple[str, ...], weights: str, mi
         raise OwcfError([Problem("value-out-of-range", f"min_cell must be at least 1, got {min_cell}")])
 
 
+def protected_fields(responses: ResponseSet, breakdowns: Sequence[str] | None = None
+                     ) -> tuple[str, ...]:
+    """The respondent fields whose groups share one suppression pattern: audience,
+    workforce group and the trust's ``breakdowns``, where the responses have them."""
+    fields = ("audience", "workforce_group", *(breakdowns or ()))
+    columns = responses.respondents.columns
+    return tuple(dict.fromkeys(f for f in fields if f == "audience" or f in columns))
+
+
 def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = (),
             min_cell: int = DEFAULT_MIN_CELL, sources: Sequence[str] | None = None, *,
             weights: str = "respondents", population: Any = None,
-            min_cell_by_audience: Mapping[str, int] | None = None) -> Analysis:
+            min_cell_by_audience: Mapping[str, int] | None = None,
+            breakdowns: Sequence[str] | None = None) -> Analysis:
     """Score every respondent and summarise each colour, dimension and item, overall and
-    by group, with weighting, reliability, perception gaps and disclosure control."""
+    by group, with weighting, reliability, perception gaps and disclosure control.
+
+    What is withheld is decided once for the data set, over everyone and every group of
+    audience, workforce group and ``breakdowns`` (the trust's own fields), whichever
+    ``by`` asks for, so every output of the same data withholds the same figures; a
+    crossing or another field extends that pattern without changing it."""
     by = tuple(by)
     _check_options(responses, by, weights, min_cell)
     thresholds = {a: max(v, min_cell) for a, v in (min_cell_by_audience or {}).items()}
     q = responses.questionnaire
-    n_aud = len(framework.audiences)
+    protected = protected_fields(responses, breakdowns)
+    fields = (*protected, *(b for b in by if b not in protected))
     audience = _audience_codes(responses, framework)
     stratum, sizes = _strata(responses, framework, weights, population)
     n_strata = len(sizes)
-    if by:
-        crossed, keys = group_codes(responses, framework, by)
-    else:
-        crossed, keys = np.zeros(len(responses), dtype=np.int64), [{}]
-    n_groups = len(keys)
-    # a cell is one (group, audience, stratum); every figure is a sum over cells
-    cell = crossed * n_aud  # a fresh million-row array per step costs page faults: in place
-    cell += audience
-    if n_strata > 1:
-        cell *= n_strata
-        cell += stratum
-    n_cells = n_groups * n_aud * n_strata
-    cell_audience = (np.arange(n_cells) // n_strata) % n_aud
-    counted, _, _ = tally(responses, framework, cell, n_cells, cell_audience, audience)
-    shape = (n_groups, n_aud, n_strata)
+    # a cell is one combination of every field and the weighting stratum; every figure
+    # is a sum over cells
+    crossed, keys = group_codes(responses, framework, fields)
+    cell = crossed * n_strata  # a fresh million-row array per step costs page faults: in place
+    cell += stratum
+    audience_index = {a.id: i for i, a in enumerate(framework.audiences)}
+    key_audience = np.array([audience_index[str(k["audience"])] for k in keys], dtype=np.int64)
+    counted, _, _ = tally(responses, framework, cell, len(keys) * n_strata,
+                          np.repeat(key_audience, n_strata), audience)
+    groups = _Groups(responses, framework, keys, protected, by)
+    totals = _Totals(counted, groups.members, n_strata, key_audience, framework, q)
+    thr = totals.thresholds(min_cell, thresholds, framework)
+    pattern = protect_groups(totals.unweighted(groups, groups.first, thr), framework, q)
+    if len(groups.members) > groups.first:  # a crossing or another field: extend it
+        pattern = protect_groups(totals.unweighted(groups, len(groups.members), thr), framework, q,
+                                 decided=pattern)
+    stats = totals.statistics(sizes, (framework.scale.minimum, framework.scale.maximum))
 
-    groups = _figures(counted, shape, framework, q, keys if by else [], sizes, min_cell,
-                      thresholds, detail=True)
-    if by == ("audience",):
-        audience_groups = groups
-    else:  # the gaps need audience figures protected exactly as an audience breakdown's
-        present = counted.sizes.reshape(shape).sum(axis=(0, 2)) > 0
-        audience_keys: list[dict[str, str | None]] = [
-            {"audience": a.id} for a, p in zip(framework.audiences, present, strict=True) if p]
-        audience_groups = _figures(counted, shape, framework, q, audience_keys, sizes, min_cell,
-                                   thresholds, detail=False, audience_groups=True)
+    def results(rows: Sequence[int], detail: bool) -> list[GroupResult]:
+        return [_group(groups.keys[g], totals, stats, pattern, g, thr, q, detail) for g in rows]
+
+    published = results(groups.published, detail=True)
+    audience_groups = published if by == ("audience",) else results(groups.of("audience"), False)
+    respondents = published[0].respondents
     return Analysis(framework.id, q.id, (framework.scale.minimum, framework.scale.maximum),
                     q.categories, tuple(na.code for na in q.non_answers),
                     tuple(sources if sources is not None else [responses.source]),
-                    len(responses), by, weights, min_cell, thresholds, tuple(groups),
-                    _reliability(counted, framework, q, groups[0].threshold),
+                    respondents, by, weights, min_cell, thresholds, tuple(published),
+                    _reliability(counted, framework, q, int(thr[0])),
                     _perception_gaps(audience_groups, framework), dict(METHOD))
 
 
-def _figures(counted: Tally, shape: tuple[int, int, int], framework: Framework,
-             q: Questionnaire, keys: list[dict[str, str | None]], sizes: np.ndarray,
-             min_cell: int, audience_thresholds: Mapping[str, int], detail: bool,
-             audience_groups: bool = False) -> list[GroupResult]:
-    """Everyone, then each group in ``keys``, with disclosure control applied.
+class _Groups:
+    """Everyone, every group of each protected field, and the groups ``by`` asks for when
+    they are not among those: each as the cells (combinations of fields) it holds."""
 
-    ``keys`` are the crossed ``--by`` groups, or the audiences when ``audience_groups``.
-    """
-    n_groups, n_aud, n_strata = shape
-    lo, hi = framework.scale.minimum, framework.scale.maximum
-    audience_index = {a.id: i for i, a in enumerate(framework.audiences)}
+    def __init__(self, responses: ResponseSet, framework: Framework,
+                 keys: Sequence[dict[str, str | None]], protected: Sequence[str],
+                 by: Sequence[str]) -> None:
+        order = {f: [*_category_order(f, responses.respondents[f], framework), None]
+                 for f in (*protected, *by)}
+        self.keys: list[dict[str, str | None]] = [{}]
+        self.members: list[np.ndarray] = [np.arange(len(keys))]
+        self.partitions: list[tuple[int, list[int]]] = []
+        self._rows: dict[str, list[int]] = {}
+        for f in protected:
+            rows = self._add(keys, (f,), order)
+            self._rows[f] = rows
+            self.partitions.append((0, rows))
+        self.first = len(self.keys)
+        if not by:
+            self.published = [0]
+            return
+        if len(by) == 1 and by[0] in protected:
+            self.published = [0, *self._rows[by[0]]]
+            return
+        # the same groups in whichever order by names them: one pattern
+        rank = {f: i for i, f in enumerate((*protected, *sorted(set(by) - set(protected))))}
+        canonical = sorted(by, key=rank.__getitem__)
+        rows = self._add(keys, canonical, order)
+        self.partitions.append((0, rows))
+        for f in canonical:  # each protected field's groups are split by the crossing
+            for margin in self._rows.get(f, []):
+                inside = [r for r in rows if self.keys[r][f] == self.keys[margin][f]]
+                self.partitions.append((margin, inside))
+        for r in rows:  # published keyed and ordered as by names the fields
+            self.keys[r] = {f: self.keys[r][f] for f in by}
+        self.published = [0, *sorted(rows, key=lambda r: [order[f].index(self.keys[r][f])
+                                                          for f in by])]
 
-    def grouped(x: np.ndarray) -> np.ndarray:
-        """(cells, ...) -> (everyone + groups, strata, ...)"""
-        cells = x.reshape(n_groups, n_aud, n_strata, *x.shape[1:])
-        everyone = cells.sum(axis=(0, 1))[None]
-        if not keys:
-            return everyone
-        if audience_groups:
-            rows = []
-            for k in keys:
-                ident = k["audience"]
-                assert ident is not None  # audience groups are keyed by an audience's id
-                rows.append(audience_index[ident])
-            per = cells.sum(axis=0)[rows]
-        else:
-            per = cells.sum(axis=1)
-        return np.concatenate([everyone, per])
+    def _add(self, keys: Sequence[dict[str, str | None]], fields: Sequence[str],
+             order: Mapping[str, list[str | None]]) -> list[int]:
+        found: dict[tuple[str | None, ...], list[int]] = {}
+        for k, key in enumerate(keys):
+            found.setdefault(tuple(key[f] for f in fields), []).append(k)
+        rows = []
+        for value in sorted(found, key=lambda v: [order[f].index(x) for f, x in zip(fields, v, strict=True)]):
+            rows.append(len(self.keys))
+            self.keys.append(dict(zip(fields, value, strict=True)))
+            self.members.append(np.array(found[value]))
+        return rows
 
-    def totals(x: np.ndarray) -> np.ndarray:
-        return grouped(x).sum(axis=1)
+    def of(self, field: str) -> list[int]:
+        """Everyone and the groups of one protected field."""
+        return [0, *self._rows.get(field, [])]
 
-    def stats(sums: Sums) -> dict[str, np.ndarray]:
-        return _statistics(Sums(grouped(sums.s0), grouped(sums.s1), grouped(sums.s2)),
-                           sizes, lo, hi)
 
-    # respondents of each audience in each group, for the audience thresholds
-    cell_audience = (np.arange(counted.sizes.size) // n_strata) % n_aud
-    present = totals(counted.sizes[:, None] * np.eye(n_aud)[cell_audience])
-    thr = np.full(len(present), float(min_cell))
-    for audience, value in audience_thresholds.items():
-        if audience in audience_index:
-            thr = np.where(present[:, audience_index[audience]] > 0, np.maximum(thr, value), thr)
-    group_sizes = totals(counted.sizes)
-    levels: dict[str, _Level] = {
-        "colour": _Level([(c.id, c.name, None, None) for c in framework.colours],
-                         stats(counted.colour), totals(counted.colour_counts),
-                         totals(counted.colour_contrib)),
-        "dimension": _Level([(d.id, d.name, d.colour, None) for d in framework.dimensions],
-                            stats(counted.dim), totals(counted.dim_counts),
-                            totals(counted.dim_contrib)),
-    }
-    if detail:
-        counts = totals(counted.item_counts)
-        levels["item"] = _Level([(i.id, i.text, framework.dimension(i.dimension).colour,
-                                  i.dimension) for i in q.items], stats(counted.item), counts, counts)
+class _Totals:
+    """Every group's sums, from the tallied cells."""
 
-    # -- disclosure control over every figure at once -------------------------------
-    table = CellTable()
-    size_cells = table.add(group_sizes, group_sizes, thr)
-    n_cells = {name: table.add(lv.stats["n"], lv.stats["n"], thr[:, None])
-               for name, lv in levels.items()}
-    count_cells = {name: table.add(lv.counts, lv.contributors, thr[:, None, None])
-                   for name, lv in levels.items()} if detail else {}
-    if keys:
-        table.link(size_cells[1:].tolist(), int(size_cells[0]))
-        for name in levels:
-            table.link_axis(n_cells[name][1:], axis=0, totals=n_cells[name][0])
-    # crossed groups also add up to each single-field breakdown, which may be published
-    # elsewhere (say --by workforce_group): treat those margins as known totals
-    for members in _margins(keys):
-        table.link(size_cells[members].tolist())
-        for name in levels:
-            n_rows = n_cells[name][members].T.tolist()                    # per unit
-            count_rows = count_cells[name][members].transpose(1, 2, 0).tolist() \
-                if detail else [[]] * len(n_rows)                            # per unit, category
-            for n_row, per_category in zip(n_rows, count_rows, strict=True):
-                table.link(n_row)
-                for row in per_category:
-                    table.link(row)
-    if detail:
-        _link_counts(table, count_cells, framework, q, by_groups=bool(keys))
-    state = table.solve()
+    def __init__(self, counted: Tally, members: Sequence[np.ndarray], n_strata: int,
+                 key_audience: np.ndarray, framework: Framework, q: Questionnaire) -> None:
+        n_keys = len(key_audience)
+        self.matrix = np.zeros((len(members), n_keys))
+        for g, cells in enumerate(members):
+            self.matrix[g, cells] = 1.0
+        self.n_strata = n_strata
+        self.counted = counted
+        self.framework, self.q = framework, q
+        self.key_audience = key_audience
+        self.units: dict[str, list[tuple[str, str, str | None, str | None]]] = {
+            "colour": [(c.id, c.name, None, None) for c in framework.colours],
+            "dimension": [(d.id, d.name, d.colour, None) for d in framework.dimensions],
+            "item": [(i.id, i.text, framework.dimension(i.dimension).colour, i.dimension)
+                     for i in q.items]}
+        self.sums = {"colour": counted.colour, "dimension": counted.dim, "item": counted.item}
+        self.counts = {"colour": counted.colour_counts, "dimension": counted.dim_counts,
+                       "item": counted.item_counts}
+        self.contributors = {"colour": counted.colour_contrib, "dimension": counted.dim_contrib,
+                             "item": counted.item_counts}
 
+    def grouped(self, x: np.ndarray) -> np.ndarray:
+        """(cells, ...) -> (groups, strata, ...)"""
+        cells = x.reshape(len(self.key_audience), self.n_strata, *x.shape[1:])
+        return np.tensordot(self.matrix, cells, axes=(1, 0))
+
+    def total(self, x: np.ndarray) -> np.ndarray:
+        return self.grouped(x).sum(axis=1)
+
+    def thresholds(self, min_cell: int, by_audience: Mapping[str, int], framework: Framework
+                   ) -> np.ndarray:
+        """Each group's threshold: ``min_cell``, raised for any audience it counts."""
+        n_aud = len(framework.audiences)
+        per_key = self.counted.sizes.reshape(len(self.key_audience), self.n_strata).sum(axis=1)
+        present = self.matrix @ (per_key[:, None] * np.eye(n_aud)[self.key_audience])
+        thr = np.full(len(present), float(min_cell))
+        index = {a.id: i for i, a in enumerate(framework.audiences)}
+        for audience, value in by_audience.items():
+            if audience in index:
+                thr = np.where(present[:, index[audience]] > 0, np.maximum(thr, value), thr)
+        return thr
+
+    def unweighted(self, groups: _Groups, rows: int, thr: np.ndarray) -> GroupTotals:
+        """The first ``rows`` of ``groups``' figures as :func:`protect_groups` takes them."""
+        m = self.matrix[:rows]
+
+        def total(x: np.ndarray) -> np.ndarray:
+            cells = x.reshape(len(self.key_audience), self.n_strata, *x.shape[1:]).sum(axis=1)
+            return np.tensordot(m, cells, axes=(1, 0))
+
+        levels = {name: LevelTotals(total(self.sums[name].s0), total(self.sums[name].s1),
+                                    total(self.sums[name].s2), total(self.counts[name]),
+                                    total(self.contributors[name]))
+                  for name in self.units}
+        audiences = [groups.keys[g].get("audience") for g in range(rows)]
+        return GroupTotals(total(self.counted.sizes), thr[:rows], audiences, levels,
+                           [p for p in groups.partitions if max([p[0], *p[1]]) < rows])
+
+    def statistics(self, sizes: np.ndarray, scale: tuple[float, float]
+                   ) -> dict[str, dict[str, np.ndarray]]:
+        """Weighted n, mean, SD and interval per group and unit, for each level."""
+        lo, hi = scale
+        return {name: _statistics(Sums(self.grouped(s.s0), self.grouped(s.s1),
+                                       self.grouped(s.s2)), sizes, lo, hi)
+                for name, s in self.sums.items()}
+
+
+def _group(key: dict[str, str | None], totals: _Totals, stats: Mapping[str, Mapping[str, np.ndarray]],
+           pattern: Pattern, g: int, thr: np.ndarray, q: Questionnaire, detail: bool) -> GroupResult:
+    """One group's estimates as published: withheld figures are None, with their reason."""
     labels = [*q.categories, "blank"]
-    made = {name: _estimates(lv, state, n_cells[name], count_cells.get(name), labels)
-            for name, lv in levels.items()}
-    out = []
-    for g, key in enumerate([{}, *keys]):
-        built = {name: tuple(rows[g]) for name, rows in made.items()}
-        hidden = int(state[size_cells[g]])
-        out.append(GroupResult(key, None if hidden else int(group_sizes[g]), int(thr[g]),
-                               built["colour"], built["dimension"], built.get("item", ()),
-                               {"respondents": REASONS[hidden]} if hidden else {}))
-    return out
-
-
-def _margins(keys: Sequence[dict[str, str | None]]) -> list[list[int]]:
-    """For crossed groups, the sets (row numbers, everyone being row 0) that differ in one
-    field only: together they make up one group of a single-field breakdown."""
-    columns = list(keys[0]) if keys else []
-    if len(columns) < 2:
-        return []
-    sets = []
-    for column in columns:
-        together: dict[tuple[str | None, ...], list[int]] = {}
-        for row, key in enumerate(keys, start=1):
-            rest = tuple(key[c] for c in columns if c != column)
-            together.setdefault(rest, []).append(row)
-        sets += [rows for rows in together.values() if len(rows) >= 2]
-    return sets
-
-
-def _link_counts(table: CellTable, cells: Mapping[str, np.ndarray], framework: Framework,
-                 q: Questionnaire, by_groups: bool) -> None:
-    """Answer counts add up along a row, across groups, and from items to colours."""
-    for name in cells:
-        table.link_axis(cells[name], axis=2)  # a row adds up to a known total
-        if by_groups:
-            table.link_axis(cells[name][1:], axis=0, totals=cells[name][0])
-    item_index = {i.id: u for u, i in enumerate(q.items)}
-    dim_index = {d.id: j for j, d in enumerate(framework.dimensions)}
-    items_of = [[item_index[i.id] for i in q.items_for(d.id)] for d in framework.dimensions]
-    dims_of = [[dim_index[d.id] for d in c.dimensions] for c in framework.colours]
-    # per group and category: the cells of every item, dimension and colour
-    by_item, by_dim, by_colour = (cells[name].transpose(0, 2, 1).tolist()
-                                  for name in ("item", "dimension", "colour"))
-    for g_items, g_dims, g_colours in zip(by_item, by_dim, by_colour, strict=True):
-        for items, dims, colours in zip(g_items, g_dims, g_colours, strict=True):
-            for j, members in enumerate(items_of):
-                table.link([items[u] for u in members], dims[j])
-            for k, members in enumerate(dims_of):
-                table.link([dims[j] for j in members], colours[k])
+    levels = {}
+    for name in ("colour", "dimension", "item") if detail else ("colour", "dimension"):
+        counts = totals.total(totals.counts[name])[g]
+        levels[name] = tuple(_estimates(totals.units[name], {k: v[g] for k, v in stats[name].items()},
+                                        counts, pattern.n[name][g], pattern.stats[name][g],
+                                        pattern.counts[name][g], labels))
+    size = round(totals.total(totals.counted.sizes)[g])
+    hidden = int(pattern.size[g])
+    return GroupResult(key, None if hidden else size, int(thr[g]), levels["colour"],
+                       levels["dimension"], levels.get("item", ()),
+                       {"respondents": REASONS[hidden]} if hidden else {})
 
 
 def _float(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
-def _estimates(level: _Level, state: np.ndarray, n_cells: np.ndarray,
-               count_cells: np.ndarray | None, labels: Sequence[str]) -> list[list[Estimate]]:
-    """Every group's estimates for one level, as published: withheld figures are None,
-    with their reason."""
-    # numpy's stubs take no None as where's x (it makes an object array, None for each NaN)
-    stats = {k: np.where(np.isnan(v), None, v).tolist()  # type: ignore[call-overload]  # stubs refuse None x
-             if k != "n" else v.tolist()
-             for k, v in level.stats.items()}
-    n_state = state[n_cells].tolist()
-    count_state = state[count_cells].tolist() if count_cells is not None else None
-    counts_all = level.counts.tolist()
+def _estimates(units: Sequence[tuple[str, str, str | None, str | None]],
+               stats: Mapping[str, np.ndarray], counts: np.ndarray, n_state: np.ndarray,
+               stats_state: np.ndarray, count_state: np.ndarray, labels: Sequence[str]
+               ) -> list[Estimate]:
+    """One group's estimates for one level: withheld figures are None, with their reason.
+    An ``n`` withheld takes every statistic with it; a mean and SD withheld (their sums
+    give away an answer count) take the SE, ``n_eff`` and interval."""
     out = []
-    for g, g_state in enumerate(n_state):
-        row = []
-        for u, (ident, name, colour, dimension) in enumerate(level.units):
-            suppressed: dict[str, str] = {}
-            hidden = g_state[u]
-            values = {k: stats[k][g][u] for k in ("n_eff", "mean", "sd", "ci_low", "ci_high", "se")}
-            n: int | None = int(stats["n"][g][u])
-            if hidden:
-                n = None
-                values = dict.fromkeys(values)
-                suppressed |= dict.fromkeys(STAT_FIELDS, REASONS[hidden])
-            counts: dict[str, int | None] = {}
-            if count_state is not None:
-                for label, cell_state, count in zip(labels, count_state[g][u], counts_all[g][u],
-                                                    strict=True):
-                    if cell_state:
-                        counts[label] = None
-                        suppressed[f"counts.{label}"] = REASONS[cell_state]
-                    else:
-                        counts[label] = int(count)
-            row.append(Estimate(ident, name, n, values["mean"], values["sd"], values["ci_low"],
-                                values["ci_high"], counts, colour, dimension, values["n_eff"],
-                                values["se"], suppressed))
-        out.append(row)
+    for u, (ident, name, colour, dimension) in enumerate(units):
+        values = {k: _float(stats[k][u]) for k in ("n_eff", "mean", "sd", "ci_low", "ci_high", "se")}
+        n: int | None = int(stats["n"][u])
+        suppressed: dict[str, str] = {}
+        if n_state[u]:
+            n = None
+            suppressed["n"] = REASONS[int(n_state[u])]
+        hidden = int(n_state[u] or stats_state[u])
+        if hidden:
+            values = dict.fromkeys(values)
+            suppressed |= dict.fromkeys(STAT_FIELDS[1:], REASONS[hidden])
+        shown: dict[str, int | None] = {}
+        for label, state, count in zip(labels, count_state[u].tolist(), counts[u].tolist(),
+                                       strict=True):
+            shown[label] = None if state else round(count)
+            if state:
+                suppressed[f"counts.{label}"] = REASONS[state]
+        out.append(Estimate(ident, name, n, values["mean"], values["sd"], values["ci_low"],
+                            values["ci_high"], shown, colour, dimension, values["n_eff"],
+                            values["se"], suppressed))
     return out
 
 

@@ -1,19 +1,24 @@
 """Disclosure control: which published figures must be withheld.
 
-Primary suppression withholds any figure resting on fewer respondents than the threshold
-(a true zero is not suppressed). Secondary suppression then protects those cells from
-recovery by subtraction: figures are linked in *sets* whose members add up (a breakdown's
-groups add up to everyone; answer counts add up across a row, across groups, and from
-items to dimensions to colours). Whenever a set has exactly one withheld member, the
-smallest other non-zero member is withheld too, and this repeats until no set has a
-lone withheld member. Nothing else is ever withheld, so the published tables stay as
-complete as the rule allows.
+Every figure one data set's outputs can publish is registered once in a
+:class:`FigureTable`, with the sums a reader can build between figures (groups add up to
+everyone, answer counts add up along a row and from items to colours...), so every
+output of that data reads the same pattern. :func:`protect` decides it:
+
+* **Primary**: a figure resting on 1 to threshold - 1 respondents. A figure of 0 is
+  never withheld and never chosen as protection: a true zero shows as 0.
+* A withheld figure takes with it what would give it away (:meth:`FigureTable.imply`:
+  an ``n`` its mean and SD).
+* **Secondary**: wherever figures add up and exactly one of them is withheld, the
+  smallest other non-zero one is withheld too (a quantity no output states but a reader
+  can work out, such as how many were asked an item, counts as known); this repeats
+  until no sum has a lone withheld figure. Figures decided before (a pattern this one
+  extends) keep their state.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -21,85 +26,143 @@ SHOWN, PRIMARY, SECONDARY = 0, 1, 2
 REASONS = {PRIMARY: "fewer-than-min-cell", SECONDARY: "secondary"}
 
 
-class CellTable:
-    """Every suppressible figure as one flat list, and the sets that tie them together."""
+class FigureTable:
+    """Every figure of a data set, in blocks, and the sums that hold between them."""
 
     def __init__(self) -> None:
         self._values: list[np.ndarray] = []
         self._primary: list[np.ndarray] = []
-        self._size = 0
-        self.sets: list[tuple[int, list[int]]] = []  # (total cell or -1, member cells)
+        self._hidden: list[np.ndarray] = []
+        self._fixed: list[np.ndarray] = []
+        self.size = 0
+        #: blocks of sums, one per row: the cells of a row add up (the last one is the
+        #: total; which one is the total does not change what is withheld)
+        self.sums: list[np.ndarray] = []
+        self.implied: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def add(self, values: np.ndarray, basis: np.ndarray, threshold: np.ndarray | int) -> np.ndarray:
-        """Register figures ``values`` whose respondent basis is ``basis``.
+    def _block(self, values: np.ndarray, primary: np.ndarray, hidden: bool,
+               fixed: np.ndarray | None) -> np.ndarray:
+        values = np.asarray(values, dtype=float)
+        index = np.arange(self.size, self.size + values.size).reshape(values.shape)
+        self._values.append(values.ravel())
+        self._primary.append(np.broadcast_to(primary, values.shape).ravel().astype(bool))
+        self._hidden.append(np.full(values.size, hidden))
+        self._fixed.append(np.full(values.size, -1, dtype=np.int8) if fixed is None
+                           else np.broadcast_to(fixed, values.shape).ravel().astype(np.int8))
+        self.size += values.size
+        return index
 
-        A figure is primary-suppressed when ``0 < basis < threshold``. Returns the flat
-        cell index of each figure, shaped like ``values``.
-        """
+    def add(self, values: np.ndarray, basis: np.ndarray, threshold: np.ndarray | int,
+            fixed: np.ndarray | None = None) -> np.ndarray:
+        """Register figures ``values`` resting on ``basis`` respondents: primary when
+        ``0 < basis < threshold`` and the figure is not 0. ``fixed`` gives states decided
+        already (-1 where not). Returns each figure's cell, shaped like ``values``."""
         values = np.asarray(values, dtype=float)
         basis = np.broadcast_to(np.asarray(basis), values.shape)
         threshold = np.broadcast_to(np.asarray(threshold), values.shape)
-        index = np.arange(self._size, self._size + values.size).reshape(values.shape)
-        self._values.append(values.ravel())
-        self._primary.append(((basis > 0) & (basis < threshold)).ravel())
-        self._size += values.size
-        return index
+        return self._block(values, (basis > 0) & (basis < threshold) & (values != 0), False,
+                           fixed)
 
-    def link(self, members: Iterable[int], total: int = -1) -> None:
-        """Tie cells that add up to ``total`` (or to a known total, when -1)."""
-        members = [int(m) for m in members]
-        if len(members) + (total >= 0) >= 2:
-            self.sets.append((int(total), members))
+    def add_sums(self, values: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
+        """Register sums of scores (a mean times its ``n``): never primary themselves."""
+        return self._block(values, np.zeros(np.shape(values), bool), False, fixed)
 
-    def link_axis(self, index: np.ndarray, axis: int, totals: np.ndarray | None = None) -> None:
-        """Link cells along ``axis`` of ``index`` (optionally to cells ``totals``)."""
-        if index.size == 0:
-            return
-        moved = np.moveaxis(index, axis, -1)
-        flat = moved.reshape(-1, moved.shape[-1])
-        tot = None if totals is None else np.asarray(totals).reshape(-1)
-        for row, members in enumerate(flat):
-            self.link(members.tolist(), -1 if tot is None else int(tot[row]))
+    def add_hidden(self, values: np.ndarray) -> np.ndarray:
+        """Register quantities no output states but a reader can work out (they count as
+        known, and are never withheld)."""
+        return self._block(values, np.zeros(np.shape(values), bool), True, None)
 
-    def solve(self) -> np.ndarray:
-        """SHOWN / PRIMARY / SECONDARY for every registered cell."""
-        values = np.concatenate(self._values) if self._values else np.zeros(0)
-        state = np.where(np.concatenate(self._primary), PRIMARY, SHOWN) if self._primary \
-            else np.zeros(0, dtype=int)
-        state = state.astype(np.int8)
-        if not state.any():  # nothing withheld: nothing to protect
-            return state
-        sets_of: dict[int, list[int]] = {}
-        for number, (total, members) in enumerate(self.sets):
-            for cell in ([total] if total >= 0 else []) + members:
-                sets_of.setdefault(cell, []).append(number)
-        queue = deque(sorted({s for cell in np.flatnonzero(state) for s in sets_of.get(int(cell), [])}))
-        queued = set(queue)
-        while queue:
-            number = queue.popleft()
-            queued.discard(number)
-            total, members = self.sets[number]
-            cells = ([total] if total >= 0 else []) + members
-            hidden = [c for c in cells if state[c]]
-            if len(hidden) != 1:
-                continue
-            pick = _smallest_visible(members, state, values) if members else None
-            if pick is None and total >= 0 and not state[total]:
-                pick = total
-            if pick is None:
-                continue
-            state[pick] = SECONDARY
-            for other in sets_of.get(pick, []):
-                if other not in queued:
-                    queue.append(other)
-                    queued.add(other)
+    def add_up(self, members: np.ndarray, totals: np.ndarray) -> None:
+        """Each row of ``members`` (cells along the last axis) adds up to the matching
+        cell of ``totals``."""
+        members = np.asarray(members, dtype=np.int64)
+        if members.size:  # (a sum of nothing, such as the groups of no respondents, says nothing)
+            rows = members.reshape(-1, members.shape[-1])
+            self.sums.append(np.hstack([rows, np.asarray(totals, dtype=np.int64).reshape(-1, 1)]))
+
+    def imply(self, cells: np.ndarray, then: np.ndarray) -> None:
+        """Withholding ``cells[i]`` withholds ``then[i]`` too (a mean goes with its n)."""
+        a, b = np.broadcast_arrays(np.asarray(cells), np.asarray(then))
+        self.implied.append((a.ravel().astype(np.int64), b.ravel().astype(np.int64)))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        return {"values": cat(self._values, float), "primary": cat(self._primary, bool),
+                "hidden": cat(self._hidden, bool), "fixed": cat(self._fixed, np.int8)}
+
+
+def protect(table: FigureTable) -> np.ndarray:
+    """SHOWN / PRIMARY / SECONDARY for every figure of ``table`` (hidden ones: SHOWN,
+    as they are never published)."""
+    data = table.arrays()
+    values, hidden, fixed = data["values"], data["hidden"], data["fixed"]
+    state = np.where(data["primary"], PRIMARY, SHOWN).astype(np.int8)
+    decided = fixed >= 0
+    state[decided] = fixed[decided]
+    if not state.any():
         return state
+    rows = [row for block in table.sums for row in block]
+    rows_of: dict[int, list[int]] = {}
+    for number, cells in enumerate(rows):
+        for c in cells.tolist():
+            rows_of.setdefault(c, []).append(number)
+    while True:
+        before = int(np.count_nonzero(state))
+        _close(table, state, decided)
+        _lone_members(rows, rows_of, state, values, decided | hidden)
+        if int(np.count_nonzero(state)) == before:
+            return state
 
 
-def _smallest_visible(members: Sequence[int], state: np.ndarray, values: np.ndarray) -> int | None:
-    visible = [m for m in members if not state[m]]
-    if not visible:
-        return None
-    nonzero = [m for m in visible if values[m] > 0]
-    pool = nonzero or visible
-    return min(pool, key=lambda m: (values[m], m))
+def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:
+    """Withhold what withheld figures take with them, until nothing changes."""
+    while True:
+        changed = False
+        for cells, then in table.implied:
+            take = (state[cells] > 0) & (state[then] == SHOWN) & ~decided[then]
+            if take.any():
+                state[then[take]] = SECONDARY
+                changed = True
+        if not changed:
+            return
+
+
+def _lone_members(rows: list[np.ndarray], rows_of: dict[int, list[int]], state: np.ndarray,
+                  values: np.ndarray, fixed: np.ndarray) -> None:
+    """Wherever figures add up (``rows``; ``rows_of`` a cell's) and exactly one is
+    withheld, withhold the smallest non-zero other one (never a ``fixed`` one); repeat
+    until no sum has a lone withheld figure."""
+    queue = deque(sorted({r for c in np.flatnonzero(state).tolist() for r in rows_of.get(c, [])}))
+    queued = set(queue)
+    while queue:
+        number = queue.popleft()
+        queued.discard(number)
+        cells = rows[number]
+        if np.count_nonzero(state[cells]) != 1:
+            continue
+        free = cells[(state[cells] == SHOWN) & ~fixed[cells] & (values[cells] != 0)]
+        # a figure that would be alone in a sum with nothing else to withhold (the one
+        # non-zero answer of a row, the rest true zeros) protects nothing: its sum gives
+        # it away
+        if not len(free):
+            continue
+        sound = np.array([c for c in free.tolist()
+                          if all(_partnered(rows[r], c, state, values, fixed)
+                                 for r in rows_of[c] if r != number)], dtype=np.int64)
+        free = sound if len(sound) else free
+        pick = int(free[np.lexsort((free, values[free]))[0]])
+        state[pick] = SECONDARY
+        for other in rows_of.get(pick, []):
+            if other not in queued:
+                queue.append(other)
+                queued.add(other)
+
+
+def _partnered(cells: np.ndarray, cell: int, state: np.ndarray, values: np.ndarray,
+               fixed: np.ndarray) -> bool:
+    """Whether withholding ``cell`` leaves its sum ``cells`` protectable: another member
+    is withheld already, or could be."""
+    others = cells[cells != cell]
+    return bool((state[others] != SHOWN).any()
+                or ((values[others] != 0) & ~fixed[others]).any())

@@ -123,7 +123,7 @@ class Analysis:
     categories: tuple[str, ...]
     non_answers: tuple[str, ...]
     sources: tuple[str, ...]
-    respondents: int
+    respondents: int | None  # None when everyone's size is withheld
     by: tuple[str, ...]
     weights: str
     min_cell: int

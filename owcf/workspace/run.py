@@ -80,7 +80,7 @@ def analyse_inputs(inputs: Inputs, responses: ResponseSet, by: Sequence[str] = (
                    min_cell if min_cell is not None else disclosure.min_cell,
                    inputs.labels, weights=weights,
                    population=inputs.trust.population if inputs.trust else None,
-                   min_cell_by_audience=disclosure.by_audience)
+                   min_cell_by_audience=disclosure.by_audience, breakdowns=inputs.breakdowns)
 
 
 def published_analyses(inputs: Inputs, responses: ResponseSet, min_cell: int | None = None

@@ -200,7 +200,8 @@ def _check_priorities(trust: Trust, results: list[Ingested], log: ProblemLog) ->
     responses = combine(results, trust.questionnaire)
     analysis = analyse(responses, trust.framework, (), trust.disclosure.min_cell,
                        tuple(str(r.file) for r in results),
-                       min_cell_by_audience=trust.disclosure.by_audience)
+                       min_cell_by_audience=trust.disclosure.by_audience,
+                       breakdowns=trust.breakdowns)
     gaps = current_positions(analysis, trust)
     file = str(trust.directory / TRUST_FILE)
     line = _line_of(trust.directory / TRUST_FILE, "actions")

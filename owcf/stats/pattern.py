@@ -1,0 +1,184 @@
+"""The suppression pattern of a data set: every figure its outputs can publish, and the
+sums a reader can build between them, registered once in a
+:class:`~owcf.stats.disclosure.FigureTable`.
+
+For each group (everyone, every group of every protected field, any other grouping a
+run asks for) the figures are its respondents; for each colour, dimension and item its
+``n``, the sums of scores and of their squares behind its mean and SD, and its answer
+counts. The sums are the ones a reader can write down from the outputs:
+
+* groups that split a larger group add up to it, figure by figure (sums of scores too:
+  a mean times its ``n``);
+* an item's answers on the scale add up to its ``n``, and a row's answers (blank
+  included) to the answers asked for, which a reader can work out;
+* items add up to their dimension and dimensions to their colour, answer by answer.
+
+A figure withheld takes with it what would give it away: an ``n`` its mean and SD, and
+an item's answer on the scale its mean and SD (they are the answers weighted by their
+positions, so one more sum).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from owcf.model.framework import Framework
+from owcf.model.questionnaire import Questionnaire
+from owcf.stats.disclosure import FigureTable, protect
+from owcf.stats.tally import slot_positions
+
+LEVELS = ("colour", "dimension", "item")
+
+
+@dataclass
+class LevelTotals:
+    """One level's unweighted figures for every group: (G, U) and (G, U, C)."""
+
+    n: np.ndarray
+    s1: np.ndarray
+    s2: np.ndarray
+    counts: np.ndarray
+    contributors: np.ndarray
+
+
+@dataclass
+class GroupTotals:
+    """The unweighted figures of a list of groups, and how the groups split each other."""
+
+    size: np.ndarray                      # (G,)
+    threshold: np.ndarray                 # (G,)
+    #: the audience a group is keyed by (None for everyone and other groups)
+    audience: list[str | None]
+    levels: dict[str, LevelTotals]
+    #: (parent row, child rows): the children split the parent's respondents
+    partitions: list[tuple[int, list[int]]]
+
+
+@dataclass
+class Pattern:
+    """SHOWN / PRIMARY / SECONDARY per figure, shaped like :class:`GroupTotals`."""
+
+    size: np.ndarray
+    n: dict[str, np.ndarray]
+    stats: dict[str, np.ndarray]          # a mean and SD (their sums), per (G, U)
+    counts: dict[str, np.ndarray]
+
+
+def protect_groups(totals: GroupTotals, framework: Framework, questionnaire: Questionnaire,
+                   decided: Pattern | None = None) -> Pattern:
+    """The suppression pattern of ``totals``; with ``decided``, the first groups keep the
+    states given there (a pattern worked out before, which this one extends)."""
+    table = FigureTable()
+    cells = _register(table, totals, framework, questionnaire, decided)
+    _relate(table, cells, totals, framework, questionnaire)
+    state = protect(table)
+    return Pattern(state[cells["size"]],
+                   {k: state[cells[f"n.{k}"]] for k in LEVELS},
+                   {k: state[cells[f"s1.{k}"]] for k in LEVELS},
+                   {k: state[cells[f"counts.{k}"]] for k in LEVELS})
+
+
+def _fixed(family: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray | None:
+    """States decided already for the first rows of a figure family, -1 for the rest."""
+    if family is None:
+        return None
+    out = np.full(shape, -1, dtype=np.int8)
+    out[:len(family)] = family
+    return out
+
+
+def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
+              q: Questionnaire, decided: Pattern | None) -> dict[str, np.ndarray]:
+    thr = totals.threshold.astype(float)
+    cells: dict[str, np.ndarray] = {}
+    cells["size"] = table.add(totals.size, totals.size, thr,
+                              fixed=_fixed(decided.size if decided else None, totals.size.shape))
+    for name in LEVELS:
+        lv = totals.levels[name]
+        cells[f"n.{name}"] = table.add(
+            lv.n, lv.n, thr[:, None], fixed=_fixed(decided.n[name] if decided else None, lv.n.shape))
+        cells[f"counts.{name}"] = table.add(
+            lv.counts, lv.contributors, thr[:, None, None],
+            fixed=_fixed(decided.counts[name] if decided else None, lv.counts.shape))
+        stats = _fixed(decided.stats[name] if decided else None, lv.n.shape)
+        cells[f"s1.{name}"] = table.add_sums(lv.s1, fixed=stats)
+        cells[f"s2.{name}"] = table.add_sums(lv.s2, fixed=stats)
+        table.imply(cells[f"n.{name}"], cells[f"s1.{name}"])
+        table.imply(cells[f"s1.{name}"], cells[f"s2.{name}"])
+        table.imply(cells[f"s2.{name}"], cells[f"s1.{name}"])
+    if q.items:
+        scored = ~np.isnan(slot_positions(q, framework, q.items[0]))
+        on_scale = cells["counts.item"][:, :, scored]
+        table.imply(on_scale, np.broadcast_to(cells["s1.item"][:, :, None], on_scale.shape))
+    return cells
+
+
+def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTotals,
+            framework: Framework, q: Questionnaire) -> None:
+    families = ["size", *(f"{kind}.{name}" for name in LEVELS
+                          for kind in ("n", "counts", "s1", "s2"))]
+    for parent, children in totals.partitions:
+        for family in families:
+            index = cells[family]
+            table.add_up(np.moveaxis(index[children], 0, -1), index[parent])
+    items, dims, colours = (cells[f"counts.{k}"] for k in ("item", "dimension", "colour"))
+    item_index = {i.id: u for u, i in enumerate(q.items)}
+    dim_index = {d.id: j for j, d in enumerate(framework.dimensions)}
+    for j, dim in enumerate(framework.dimensions):
+        members = [item_index[i.id] for i in q.items_for(dim.id)]
+        if members:
+            table.add_up(np.moveaxis(items[:, members, :], 1, -1), dims[:, j, :])
+    for k, colour in enumerate(framework.colours):
+        members = [dim_index[d.id] for d in colour.dimensions]
+        table.add_up(np.moveaxis(dims[:, members, :], 1, -1), colours[:, k, :])
+    _relate_rows(table, cells, totals, framework, q)
+    if q.items:
+        scored = ~np.isnan(slot_positions(q, framework, q.items[0]))
+        table.add_up(items[:, :, scored], cells["n.item"])
+
+
+def _asked_of(framework: Framework, q: Questionnaire) -> dict[str, list[set[str]]]:
+    """Per level and unit, the audiences asked at least one of its items."""
+    everyone = {a.id for a in framework.audiences}
+    items = [set(i.audiences) if i.audiences is not None else everyone for i in q.items]
+    by_dim = {d.id: set().union(*(items[u] for u, i in enumerate(q.items)
+                                  if i.dimension == d.id)) for d in framework.dimensions}
+    return {"item": items,
+            "dimension": [by_dim[d.id] for d in framework.dimensions],
+            "colour": [set().union(*(by_dim[d.id] for d in c.dimensions)) for c in framework.colours]}
+
+
+def _relate_rows(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTotals,
+                 framework: Framework, q: Questionnaire) -> None:
+    """A row's answers (blanks included) add up to the answers asked for: the group's
+    respondents when every audience is asked; for everyone, the respondents of the
+    audiences asked; for a group of one audience, its respondents or none. Elsewhere
+    (a workforce group asked by some audiences only) no output states the total, yet a
+    reader might work it out: it counts as known."""
+    everyone = {a.id for a in framework.audiences}
+    audience_row = {a: g for g, a in enumerate(totals.audience) if a is not None
+                    and totals.partitions and g in totals.partitions[0][1]}
+    size = cells["size"]
+    for name, asked in _asked_of(framework, q).items():
+        counts = cells[f"counts.{name}"]
+        unknown = []
+        for u, audiences in enumerate(asked):
+            for g, key in enumerate(totals.audience):
+                if audiences >= everyone or (key is not None and key in audiences):
+                    table.add_up(counts[g, u][None], size[g:g + 1])
+                elif key is not None:
+                    continue  # a group of an audience not asked: its row is all zeros
+                elif g == 0 and audience_row:  # (an audience with no respondents adds 0)
+                    sizes = [size[audience_row[a]] for a in sorted(audiences) if a in audience_row]
+                    if sizes:  # the row and the sizes are one sum
+                        table.add_up(np.concatenate([counts[g, u], sizes[:-1]])[None],
+                                     np.array(sizes[-1:]))
+                else:
+                    unknown.append((g, u))
+        if unknown:
+            g_, u_ = (np.array(x) for x in zip(*unknown, strict=True))
+            hidden = table.add_hidden(totals.levels[name].counts[g_, u_].sum(axis=1))
+            table.add_up(counts[g_, u_], hidden)

@@ -1,0 +1,107 @@
+"""One suppression pattern per data set, on the bundled example: whichever breakdown a
+run asks for, the figures it shares with another run are withheld alike; true zeros show
+as 0; no sum a reader builds from one row (an item's answers on the scale and its ``n``,
+its mean) gives a withheld answer away."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from owcf.stats.analysis import analyse
+from owcf.workspace.inputs import gather
+from owcf.workspace.run import analyse_inputs, read_responses
+
+RUNS = ((), ("audience",), ("workforce_group",), ("locality",),
+        ("audience", "workforce_group"), ("workforce_group", "audience"))
+
+
+@pytest.fixture(scope="module")
+def example() -> Any:
+    inputs, _ = gather(trust="oxfordshire")
+    return inputs, read_responses(inputs).responses
+
+
+@pytest.fixture(scope="module")
+def runs(example: Any) -> dict[tuple[str, ...], dict[str, Any]]:
+    inputs, responses = example
+    return {by: analyse_inputs(inputs, responses, by).to_dict() for by in RUNS}
+
+
+def _figures(data: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every figure of an ``analyse`` JSON, keyed by its group (fields in any order)."""
+    for g in data["groups"]:
+        key = tuple(sorted(g["by"].items()))
+        yield (key, "respondents"), g["respondents"]
+        for level in ("colours", "dimensions", "items"):
+            for e in g[level]:
+                for field in ("n", "mean", "sd"):
+                    yield (key, e["id"], field), e[field]
+                for label, value in e["counts"].items():
+                    yield (key, e["id"], label), value
+
+
+def test_every_run_of_one_data_set_withholds_the_same_figures(runs: dict) -> None:
+    """Everyone in each run, and each group in the runs that share it (a crossing in
+    either order), publish the same figures and withhold the same ones."""
+    seen: dict[tuple[Any, ...], tuple[Any, tuple[str, ...]]] = {}
+    shared = 0
+    for by, data in runs.items():
+        for key, value in _figures(data):
+            if key in seen:
+                shared += 1
+                first, where = seen[key]
+                assert (first is None) == (value is None), (key, where, by)
+                assert first is None or first == pytest.approx(value, rel=1e-12), (key, where, by)
+            else:
+                seen[key] = (value, by)
+    assert shared > 20_000  # everyone six times over, and the crossed groups twice
+
+
+def test_the_example_publishes_every_true_zero_as_0(example: Any, runs: dict) -> None:
+    """Every answer count, n and group size that is 0 is published as 0 (a run with a
+    threshold of 1 withholds nothing: it gives the true figures)."""
+    inputs, responses = example
+    zeros = 0
+    for by, data in runs.items():
+        truth = dict(_figures(analyse(responses, inputs.framework, by, 1,
+                                      breakdowns=inputs.breakdowns).to_dict()))
+        for key, value in _figures(data):
+            if truth[key] == 0 and key[-1] not in ("mean", "sd"):
+                zeros += 1
+                assert value == 0, (by, key)
+    assert zeros > 1_000
+
+
+def test_no_item_row_gives_a_withheld_answer_away(runs: dict) -> None:
+    """The leak issue 11 found (leaders' ``shared_vision_1``: n = 78, answers 0, 19, 42,
+    13 and one withheld, so 78 - 74 = 4): an item's answers on the scale add up to its
+    ``n``, so a published ``n`` never stands beside exactly one withheld answer on the
+    scale; and an item's mean and SD, sums of those answers, are withheld with them."""
+    checked = 0
+    for data in runs.values():
+        scale = [c for c in data["categories"] if c not in ("blank", "DK", "NA")]
+        for g in data["groups"]:
+            for e in g["items"]:
+                hidden = [c for c in scale if e["counts"][c] is None]
+                if e["n"] is not None:
+                    assert len(hidden) != 1, (g["by"], e["id"])
+                if hidden:
+                    checked += 1
+                    assert e["mean"] is None and e["sd"] is None, (g["by"], e["id"])
+    assert checked > 100
+
+
+def test_leaders_shared_vision_1_from_the_issue_is_protected(runs: dict) -> None:
+    """The row the issue names: its n is published, so at least two answers on the scale
+    are withheld, and with them its mean and SD (two equations would pin two unknowns)."""
+    leaders = next(g for g in runs[("audience",)]["groups"]
+                   if g["by"] == {"audience": "leaders_managers"})
+    item = next(e for e in leaders["items"] if e["id"] == "shared_vision_1")
+    scale = [c for c in runs[("audience",)]["categories"] if c not in ("blank", "DK", "NA")]
+    hidden = [c for c in scale if item["counts"][c] is None]
+    assert item["n"] is not None and len(hidden) >= 2
+    assert item["mean"] is None and item["sd"] is None
+    assert item["suppressed"]["mean"] == "secondary"
