@@ -133,36 +133,30 @@ def _lone_members(rows: list[np.ndarray], rows_of: dict[int, list[int]], state: 
     """Wherever figures add up (``rows``; ``rows_of`` a cell's) and exactly one is
     withheld, withhold the smallest non-zero other one (never a ``fixed`` one); repeat
     until no sum has a lone withheld figure."""
+    could = ((values != 0) & ~fixed).tolist()  # what may ever be withheld
+    members = [row.tolist() for row in rows]
+
+    def partnered(number: int, cell: int) -> bool:
+        """Whether sum ``number`` keeps another member withheld, or one that could be."""
+        return any(state[c] or could[c] for c in members[number] if c != cell)
+
     queue = deque(sorted({r for c in np.flatnonzero(state).tolist() for r in rows_of.get(c, [])}))
     queued = set(queue)
     while queue:
         number = queue.popleft()
         queued.discard(number)
-        cells = rows[number]
-        if np.count_nonzero(state[cells]) != 1:
+        cells = members[number]
+        if sum(1 for c in cells if state[c]) != 1:
             continue
-        free = cells[(state[cells] == SHOWN) & ~fixed[cells] & (values[cells] != 0)]
+        free = [c for c in cells if not state[c] and could[c]]
+        if not free:
+            continue
         # a figure that would be alone in a sum with nothing else to withhold (the one
-        # non-zero answer of a row, the rest true zeros) protects nothing: its sum gives
-        # it away
-        if not len(free):
-            continue
-        sound = np.array([c for c in free.tolist()
-                          if all(_partnered(rows[r], c, state, values, fixed)
-                                 for r in rows_of[c] if r != number)], dtype=np.int64)
-        free = sound if len(sound) else free
-        pick = int(free[np.lexsort((free, values[free]))[0]])
+        # non-zero answer of a row of true zeros) protects nothing: its sum gives it away
+        sound = [c for c in free if all(partnered(r, c) for r in rows_of[c] if r != number)]
+        pick = min(sound or free, key=lambda c: (values[c], c))
         state[pick] = SECONDARY
         for other in rows_of.get(pick, []):
             if other not in queued:
                 queue.append(other)
                 queued.add(other)
-
-
-def _partnered(cells: np.ndarray, cell: int, state: np.ndarray, values: np.ndarray,
-               fixed: np.ndarray) -> bool:
-    """Whether withholding ``cell`` leaves its sum ``cells`` protectable: another member
-    is withheld already, or could be."""
-    others = cells[cells != cell]
-    return bool((state[others] != SHOWN).any()
-                or ((values[others] != 0) & ~fixed[others]).any())
