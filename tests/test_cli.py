@@ -225,8 +225,24 @@ def test_small_trust_report_withholds_small_groups(runner: CliRunner, trust_path
     # five respondents in all: the overall figure shows, each audience group is withheld
     assert ("5 people answered the questionnaire (each audience's number is withheld: too "
             "few to publish)") in md
-    assert "| Staff | withheld |" in md and "| Leaders | withheld |" in md
+    assert "| Staff | fewer than 5 |" in md and "| Leaders | fewer than 5 |" in md
     assert "| Vision | fewer than 5 |" in md
+
+
+def test_a_group_withheld_to_protect_another_is_not_called_small(
+        runner: CliRunner, trust_path: Path, tmp_path: Path) -> None:
+    """Twelve staff beside one leader: the leader's group is fewer than 5; the staff's,
+    withheld so that 13 - 12 cannot give the leader away, is said to protect it."""
+    rows = "".join(f"x{k},staff,health,3,2,3,,3,3,\n" for k in range(12))
+    responses = trust_path / "responses.csv"
+    head = responses.read_text(encoding="utf-8").splitlines()[0]
+    responses.write_text(f"{head}\n{rows}y1,leaders,health,4,1,4,4,4,3,\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "-t", "tinytown", "-o", str(out), "-f", "md"])
+    assert result.exit_code == 0, result.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "| Leaders | fewer than 5 |" in md
+    assert "| Staff | withheld to protect a smaller group |" in md
 
 
 def test_write_files_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:

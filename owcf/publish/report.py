@@ -472,6 +472,8 @@ class Count:
     name: str
     respondents: int | None
     size: float | None = None
+    #: why ``respondents`` is withheld, in words: "fewer than N" only when it is
+    withheld: str = ""
 
     @property
     def rate(self) -> float | None:
@@ -528,8 +530,8 @@ def data_quality(analysis: Analysis, by_group: Analysis | None, trust: Trust,
     """
     framework = trust.framework
     sizes = _sizes(trust, "audience")
-    by_audience = [Count(framework.audience(g.by["audience"]).name if g.by["audience"]
-                         else "Not stated", g.respondents, sizes.get(g.by["audience"] or ""))
+    by_audience = [_count(framework.audience(g.by["audience"]).name if g.by["audience"]
+                          else "Not stated", g, sizes.get(g.by["audience"] or ""))
                    for g in analysis.groups if list(g.by) == ["audience"]]
     groups: list[Count] = []
     outside: list[Count] = []
@@ -538,12 +540,11 @@ def data_quality(analysis: Analysis, by_group: Analysis | None, trust: Trust,
         for g in by_group.groups[1:]:
             key = g.by.get("workforce_group")
             if key:
-                groups.append(Count(framework.workforce_group(key).name, g.respondents,
-                                    sizes.get(key)))
+                groups.append(_count(framework.workforce_group(key).name, g, sizes.get(key)))
             else:
                 split = _split_unstated(g, framework, analysis, unstated or {})
                 if split is None:
-                    groups.append(Count("Not stated", g.respondents))
+                    groups.append(_count("Not stated", g))
                 else:
                     rest, outside = split
                     if rest:
@@ -560,6 +561,16 @@ def data_quality(analysis: Analysis, by_group: Analysis | None, trust: Trust,
                        _weighted(analysis, weighted, framework),
                        population.source if population else "",
                        population.by if population else "")
+
+
+def _count(name: str, group: GroupResult, size: float | None = None) -> Count:
+    """A group's respondents; when withheld, why: fewer than its threshold, or to
+    protect a smaller group (a group of 40 is not "fewer than 5")."""
+    reason = group.suppressed.get("respondents")
+    words = "" if reason is None else (f"fewer than {group.threshold}"
+                                       if reason == "fewer-than-min-cell"
+                                       else "withheld to protect a smaller group")
+    return Count(name, group.respondents, size, words)
 
 
 def _split_unstated(group: GroupResult, framework: Framework, analysis: Analysis,
