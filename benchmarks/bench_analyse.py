@@ -34,15 +34,13 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 OWCF = """
 import resource, sys, time
 t0 = time.perf_counter()
-from owcf.errors import ProblemLog
 from owcf.workspace.inputs import gather
+from owcf.workspace.run import read_responses
 from owcf.stats.analysis import analyse
 from pathlib import Path
 inputs, _ = gather([Path(sys.argv[1])], questionnaire=Path(sys.argv[2]))
-log = ProblemLog()
 t1 = time.perf_counter()
-responses = inputs.read(log)
-assert responses is not None, log.problems[:5]
+responses = read_responses(inputs).responses
 t2 = time.perf_counter()
 analyse(responses, inputs.framework, ["audience", "workforce_group"])
 t3 = time.perf_counter()
