@@ -133,3 +133,88 @@ def test_a_total_at_cell_0_passes_protection_on() -> None:
     """Cell 0 is the total of two sums: {1} (small) and {2}. Withheld to protect cell 1,
     the total is then the lone withheld figure of the other sum, so cell 2 goes too."""
     assert _solve([6, 4, 6], [6, 4, 6], [([1], 0), ([2], 0)]) == [SECONDARY, PRIMARY, SECONDARY]
+
+
+def test_a_figure_resting_on_one_respondent_is_small() -> None:
+    """1 is the smallest basis that counts: withheld (and so is its partner)."""
+    assert _solve([1, 9, 10], [1, 9, 10], [([0, 1], 2)]) == [PRIMARY, SECONDARY, SHOWN]
+
+
+def test_a_hidden_quantity_is_never_the_partner_even_when_smallest() -> None:
+    """a + h = b with h hidden (6, the smallest other figure): b goes, never h."""
+    table = FigureTable()
+    a, b = table.add(np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
+    h = table.add_hidden(np.array([6.0]))
+    table.add_up(np.array([[a, h[0]]]), np.array([b]))
+    assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
+
+
+def test_a_figure_published_before_is_never_the_partner_even_when_smallest() -> None:
+    """a + k + c = T: k (6) was published by the pattern this one extends, so c (9)
+    protects a, although k is smaller; the same for a sum of scores published before."""
+    table = FigureTable()
+    a = table.add(np.array([3.0]), np.array([3.0]), 5)
+    k = table.add(np.array([6.0]), np.array([6.0]), 5, fixed=np.array([SHOWN]))
+    c, total = table.add(np.array([9.0, 18.0]), np.array([9.0, 18.0]), 5)
+    table.add_up(np.array([[a[0], k[0], c]]), np.array([total]))
+    assert protect(table).tolist() == [PRIMARY, SHOWN, SECONDARY, SHOWN]
+    sums = FigureTable()
+    n = sums.add(np.array([3.0]), np.array([3.0]), 5)
+    s = sums.add_sums(np.array([9.0, 6.0, 30.0, 45.0]), fixed=np.array([-1, SHOWN, -1, -1]))
+    sums.imply(n, s[:1])
+    sums.add_up(s[None, :3], s[3:])
+    assert protect(sums).tolist() == [PRIMARY, SECONDARY, SHOWN, SECONDARY, SHOWN]
+
+
+def test_a_published_figure_takes_nothing_with_it() -> None:
+    """n = 12 is published: its mean's sum stays published (beside a small figure
+    elsewhere, so that protection runs)."""
+    table = FigureTable()
+    n, _small = table.add(np.array([12.0, 3.0]), np.array([12.0, 3.0]), 5)
+    s = table.add_sums(np.array([30.0]))
+    table.imply(np.array([n]), s)
+    assert protect(table).tolist() == [SHOWN, PRIMARY, SHOWN]
+
+
+def test_what_is_taken_takes_more_in_turn() -> None:
+    """n small takes its sum s; s (registered after) takes s2: all three go, whatever
+    order the rules were given in."""
+    table = FigureTable()
+    n = table.add(np.array([3.0]), np.array([3.0]), 5)
+    s, s2 = table.add_sums(np.array([9.0, 27.0]))
+    table.imply(np.array([s]), np.array([s2]))
+    table.imply(n, np.array([s]))
+    assert protect(table).tolist() == [PRIMARY, SECONDARY, SECONDARY]
+
+
+def test_a_partner_alone_in_a_sum_of_zeros_gives_way_to_one_that_is_not() -> None:
+    """a + b + c = T, a small. b (4) is the smallest, but b is the one non-zero answer of
+    a row whose total a reader knows (b + 0 = U, U hidden): withheld, it would be worked
+    out from U. So c (7) goes."""
+    table = FigureTable()
+    a, b, c, t, zero = table.add(np.array([3.0, 4.0, 7.0, 14.0, 0.0]),
+                                 np.array([3.0, 9.0, 7.0, 14.0, 0.0]), 5)
+    u = table.add_hidden(np.array([4.0]))
+    table.add_up(np.array([[a, b, c]]), np.array([t]))
+    table.add_up(np.array([[b, zero]]), u)
+    assert protect(table).tolist() == [PRIMARY, SHOWN, SECONDARY, SHOWN, SHOWN, SHOWN]
+
+
+def test_every_lone_sum_is_seen_after_one_that_needs_nothing() -> None:
+    """The first sum holds two small figures already; the second, one: it still gets a
+    partner."""
+    state = _solve([3, 4, 12, 19, 2, 9, 11], [3, 4, 12, 19, 2, 9, 11],
+                   [([0, 1, 2], 3), ([4, 5], 6)])
+    assert state == [PRIMARY, PRIMARY, SHOWN, SHOWN, PRIMARY, SECONDARY, SHOWN]
+
+
+def test_a_lone_sum_with_nothing_to_withhold_does_not_stop_the_rest() -> None:
+    """a + 0 = h (h a hidden total): nothing can protect a there. The next sum,
+    c + d = T, still gets its partner."""
+    table = FigureTable()
+    a, zero, c, d, t = table.add(np.array([3.0, 0.0, 2.0, 9.0, 11.0]),
+                                 np.array([3.0, 0.0, 2.0, 9.0, 11.0]), 5)
+    h = table.add_hidden(np.array([3.0]))
+    table.add_up(np.array([[a, zero]]), h)
+    table.add_up(np.array([[c, d]]), np.array([t]))
+    assert protect(table).tolist() == [PRIMARY, SHOWN, PRIMARY, SECONDARY, SHOWN, SHOWN]

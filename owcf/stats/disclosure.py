@@ -116,16 +116,11 @@ def protect(table: FigureTable) -> np.ndarray:
 
 
 def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:
-    """Withhold what withheld figures take with them, until nothing changes."""
-    while True:
-        changed = False
-        for cells, then in table.implied:
-            take = (state[cells] > 0) & (state[then] == SHOWN) & ~decided[then]
-            if take.any():
-                state[then[take]] = SECONDARY
-                changed = True
-        if not changed:
-            return
+    """Withhold what withheld figures take with them (one pass: :func:`protect` repeats
+    until nothing changes)."""
+    for cells, then in table.implied:
+        take = (state[cells] > 0) & (state[then] == SHOWN) & ~decided[then]
+        state[then[take]] = SECONDARY
 
 
 def _lone_members(rows: list[np.ndarray], rows_of: dict[int, list[int]], state: np.ndarray,
