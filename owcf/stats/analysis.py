@@ -72,8 +72,9 @@ METHOD = {
     "weights_population": "w = (N_s / N) * n / n_s: the n respondents in strata with a "
                           "population size N_s (N their total) are post-stratified to those "
                           "sizes; respondents with no stratum (not stated) keep w = 1",
-    "suppression": "one pattern per data set, over everyone and every group of audience, "
-                   "workforce group and the trust's breakdowns: figures resting on fewer "
+    "suppression": "one pattern per data set, over everyone, every group of audience, "
+                   "workforce group and the trust's breakdowns, and audience crossed with "
+                   "workforce group: figures resting on fewer "
                    "respondents than the threshold are withheld (primary; a true zero is "
                    "shown as 0); then, wherever figures add up, a lone withheld figure is "
                    "protected by withholding the smallest other non-zero one (secondary)",
@@ -262,10 +263,11 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
     """Score every respondent and summarise each colour, dimension and item, overall and
     by group, with weighting, reliability, perception gaps and disclosure control.
 
-    What is withheld is decided once for the data set, over everyone and every group of
-    audience, workforce group and ``breakdowns`` (the trust's own fields), whichever
-    ``by`` asks for, so every output of the same data withholds the same figures; a
-    crossing or another field extends that pattern without changing it."""
+    What is withheld is decided once for the data set, over everyone, every group of
+    audience, workforce group and ``breakdowns`` (the trust's own fields) and audience
+    crossed with workforce group, whichever ``by`` asks for, so every output of the same
+    data withholds the same figures; another crossing or field extends that pattern
+    without changing it."""
     by = tuple(by)
     _check_options(responses, by, weights, min_cell)
     thresholds = {a: max(v, min_cell) for a, v in (min_cell_by_audience or {}).items()}
@@ -294,7 +296,8 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
     stats = totals.statistics(sizes, (framework.scale.minimum, framework.scale.maximum))
 
     def results(rows: Sequence[int], detail: bool) -> list[GroupResult]:
-        return [_group(groups.keys[g], totals, stats, pattern, g, thr, q, detail) for g in rows]
+        return [_group(groups.keyed.get(g, groups.keys[g]), totals, stats, pattern, g, thr, q,
+                       detail) for g in rows]
 
     published = results(groups.published, detail=True)
     audience_groups = published if by == ("audience",) else results(groups.of("audience"), False)
@@ -308,50 +311,58 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
 
 
 class _Groups:
-    """Everyone, every group of each protected field, and the groups ``by`` asks for when
-    they are not among those: each as the cells (combinations of fields) it holds."""
+    """Everyone, every group of each protected field and of audience crossed with
+    workforce group (the cells results packages share), and the groups ``by`` asks for
+    when they are not among those: each as the cells (combinations of fields) it holds."""
 
     def __init__(self, responses: ResponseSet, framework: Framework,
                  keys: Sequence[dict[str, str | None]], protected: Sequence[str],
                  by: Sequence[str]) -> None:
-        order = {f: [*_category_order(f, responses.respondents[f], framework), None]
-                 for f in (*protected, *by)}
+        self._order = {f: [*_category_order(f, responses.respondents[f], framework), None]
+                       for f in (*protected, *by)}
+        self._keys = keys
         self.keys: list[dict[str, str | None]] = [{}]
         self.members: list[np.ndarray] = [np.arange(len(keys))]
         self.partitions: list[tuple[int, list[int]]] = []
-        self._rows: dict[str, list[int]] = {}
+        self._rows: dict[tuple[str, ...], list[int]] = {}
         for f in protected:
-            rows = self._add(keys, (f,), order)
-            self._rows[f] = rows
-            self.partitions.append((0, rows))
+            self._rows[(f,)] = self._add((f,))
+            self.partitions.append((0, self._rows[(f,)]))
+        # the crossing publishes where nobody is (a structural 0): it belongs to the pattern
+        cells = tuple(f for f in ("audience", "workforce_group") if f in protected)
+        if len(cells) == 2:
+            self._rows[cells] = self._cross(cells)
         self.first = len(self.keys)
-        if not by:
-            self.published = [0]
-            return
-        if len(by) == 1 and by[0] in protected:
-            self.published = [0, *self._rows[by[0]]]
-            return
         # the same groups in whichever order by names them: one pattern
         rank = {f: i for i, f in enumerate((*protected, *sorted(set(by) - set(protected))))}
-        canonical = sorted(by, key=rank.__getitem__)
-        rows = self._add(keys, canonical, order)
-        self.partitions.append((0, rows))
-        for f in canonical:  # each protected field's groups are split by the crossing
-            for margin in self._rows.get(f, []):
-                inside = [r for r in rows if self.keys[r][f] == self.keys[margin][f]]
-                self.partitions.append((margin, inside))
-        for r in rows:  # published keyed and ordered as by names the fields
-            self.keys[r] = {f: self.keys[r][f] for f in by}
-        self.published = [0, *sorted(rows, key=lambda r: [order[f].index(self.keys[r][f])
+        canonical = tuple(sorted(by, key=rank.__getitem__))
+        rows = self._rows.get(canonical) if by else []
+        if rows is None:
+            rows = self._cross(canonical)
+        self.published = [0, *sorted(rows, key=lambda r: [self._order[f].index(self.keys[r][f])
                                                           for f in by])]
+        self.keyed = {r: {f: self.keys[r][f] for f in by} for r in rows}
 
-    def _add(self, keys: Sequence[dict[str, str | None]], fields: Sequence[str],
-             order: Mapping[str, list[str | None]]) -> list[int]:
+    def _cross(self, fields: tuple[str, ...]) -> list[int]:
+        """The groups of ``fields`` crossed, with how they split everyone and each group
+        of a single protected field."""
+        rows = self._add(fields)
+        self.partitions.append((0, rows))
+        if len(fields) > 1:
+            for f in fields:
+                for margin in self._rows.get((f,), []):
+                    inside = [r for r in rows if self.keys[r][f] == self.keys[margin][f]]
+                    self.partitions.append((margin, inside))
+        return rows
+
+    def _add(self, fields: Sequence[str]) -> list[int]:
         found: dict[tuple[str | None, ...], list[int]] = {}
-        for k, key in enumerate(keys):
+        for k, key in enumerate(self._keys):
             found.setdefault(tuple(key[f] for f in fields), []).append(k)
+        order = self._order
         rows = []
-        for value in sorted(found, key=lambda v: [order[f].index(x) for f, x in zip(fields, v, strict=True)]):
+        for value in sorted(found, key=lambda v: [order[f].index(x)
+                                                  for f, x in zip(fields, v, strict=True)]):
             rows.append(len(self.keys))
             self.keys.append(dict(zip(fields, value, strict=True)))
             self.members.append(np.array(found[value]))
@@ -359,7 +370,7 @@ class _Groups:
 
     def of(self, field: str) -> list[int]:
         """Everyone and the groups of one protected field."""
-        return [0, *self._rows.get(field, [])]
+        return [0, *self._rows.get((field,), [])]
 
 
 class _Totals:

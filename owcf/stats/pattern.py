@@ -72,6 +72,8 @@ def protect_groups(totals: GroupTotals, framework: Framework, questionnaire: Que
     """The suppression pattern of ``totals``; with ``decided``, the first groups keep the
     states given there (a pattern worked out before, which this one extends)."""
     table = FigureTable()
+    if decided is not None:
+        decided = _extend(decided, totals)
     cells = _register(table, totals, framework, questionnaire, decided)
     _relate(table, cells, totals, framework, questionnaire)
     state = protect(table)
@@ -81,13 +83,21 @@ def protect_groups(totals: GroupTotals, framework: Framework, questionnaire: Que
                    {k: state[cells[f"counts.{k}"]] for k in LEVELS})
 
 
-def _fixed(family: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray | None:
-    """States decided already for the first rows of a figure family, -1 for the rest."""
-    if family is None:
-        return None
-    out = np.full(shape, -1, dtype=np.int8)
-    out[:len(family)] = family
-    return out
+def _extend(decided: Pattern, totals: GroupTotals) -> Pattern:
+    """``decided`` (the first groups) over every group of ``totals``: -1 (undecided) for
+    the new ones."""
+    known = len(decided.size)
+
+    def grow(family: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.full(values.shape, -1, dtype=np.int8)
+        out[:known] = family
+        return out
+
+    lv = totals.levels
+    return Pattern(grow(decided.size, totals.size),
+                   {k: grow(v, lv[k].n) for k, v in decided.n.items()},
+                   {k: grow(v, lv[k].s1) for k, v in decided.stats.items()},
+                   {k: grow(v, lv[k].counts) for k, v in decided.counts.items()})
 
 
 def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
@@ -95,15 +105,15 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
     thr = totals.threshold.astype(float)
     cells: dict[str, np.ndarray] = {}
     cells["size"] = table.add(totals.size, totals.size, thr,
-                              fixed=_fixed(decided.size if decided else None, totals.size.shape))
+                              fixed=decided.size if decided else None)
     for name in LEVELS:
         lv = totals.levels[name]
         cells[f"n.{name}"] = table.add(
-            lv.n, lv.n, thr[:, None], fixed=_fixed(decided.n[name] if decided else None, lv.n.shape))
+            lv.n, lv.n, thr[:, None], fixed=decided.n[name] if decided else None)
         cells[f"counts.{name}"] = table.add(
             lv.counts, lv.contributors, thr[:, None, None],
-            fixed=_fixed(decided.counts[name] if decided else None, lv.counts.shape))
-        stats = _fixed(decided.stats[name] if decided else None, lv.n.shape)
+            fixed=decided.counts[name] if decided else None)
+        stats = decided.stats[name] if decided else None
         cells[f"s1.{name}"] = table.add_sums(lv.s1, fixed=stats)
         cells[f"s2.{name}"] = table.add_sums(lv.s2, fixed=stats)
         table.imply(cells[f"n.{name}"], cells[f"s1.{name}"])
