@@ -154,6 +154,7 @@ def main() -> int:
     kinds = Counter(c.rsplit("|", 1)[-1] if c.count("|") > 1 else "respondents" for c in found)
     small = sum(1 for c in found if withheld[c][0] == 1.0)
     print(json.dumps({"published": len(published), "withheld": len(withheld),
+                      "withheld_small": sum(1 for lo, _ in withheld.values() if lo == 1.0),
                       "true_zeros_withheld": zeros, "checked": len(only) if only else len(withheld),
                       "determined": len(found),
                       "determined_small": small, "determined_by_kind": dict(sorted(kinds.items())),
