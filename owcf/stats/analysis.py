@@ -295,9 +295,12 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
                                  decided=pattern)
     stats = totals.statistics(sizes, (framework.scale.minimum, framework.scale.maximum))
 
+    counts = {name: totals.total(totals.counts[name]) for name in totals.units}
+    sizes_of = totals.total(counted.sizes)
+
     def results(rows: Sequence[int], detail: bool) -> list[GroupResult]:
-        return [_group(groups.keyed.get(g, groups.keys[g]), totals, stats, pattern, g, thr, q,
-                       detail) for g in rows]
+        return [_group(groups.keyed.get(g, groups.keys[g]), g, totals.units, stats, counts,
+                       sizes_of, pattern, thr, q, detail) for g in rows]
 
     published = results(groups.published, detail=True)
     audience_groups = published if by == ("audience",) else results(groups.of("audience"), False)
@@ -443,19 +446,20 @@ class _Totals:
                 for name, s in self.sums.items()}
 
 
-def _group(key: dict[str, str | None], totals: _Totals, stats: Mapping[str, Mapping[str, np.ndarray]],
-           pattern: Pattern, g: int, thr: np.ndarray, q: Questionnaire, detail: bool) -> GroupResult:
-    """One group's estimates as published: withheld figures are None, with their reason."""
+def _group(key: dict[str, str | None], g: int,
+           units: Mapping[str, Sequence[tuple[str, str, str | None, str | None]]],
+           stats: Mapping[str, Mapping[str, np.ndarray]], counts: Mapping[str, np.ndarray],
+           sizes: np.ndarray, pattern: Pattern, thr: np.ndarray, q: Questionnaire,
+           detail: bool) -> GroupResult:
+    """Group ``g``'s estimates as published: withheld figures are None, with their reason."""
     labels = [*q.categories, "blank"]
     levels = {}
     for name in ("colour", "dimension", "item") if detail else ("colour", "dimension"):
-        counts = totals.total(totals.counts[name])[g]
-        levels[name] = tuple(_estimates(totals.units[name], {k: v[g] for k, v in stats[name].items()},
-                                        counts, pattern.n[name][g], pattern.stats[name][g],
-                                        pattern.counts[name][g], labels))
-    size = round(totals.total(totals.counted.sizes)[g])
+        levels[name] = tuple(_estimates(units[name], {k: v[g] for k, v in stats[name].items()},
+                                        counts[name][g], pattern.n[name][g],
+                                        pattern.stats[name][g], pattern.counts[name][g], labels))
     hidden = int(pattern.size[g])
-    return GroupResult(key, None if hidden else size, int(thr[g]), levels["colour"],
+    return GroupResult(key, None if hidden else round(sizes[g]), int(thr[g]), levels["colour"],
                        levels["dimension"], levels.get("item", ()),
                        {"respondents": REASONS[hidden]} if hidden else {})
 

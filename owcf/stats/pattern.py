@@ -120,8 +120,7 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
         table.imply(cells[f"s1.{name}"], cells[f"s2.{name}"])
         table.imply(cells[f"s2.{name}"], cells[f"s1.{name}"])
     if q.items:
-        scored = ~np.isnan(slot_positions(q, framework, q.items[0]))
-        on_scale = cells["counts.item"][:, :, scored]
+        on_scale = cells["counts.item"][:, :, _on_scale(q, framework)]
         table.imply(on_scale, np.broadcast_to(cells["s1.item"][:, :, None], on_scale.shape))
     return cells
 
@@ -145,9 +144,13 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
         members = [dim_index[d.id] for d in colour.dimensions]
         table.add_up(np.moveaxis(dims[:, members, :], 1, -1), colours[:, k, :])
     _relate_rows(table, cells, totals, framework, q)
-    if q.items:
-        scored = ~np.isnan(slot_positions(q, framework, q.items[0]))
-        table.add_up(items[:, :, scored], cells["n.item"])
+    if q.items:  # an item's answers on the scale add up to its n
+        table.add_up(items[:, :, _on_scale(q, framework)], cells["n.item"])
+
+
+def _on_scale(q: Questionnaire, framework: Framework) -> np.ndarray:
+    """Which answer categories (blank last) are on the scale, so scored."""
+    return ~np.isnan(slot_positions(q, framework, q.items[0]))
 
 
 def _asked_of(framework: Framework, q: Questionnaire) -> dict[str, list[set[str]]]:
