@@ -141,7 +141,6 @@ def main() -> int:
         small_cells = sorted(c for c, (lo, _) in withheld.items() if lo == 1.0)
         only = set(random.Random(0).sample(small_cells, min(args.sample, len(small_cells))))
     found = disclosed(published, withheld, relations, only=only)
-    zeros = 0
     truth: dict[str, float] = {}
     for path in args.truth:
         data = json.loads(path.read_text(encoding="utf-8"))

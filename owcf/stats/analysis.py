@@ -387,7 +387,6 @@ class _Totals:
             self.matrix[g, cells] = 1.0
         self.n_strata = n_strata
         self.counted = counted
-        self.framework, self.q = framework, q
         self.key_audience = key_audience
         self.units: dict[str, list[tuple[str, str, str | None, str | None]]] = {
             "colour": [(c.id, c.name, None, None) for c in framework.colours],
@@ -423,11 +422,8 @@ class _Totals:
 
     def unweighted(self, groups: _Groups, rows: int, thr: np.ndarray) -> GroupTotals:
         """The first ``rows`` of ``groups``' figures as :func:`protect_groups` takes them."""
-        m = self.matrix[:rows]
-
         def total(x: np.ndarray) -> np.ndarray:
-            cells = x.reshape(len(self.key_audience), self.n_strata, *x.shape[1:]).sum(axis=1)
-            return np.tensordot(m, cells, axes=(1, 0))
+            return self.total(x)[:rows]
 
         levels = {name: LevelTotals(total(self.sums[name].s0), total(self.sums[name].s1),
                                     total(self.sums[name].s2), total(self.counts[name]),
