@@ -10,19 +10,123 @@ out. This is the check tau-argus and sdcTable run; it knows nothing of how owcf 
 what to withhold.
 
 Reusable: give it the published cells, the withheld cells with their bounds, and the
-relations, each as ``{cell: coefficient}`` meaning ``sum(coefficient * cell) == 0``.
+relations, each as ``{cell: coefficient}`` meaning ``sum(coefficient * cell) == 0``;
+:func:`reader` writes them down from ``owcf analyse --format json`` outputs.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import block_diag, coo_array
 
 Relation = Mapping[str, float]
+LEVELS = ("colours", "dimensions", "items")
+
+
+def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: Any
+           ) -> tuple[dict[str, float], dict[str, tuple[float, float]], list[dict[str, float]]]:
+    """What a reader of ``outputs`` (the JSON of runs on one data set) knows: the
+    published figures, the withheld ones with the bounds their reasons give, and every
+    sum between figures written down from the questionnaire and the outputs alone.
+
+    The sums: groups of one field add up to everyone, and crossed groups to the groups
+    of each field (figure by figure: respondents, ``n``, answer counts, sums of scores,
+    a mean times its ``n``); an item's answers on the scale add up to its ``n`` and,
+    weighted by their positions, to its sum of scores; a row's answers add up to the
+    group's respondents when every audience is asked the item; items add up to
+    dimensions and dimensions to colours, answer by answer. Bounds: a figure withheld
+    as small lies between 1 and the threshold - 1 (a dimension's or colour's answer
+    count, counted per respondent, up to that many times its items); any other is at
+    least 0."""
+    from owcf.stats.tally import slot_positions
+
+    q = questionnaire
+    everyone_asked = {i.id for i in q.items if i.audiences is None}
+    positions = {i.id: slot_positions(q, framework, i) for i in q.items}
+    items_of = {d.id: [i.id for i in q.items_for(d.id)] for d in framework.dimensions}
+    dims_of = {c.id: [d.id for d in c.dimensions] for c in framework.colours}
+    published: dict[str, float] = {}
+    withheld: dict[str, tuple[float, float]] = {}
+    labels: list[str] = []
+    keys: dict[str, dict[str, Any]] = {}
+
+    def name(key: Mapping[str, Any], *rest: str) -> str:
+        return "|".join([",".join(f"{k}={v}" for k, v in sorted(key.items())), *rest])
+
+    def put(cell: str, value: Any, reason: str | None, upper: float) -> None:
+        if value is not None:
+            published[cell] = float(value)
+        elif reason == "fewer-than-min-cell":
+            withheld[cell] = (1.0, upper)
+        else:
+            withheld[cell] = (0.0, math.inf)
+
+    for data in outputs:
+        labels = data["categories"]
+        for g in data["groups"]:
+            key, thr = g["by"], g["threshold"]
+            keys[name(key)] = key
+            put(name(key, "respondents"), g["respondents"],
+                (g["suppressed"] or {}).get("respondents"), thr - 1)
+            for level in LEVELS:
+                for e in g[level]:
+                    sup = e["suppressed"] or {}
+                    k = (len(items_of[e["id"]]) if level == "dimensions" else
+                         sum(len(items_of[d]) for d in dims_of[e["id"]]) if level == "colours"
+                         else 1)
+                    put(name(key, e["id"], "n"), e["n"], sup.get("n"), thr - 1)
+                    mean = e["mean"]  # (no mean of nobody: its sum of scores is 0)
+                    put(name(key, e["id"], "S"), 0.0 if e["n"] == 0 else
+                        None if mean is None or e["n"] is None else mean * e["n"],
+                        "secondary", math.inf)
+                    for lab in labels:
+                        put(name(key, e["id"], lab), e["counts"][lab],
+                            sup.get(f"counts.{lab}"), (thr - 1) * k)
+    for cell in list(withheld):  # a figure published in one output is published
+        if cell in published:
+            del withheld[cell]
+    scale = [lab for lab in labels if lab not in ("blank", *[n.code for n in q.non_answers])]
+    units = ([c.id for c in framework.colours] + [d.id for d in framework.dimensions]
+             + [i.id for i in q.items])
+    fields_of = ["respondents"] + [f"{u}|{f}" for u in units for f in ("n", "S", *labels)]
+    relations: list[dict[str, float]] = []
+    # groups that split a larger one: every group whose key drops one field of theirs
+    splits: dict[tuple[str, str], list[str]] = {}
+    for label, key in keys.items():
+        for field in key:
+            parent = {f: v for f, v in key.items() if f != field}
+            if name(parent) in keys:
+                splits.setdefault((name(parent), field), []).append(label)
+    for (parent, _), members in sorted(splits.items()):
+        for unit_field in fields_of:
+            relations.append({f"{parent}|{unit_field}": -1.0,
+                              **{f"{m}|{unit_field}": 1.0 for m in members}})
+    for key in keys:
+        for i in q.items:
+            row = {f"{key}|{i.id}|{lab}": 1.0 for lab in scale}
+            relations.append({**row, f"{key}|{i.id}|n": -1.0})
+            pos = positions[i.id]
+            relations.append({**{f"{key}|{i.id}|{lab}": float(pos[c])
+                                 for c, lab in enumerate(labels) if lab in scale},
+                              f"{key}|{i.id}|S": -1.0})
+            if i.id in everyone_asked:
+                relations.append({**{f"{key}|{i.id}|{lab}": 1.0 for lab in labels},
+                                  f"{key}|respondents": -1.0})
+        for lab in labels:
+            for d, its in items_of.items():
+                if its:
+                    relations.append({f"{key}|{d}|{lab}": -1.0,
+                                      **{f"{key}|{i}|{lab}": 1.0 for i in its}})
+            for c, ds in dims_of.items():
+                relations.append({f"{key}|{c}|{lab}": -1.0,
+                                  **{f"{key}|{d}|{lab}": 1.0 for d in ds}})
+    known = set(published) | set(withheld)
+    return published, withheld, [r for r in relations if set(r) <= known]
 
 
 def disclosed(published: Mapping[str, float], withheld: Mapping[str, tuple[float, float]],

@@ -4,6 +4,7 @@ triangulation, priorities, and disclosure control."""
 
 from __future__ import annotations
 
+import copy
 import math
 import statistics
 from dataclasses import replace
@@ -23,6 +24,7 @@ from owcf.model.trust import Population
 from owcf.stats.analysis import analyse, cronbach_alpha, respondent_scores
 from owcf.stats.results import Analysis
 
+from .audit_lp import disclosed, reader
 from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
 
 TOL = 1e-9
@@ -303,6 +305,53 @@ def test_no_output_ever_shows_or_lets_anyone_work_out_a_small_cell(
         assert audit(single, questionnaire) == [], f
     for gap in result.perception_gaps:
         assert gap.difference is None or (gap.mean_a is not None and gap.mean_b is not None)
+
+
+def _withhold(entry: dict, label: str, reason: str) -> None:
+    entry["counts"][label] = None
+    entry["suppressed"] = {**(entry["suppressed"] or {}), f"counts.{label}": reason}
+
+
+def test_the_lp_audit_reads_true_sums_and_finds_what_they_give_away(model) -> None:
+    """The reader behind the audits (tests/audit_lp.py, benchmarks/audit_*.py): every sum
+    it writes down from the JSON holds on the true figures; it finds the leak issue 11
+    opened with (an item's ``n`` published beside one withheld answer), and one only
+    groups adding up to everyone give away."""
+    framework, questionnaire = model
+    items = ("v1", "v2", "s1", "s2", "p1", "p2")
+    answers = ("1", "2", "3", "4", "DK", "NA", "", "2", "3")
+    rows = [(a, g, {i: answers[(k * 7 + j * 3) % len(answers)] for j, i in enumerate(items)})
+            for k, (a, g) in enumerate([("staff", "health")] * 9 + [("leaders", "schools")] * 7
+                                       + [("young_people", None)] * 6)]
+    responses = build(questionnaire, _routed(questionnaire, rows))
+    truth = [analyse(responses, framework, by, 1).to_dict() for by in ((), ("audience",))]
+    published, withheld, relations = reader(truth, framework, questionnaire)
+    assert withheld == {} and len(relations) > 100
+    for relation in relations:
+        assert sum(a * published[c] for c, a in relation.items()) == pytest.approx(0, abs=1e-6)
+
+    row = copy.deepcopy(truth)
+    staff = row[1]["groups"][1]
+    staff["threshold"] = 10                         # (nine staff: every count is small)
+    v1 = staff["items"][0]                          # n and every other answer shown
+    label = next(k for k, v in v1["counts"].items() if v)
+    _withhold(v1, label, "fewer-than-min-cell")
+    assert disclosed(*reader(row, framework, questionnaire)) == [f"audience=staff|v1|{label}"]
+
+    split = copy.deepcopy(truth)                    # two answers of staff's v2, and the
+    staff = split[1]["groups"][1]                   # same two of its dimension and colour
+    staff["threshold"] = 10
+    v2 = staff["items"][1]
+    dimension = next(d for d in staff["dimensions"] if d["id"] == v2["dimension"])
+    colour = next(c for c in staff["colours"] if c["id"] == dimension["colour"])
+    pair = [k for k, v in v2["counts"].items() if v][:2]
+    for entry in (v2, dimension, colour):
+        for lab in pair:
+            _withhold(entry, lab, "secondary")
+    v2["mean"] = None                               # (with it, two sums pin the pair)
+    assert disclosed(*reader(split, framework, questionnaire)) == sorted(
+        [f"audience=staff|{e['id']}|{lab}" for e in (v2, dimension, colour) for lab in pair]
+        + ["audience=staff|v2|S"])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

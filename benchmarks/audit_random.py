@@ -1,0 +1,75 @@
+"""How often a reader could work out a withheld figure, on random small data sets (run by
+hand): the interval audit of tests/audit_lp.py over every run of each data set read
+together (everyone, by audience, by workforce group, the two crossed).
+
+    python benchmarks/audit_random.py --sets 40 --seed 1
+
+The data sets use the tests' tiny framework (six items, three audiences, two workforce
+groups and none), 1 to 40 respondents answering at random, thresholds 3 to 8 and the
+children's 0 to 12. Prints one JSON line: data sets, how many let a reader work out at
+least one withheld figure, and the figures published, withheld and worked out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.audit_lp import disclosed, reader  # noqa: E402  (the tests' independent audit)
+
+RUNS = ((), ("audience",), ("workforce_group",), ("audience", "workforce_group"))
+ANSWERS = ["1", "2", "3", "4", "DK", "NA", ""]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    from owcf.errors import ProblemLog
+    from owcf.model.framework import read_framework
+    from owcf.model.questionnaire import read_questionnaire
+    from owcf.stats.analysis import analyse
+    from tests.conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, write
+    from tests.test_statistics import _routed, build
+
+    root = Path(tempfile.mkdtemp())
+    log = ProblemLog()
+    framework = read_framework(write(root / "f.yaml", TINY_FRAMEWORK), log)
+    q = read_questionnaire(write(root / "q.yaml", TINY_QUESTIONNAIRE), log, framework)
+    rng = random.Random(args.seed)
+    leaking = published = withheld = found = found_small = 0
+    start = time.perf_counter()
+    for _ in range(args.sets):
+        size, min_cell, children = rng.randint(1, 40), rng.randint(3, 8), rng.randint(0, 12)
+        rows = [(rng.choice(["staff", "leaders", "young_people"]),
+                 rng.choice(["health", "schools", None]),
+                 {i.id: rng.choice(ANSWERS) for i in q.items}) for _ in range(size)]
+        responses = build(q, _routed(q, rows))
+        outputs = [analyse(responses, framework, by, min_cell,
+                           min_cell_by_audience={"young_people": children}).to_dict()
+                   for by in RUNS]
+        shown, hidden, relations = reader(outputs, framework, q)
+        cells = disclosed(shown, hidden, relations)
+        leaking += bool(cells)
+        published += len(shown)
+        withheld += len(hidden)
+        found += len(cells)
+        found_small += sum(1 for c in cells if hidden[c][0] == 1.0)
+    print(json.dumps({"sets": args.sets, "seed": args.seed, "sets_with_a_figure_worked_out": leaking,
+                      "published": published, "withheld": withheld, "worked_out": found,
+                      "worked_out_small": found_small,
+                      "seconds": round(time.perf_counter() - start, 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
