@@ -40,15 +40,15 @@ class FigureTable:
         self.sums: list[np.ndarray] = []
         self.implied: list[tuple[np.ndarray, np.ndarray]] = []
 
-    def _block(self, values: np.ndarray, primary: np.ndarray, hidden: bool,
+    def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
                fixed: np.ndarray | None) -> np.ndarray:
         values = np.asarray(values, dtype=float)
         index = np.arange(self.size, self.size + values.size).reshape(values.shape)
         self._values.append(values.ravel())
-        self._primary.append(np.broadcast_to(primary, values.shape).ravel().astype(bool))
+        self._primary.append(np.broadcast_to(primary, values.shape).ravel())
         self._hidden.append(np.full(values.size, hidden))
-        self._fixed.append(np.full(values.size, -1, dtype=np.int8) if fixed is None
-                           else np.broadcast_to(fixed, values.shape).ravel().astype(np.int8))
+        self._fixed.append(np.full(values.size, -1) if fixed is None
+                           else np.broadcast_to(fixed, values.shape).ravel())
         self.size += values.size
         return index
 
@@ -57,33 +57,32 @@ class FigureTable:
         """Register figures ``values`` resting on ``basis`` respondents: primary when
         ``0 < basis < threshold`` and the figure is not 0. ``fixed`` gives states decided
         already (-1 where not). Returns each figure's cell, shaped like ``values``."""
-        values = np.asarray(values, dtype=float)
-        basis = np.broadcast_to(np.asarray(basis), values.shape)
-        threshold = np.broadcast_to(np.asarray(threshold), values.shape)
+        values, basis = np.asarray(values), np.asarray(basis)
         return self._block(values, (basis > 0) & (basis < threshold) & (values != 0), False,
                            fixed)
 
     def add_sums(self, values: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
         """Register sums of scores (a mean times its ``n``): never primary themselves."""
-        return self._block(values, np.zeros(np.shape(values), bool), False, fixed)
+        return self._block(values, np.False_, False, fixed)
 
     def add_hidden(self, values: np.ndarray) -> np.ndarray:
         """Register quantities no output states but a reader can work out (they count as
         known, and are never withheld)."""
-        return self._block(values, np.zeros(np.shape(values), bool), True, None)
+        return self._block(values, np.False_, True, None)
 
     def add_up(self, members: np.ndarray, totals: np.ndarray) -> None:
         """Each row of ``members`` (cells along the last axis) adds up to the matching
         cell of ``totals``."""
-        members = np.asarray(members, dtype=np.int64)
+        members = np.asarray(members, dtype=np.int64)  # (cells joined with [] come as floats)
         if members.size:  # (a sum of nothing, such as the groups of no respondents, says nothing)
-            rows = members.reshape(-1, members.shape[-1])
-            self.sums.append(np.hstack([rows, np.asarray(totals, dtype=np.int64).reshape(-1, 1)]))
+            width = members.shape[-1]
+            rows = members.reshape(members.size // width, width)
+            self.sums.append(np.hstack([rows, np.asarray(totals).ravel()[:, None]]))
 
     def imply(self, cells: np.ndarray, then: np.ndarray) -> None:
         """Withholding ``cells[i]`` withholds ``then[i]`` too (a mean goes with its n)."""
         a, b = np.broadcast_arrays(np.asarray(cells), np.asarray(then))
-        self.implied.append((a.ravel().astype(np.int64), b.ravel().astype(np.int64)))
+        self.implied.append((a.ravel(), b.ravel()))
 
     def arrays(self) -> dict[str, np.ndarray]:
         def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
@@ -97,7 +96,7 @@ def protect(table: FigureTable) -> np.ndarray:
     as they are never published)."""
     data = table.arrays()
     values, hidden, fixed = data["values"], data["hidden"], data["fixed"]
-    state = np.where(data["primary"], PRIMARY, SHOWN).astype(np.int8)
+    state = np.where(data["primary"], np.int8(PRIMARY), np.int8(SHOWN))
     decided = fixed >= 0
     state[decided] = fixed[decided]
     if not state.any():
