@@ -42,7 +42,7 @@ class FigureTable:
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
                fixed: np.ndarray | None) -> np.ndarray:
-        values = np.asarray(values, dtype=float)
+        values = np.asarray(values)
         index = np.arange(self.size, self.size + values.size).reshape(values.shape)
         self._values.append(values.ravel())
         self._primary.append(np.broadcast_to(primary, values.shape).ravel())
@@ -85,10 +85,10 @@ class FigureTable:
         self.implied.append((a.ravel(), b.ravel()))
 
     def arrays(self) -> dict[str, np.ndarray]:
-        def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-        return {"values": cat(self._values, float), "primary": cat(self._primary, bool),
-                "hidden": cat(self._hidden, bool), "fixed": cat(self._fixed, np.int8)}
+        def cat(parts: list[np.ndarray]) -> np.ndarray:
+            return np.concatenate(parts) if parts else np.zeros(0)  # (an empty table: no figures)
+        return {"values": cat(self._values), "primary": cat(self._primary),
+                "hidden": cat(self._hidden), "fixed": cat(self._fixed)}
 
 
 def protect(table: FigureTable) -> np.ndarray:
