@@ -20,12 +20,11 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.audit_lp import LEVELS, disclosed, reader  # noqa: E402  (the tests' independent audit)
+from tests.audit_lp import LEVELS, disclosed, name, reader  # noqa: E402  (the tests' independent audit)
 
 
 def main() -> int:
@@ -46,9 +45,6 @@ def main() -> int:
     outputs = [json.loads(path.read_text(encoding="utf-8")) for path in args.outputs]
     published, withheld, relations = reader(outputs, inputs.framework, inputs.questionnaire)
     labels = outputs[0]["categories"]
-
-    def name(key: dict[str, Any], *rest: str) -> str:
-        return "|".join([",".join(f"{k}={v}" for k, v in sorted(key.items())), *rest])
 
     only = None
     if args.sample:

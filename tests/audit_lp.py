@@ -28,6 +28,11 @@ Relation = Mapping[str, float]
 LEVELS = ("colours", "dimensions", "items")
 
 
+def name(key: Mapping[str, Any], *rest: str) -> str:
+    """The audit's name for a group's figure: the group's key, then what the figure is."""
+    return "|".join([",".join(f"{k}={v}" for k, v in sorted(key.items())), *rest])
+
+
 def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: Any
            ) -> tuple[dict[str, float], dict[str, tuple[float, float]], list[dict[str, float]]]:
     """What a reader of ``outputs`` (the JSON of runs on one data set) knows: the
@@ -54,9 +59,6 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     withheld: dict[str, tuple[float, float]] = {}
     labels: list[str] = []
     keys: dict[str, dict[str, Any]] = {}
-
-    def name(key: Mapping[str, Any], *rest: str) -> str:
-        return "|".join([",".join(f"{k}={v}" for k, v in sorted(key.items())), *rest])
 
     def put(cell: str, value: Any, reason: str | None, upper: float) -> None:
         if value is not None:
