@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT))
 from tests.audit_lp import disclosed, reader  # noqa: E402  (the tests' independent audit)
 
 RUNS = ((), ("audience",), ("workforce_group",), ("audience", "workforce_group"))
-ANSWERS = ["1", "2", "3", "4", "DK", "NA", ""]
 
 
 def main() -> int:
@@ -39,7 +38,7 @@ def main() -> int:
     from owcf.model.questionnaire import read_questionnaire
     from owcf.stats.analysis import analyse
     from tests.conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, write
-    from tests.test_statistics import _routed, build
+    from tests.test_statistics import ANSWERS, AUDIENCES, WORKFORCE_GROUPS, _routed, build
 
     root = Path(tempfile.mkdtemp())
     log = ProblemLog()
@@ -50,8 +49,7 @@ def main() -> int:
     start = time.perf_counter()
     for _ in range(args.sets):
         size, min_cell, children = rng.randint(1, 40), rng.randint(3, 8), rng.randint(0, 12)
-        rows = [(rng.choice(["staff", "leaders", "young_people"]),
-                 rng.choice(["health", "schools", None]),
+        rows = [(rng.choice(AUDIENCES), rng.choice(WORKFORCE_GROUPS),
                  {i.id: rng.choice(ANSWERS) for i in q.items}) for _ in range(size)]
         responses = build(q, _routed(q, rows))
         outputs = [analyse(responses, framework, by, min_cell,

@@ -275,10 +275,14 @@ def audit(result: Analysis, questionnaire=None, singles=None) -> list[str]:
     return problems
 
 
-ANSWER = st.sampled_from(["1", "2", "3", "4", "DK", "NA", ""])
-RESPONDENT = st.tuples(st.sampled_from(["staff", "leaders", "young_people"]),
-                       st.sampled_from(["health", "schools", None]),
-                       st.fixed_dictionaries({i: ANSWER for i in ("v1", "v2", "s1", "s2", "p1", "p2")}))
+# the tiny framework's respondents, as random tests (and benchmarks/audit_random.py) draw them
+AUDIENCES = ("staff", "leaders", "young_people")
+WORKFORCE_GROUPS = ("health", "schools", None)
+ANSWERS = ("1", "2", "3", "4", "DK", "NA", "")
+ITEMS = ("v1", "v2", "s1", "s2", "p1", "p2")
+ANSWER = st.sampled_from(ANSWERS)
+RESPONDENT = st.tuples(st.sampled_from(AUDIENCES), st.sampled_from(WORKFORCE_GROUPS),
+                       st.fixed_dictionaries({i: ANSWER for i in ITEMS}))
 
 
 def _routed(questionnaire, rows):
@@ -318,9 +322,8 @@ def test_the_lp_audit_reads_true_sums_and_finds_what_they_give_away(model) -> No
     opened with (an item's ``n`` published beside one withheld answer), and one only
     groups adding up to everyone give away."""
     framework, questionnaire = model
-    items = ("v1", "v2", "s1", "s2", "p1", "p2")
-    answers = ("1", "2", "3", "4", "DK", "NA", "", "2", "3")
-    rows = [(a, g, {i: answers[(k * 7 + j * 3) % len(answers)] for j, i in enumerate(items)})
+    answers = (*ANSWERS, "2", "3")
+    rows = [(a, g, {i: answers[(k * 7 + j * 3) % len(answers)] for j, i in enumerate(ITEMS)})
             for k, (a, g) in enumerate([("staff", "health")] * 9 + [("leaders", "schools")] * 7
                                        + [("young_people", None)] * 6)]
     responses = build(questionnaire, _routed(questionnaire, rows))
