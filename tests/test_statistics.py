@@ -311,6 +311,23 @@ def test_no_output_ever_shows_or_lets_anyone_work_out_a_small_cell(
         assert gap.difference is None or (gap.mean_a is not None and gap.mean_b is not None)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(RESPONDENT, st.sampled_from(["red team", "blue team", None])),
+                     min_size=1, max_size=40), min_cell=st.integers(3, 6))
+def test_a_field_the_trust_did_not_declare_extends_the_pattern_without_changing_it(
+        model, rows, min_cell) -> None:
+    """One pattern per data set: a breakdown by a field outside the pattern (here a team
+    column) withholds what it must in its own groups, but everything the data set's other
+    runs publish, everyone and the audiences, stays exactly as those runs publish it."""
+    framework, questionnaire = model
+    responses = build(questionnaire, _routed(questionnaire, [r for r, _ in rows]))
+    responses.respondents["team"] = pd.Series([t for _, t in rows], dtype=object)
+    by_audience = analyse(responses, framework, ["audience"], min_cell)
+    crossed = analyse(responses, framework, ["audience", "team"], min_cell)
+    by_team = analyse(responses, framework, ["team"], min_cell)
+    assert crossed.groups[0] == by_audience.groups[0] == by_team.groups[0]
+
+
 def _withhold(entry: dict, label: str, reason: str) -> None:
     entry["counts"][label] = None
     entry["suppressed"] = {**(entry["suppressed"] or {}), f"counts.{label}": reason}
