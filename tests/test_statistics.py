@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -314,6 +314,9 @@ def test_no_output_ever_shows_or_lets_anyone_work_out_a_small_cell(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(RESPONDENT, st.sampled_from(["red team", "blue team", None])),
                      min_size=1, max_size=40), min_cell=st.integers(3, 6))
+@example(rows=[(("staff", g, {**dict.fromkeys(ITEMS, "1"), "p2": p2}), "red team")
+               for g, p2 in (("health", "1"), ("health", "2"), ("schools", "1"))],
+         min_cell=3)  # (found by hypothesis)
 def test_a_field_the_trust_did_not_declare_extends_the_pattern_without_changing_it(
         model, rows, min_cell) -> None:
     """One pattern per data set: a breakdown by a field outside the pattern (here a team
