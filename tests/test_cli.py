@@ -222,9 +222,11 @@ def test_small_trust_report_withholds_small_groups(runner: CliRunner, trust_path
     result = runner.invoke(app, ["report", "-t", "tinytown", "-o", str(out), "-f", "md"])
     assert result.exit_code == 0, result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
-    # five respondents in all: the overall figure shows, each audience group is withheld
-    assert ("5 people answered the questionnaire (each audience's number is withheld: too "
-            "few to publish)") in md
+    # five respondents in all, and five different answers to s1 (3, DK, 4, 1 and a
+    # blank): with everyone's 5 published, each withheld count of them is 1. So the 5 goes
+    assert ("How many people answered the questionnaire is withheld: with so few, it "
+            "would give away how many answered in each group.") in md
+    assert "5 people" not in md
     assert "| Staff | fewer than 5 |" in md and "| Leaders | fewer than 5 |" in md
     assert "| Vision | fewer than 5 |" in md
 

@@ -4,6 +4,9 @@ work out by hand: which figure it withholds to protect a small one, and why."""
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from owcf.stats.disclosure import PRIMARY, SECONDARY, SHOWN, FigureTable, protect
 
@@ -218,3 +221,66 @@ def test_a_lone_sum_with_nothing_to_withhold_does_not_stop_the_rest() -> None:
     table.add_up(np.array([[a, zero]]), h)
     table.add_up(np.array([[c, d]]), np.array([t]))
     assert protect(table).tolist() == [PRIMARY, SHOWN, PRIMARY, SECONDARY, SHOWN, SHOWN]
+
+
+def test_two_small_figures_with_no_room_between_them_take_a_third() -> None:
+    """a + b + 30 = 32, a and b small: together they are 2, and each is at least 1, so
+    each is 1. Two withheld are not enough: the 30 goes too."""
+    assert _solve([1, 1, 30, 32], [1, 1, 30, 32], [([0, 1, 2], 3)]) == \
+        [PRIMARY, PRIMARY, SECONDARY, SHOWN]
+
+
+def test_small_figures_at_the_top_of_their_range_are_pinned_too() -> None:
+    """a + b = 8 with a threshold of 5: each is at most 4, so each is 4."""
+    assert _solve([4, 4, 30, 38], [4, 4, 30, 38], [([0, 1, 2], 3)]) == \
+        [PRIMARY, PRIMARY, SECONDARY, SHOWN]
+
+
+def test_small_figures_with_room_between_them_need_nothing_more() -> None:
+    """a + b = 4: a lies anywhere from 1 to 3, and so does b."""
+    assert _solve([1, 3, 30, 34], [1, 3, 30, 34], [([0, 1, 2], 3)]) == \
+        [PRIMARY, PRIMARY, SHOWN, SHOWN]
+
+
+def test_a_total_counted_several_times_is_read_so() -> None:
+    """A dimension of 3 items: a respondent gives 3 answers, so its answers add up to 3
+    times the group's size. Size 4 (small) and answers 3 (small) + 9: 3 x size = 12 with
+    the size at most 4 pins it (and a reader reading the size once would be wrong)."""
+    table = FigureTable()
+    size = table.add(np.array([4.0]), np.array([4.0]), 5)
+    answers = table.add(np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
+    table.add_equal(answers, size, 3)
+    assert protect(table).tolist() == [PRIMARY, PRIMARY, SECONDARY]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 12), min_size=2, max_size=6), st.integers(1, 3),
+       st.integers(3, 6))
+def test_no_sum_alone_pins_a_withheld_figure(members: list[int], times: int,
+                                             threshold: int) -> None:
+    """Any one sum (members adding up to ``times`` a total), protected: each withheld
+    figure's smallest and largest values consistent with the published ones and the
+    bounds its reason gives (small: 1 to the threshold - 1; otherwise at least 0), found
+    by linear programming, lie at least 1 apart; unless nothing non-zero was left to
+    withhold."""
+    members[0] += -sum(members) % times  # whole totals
+    values = np.array([*members, sum(members) // times], dtype=float)
+    table = FigureTable()
+    cells = table.add(values, values, threshold)
+    table.add_equal(cells[:-1], cells[-1:], times)
+    state = protect(table)
+    withheld = np.flatnonzero(state)
+    if not len(withheld) or (state[values != 0] > 0).all():
+        return
+    coef = np.array([1.0] * len(members) + [-float(times)])
+    shown = state == SHOWN
+    bounds = [(1, threshold - 1) if state[c] == PRIMARY else (0, None) for c in withheld]
+    for k in range(len(withheld)):
+        ends = []
+        for sign in (1.0, -1.0):
+            goal = np.zeros(len(withheld))
+            goal[k] = sign
+            found = linprog(goal, A_eq=coef[withheld][None], b_eq=[-(coef[shown] @ values[shown])],
+                            bounds=bounds, method="highs")
+            ends.append(np.inf if found.status == 3 else sign * found.fun)
+        assert ends[1] - ends[0] >= 1 - 1e-9, (values.tolist(), times, threshold, state.tolist())

@@ -107,3 +107,48 @@ def test_leaders_shared_vision_1_from_the_issue_is_protected(runs: dict) -> None
     assert item["mean"] is None and item["sd"] is None
     assert item["suppressed"]["mean"] == "secondary"
 
+
+
+def _room(remainder: float, bounds: list[tuple[float, float]]) -> list[float]:
+    """For figures that add up to ``remainder``, each within its (lower, upper) bounds:
+    how far apart each one's smallest and largest possible values lie."""
+    out = []
+    for k, (lo, hi) in enumerate(bounds):
+        rest_lo = sum(b[0] for i, b in enumerate(bounds) if i != k)
+        rest_hi = sum(b[1] for i, b in enumerate(bounds) if i != k)
+        out.append(min(hi, remainder - rest_lo) - max(lo, remainder - rest_hi))
+    return out
+
+
+def test_no_item_row_pins_a_withheld_answer(example: Any, runs: dict) -> None:
+    """Read one item row at a time, as a reader can: its answers on the scale add up to
+    its ``n``, and its answers off the scale (DK, NA, blank) to the respondents less the
+    ``n``, when every audience is asked it. Within the bounds the reasons give (withheld
+    as small: 1 to the threshold - 1; otherwise at least 0), every withheld answer keeps
+    at least 1 of room: neither a lone one (the blank that was 62 - 32 - 16 = 14 in
+    everyone's ``ambition_for_every_child_1``) nor small ones with no room between them
+    (two with 2 to share are 1 each)."""
+    inputs, _ = example
+    everyone_asked = {i.id for i in inputs.questionnaire.items if i.audiences is None}
+    checked = 0
+    for data in runs.values():
+        labels = data["categories"]
+        scale = [c for c in labels if c not in ("blank", "DK", "NA")]
+        for g in data["groups"]:
+            small = (1.0, g["threshold"] - 1.0)
+            for e in g["items"]:
+                reasons = e["suppressed"] or {}
+                rows = [(scale, e["n"])]
+                if e["id"] in everyone_asked and e["n"] is not None and g["respondents"]:
+                    rows.append(([c for c in labels if c not in scale], g["respondents"] - e["n"]))
+                for cats, total in rows:
+                    withheld = [c for c in cats if e["counts"][c] is None]
+                    if total is None or not withheld:
+                        continue
+                    checked += 1
+                    remainder = total - sum(e["counts"][c] for c in cats if c not in withheld)
+                    bounds = [small if reasons[f"counts.{c}"] == "fewer-than-min-cell"
+                              else (0.0, float("inf")) for c in withheld]
+                    room = _room(remainder, bounds)
+                    assert min(room) >= 1, (g["by"], e["id"], withheld, remainder, bounds)
+    assert checked > 1_000

@@ -76,8 +76,11 @@ METHOD = {
                    "workforce group and the trust's breakdowns, and audience crossed with "
                    "workforce group: figures resting on fewer "
                    "respondents than the threshold are withheld (primary; a true zero is "
-                   "shown as 0); then, wherever figures add up, a lone withheld figure is "
-                   "protected by withholding the smallest other non-zero one (secondary)",
+                   "shown as 0); then, wherever figures add up and the sum alone pins a "
+                   "withheld figure (it is the only one withheld, or small ones leave no "
+                   "room: two of them adding up to 2 are 1 each), the smallest other "
+                   "non-zero one is withheld too, answer counts before n and n before "
+                   "group sizes (secondary)",
     "threshold": "min_cell, or the higher threshold of any audience with respondents in the group",
     "reliability": "Cronbach's alpha on respondents who answered every item of the dimension "
                    "(unweighted); flagged below 0.7",

@@ -9,15 +9,21 @@ output of that data reads the same pattern. :func:`protect` decides it:
   never withheld and never chosen as protection: a true zero shows as 0.
 * A withheld figure takes with it what would give it away (:meth:`FigureTable.imply`:
   an ``n`` its mean and SD).
-* **Secondary**: wherever figures add up and exactly one of them is withheld, the
-  smallest other non-zero one is withheld too (a quantity no output states but a reader
-  can work out, such as how many were asked an item, counts as known); this repeats
-  until no sum has a lone withheld figure. Figures decided before (a pattern this one
-  extends) keep their state.
+* **Secondary**: wherever figures add up and that sum alone pins a withheld figure
+  within the bounds a reader knows (it is the only one withheld; or those withheld as
+  small, each 1 to threshold - 1, leave it less than 1 of room: two adding up to 2 are 1
+  each), the smallest other non-zero one of the lowest rank (answer counts, then ``n``,
+  then group sizes) is withheld too; a quantity no output states but a reader can work
+  out, such as how many were asked an item, counts as known. This repeats until no sum
+  pins one. Figures decided before (a pattern this one extends) keep their state.
+
+It reads one sum at a time; several read together can still pin a figure (see
+docs/methods.md for what that leaves, measured).
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 import numpy as np
@@ -34,14 +40,18 @@ class FigureTable:
         self._primary: list[np.ndarray] = []
         self._hidden: list[np.ndarray] = []
         self._fixed: list[np.ndarray] = []
+        self._upper: list[np.ndarray] = []
+        self._rank: list[np.ndarray] = []
         self.size = 0
-        #: blocks of sums, one per row: the cells of a row add up (the last one is the
-        #: total; which one is the total does not change what is withheld)
+        #: blocks of sums, one per row: the cells of a row, each times its coefficient
+        #: in ``signs`` (one per column of the block), add up to 0
         self.sums: list[np.ndarray] = []
+        self.signs: list[np.ndarray] = []
         self.implied: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
-               fixed: np.ndarray | None) -> np.ndarray:
+               fixed: np.ndarray | None, upper: np.ndarray | float = np.inf,
+               rank: int = 0) -> np.ndarray:
         values = np.asarray(values)
         index = np.arange(self.size, self.size + values.size).reshape(values.shape)
         self._values.append(values.ravel())
@@ -49,17 +59,25 @@ class FigureTable:
         self._hidden.append(np.full(values.size, hidden))
         self._fixed.append(np.full(values.size, -1) if fixed is None
                            else np.broadcast_to(fixed, values.shape).ravel())
+        self._upper.append(np.broadcast_to(np.asarray(upper, dtype=float), values.shape).ravel())
+        self._rank.append(np.full(values.size, rank))
         self.size += values.size
         return index
 
     def add(self, values: np.ndarray, basis: np.ndarray, threshold: np.ndarray | int,
-            fixed: np.ndarray | None = None) -> np.ndarray:
+            fixed: np.ndarray | None = None, per: np.ndarray | float = 1, rank: int = 0
+            ) -> np.ndarray:
         """Register figures ``values`` resting on ``basis`` respondents: primary when
         ``0 < basis < threshold`` and the figure is not 0. ``fixed`` gives states decided
-        already (-1 where not). Returns each figure's cell, shaped like ``values``."""
+        already (-1 where not). A figure withheld as small is, to a reader, between 1 and
+        ``per`` times (threshold - 1) (``per``: the answers a respondent can give to it).
+        Protection takes figures of a higher ``rank`` only where no lower one will do (a
+        group's size protects an answer count last: it says the most). Returns each
+        figure's cell, shaped like ``values``."""
         values, basis = np.asarray(values), np.asarray(basis)
+        upper = (np.asarray(threshold, dtype=float) - 1) * np.asarray(per, dtype=float)
         return self._block(values, (basis > 0) & (basis < threshold) & (values != 0), False,
-                           fixed)
+                           fixed, upper, rank)
 
     def add_sums(self, values: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
         """Register sums of scores (a mean times its ``n``): never primary themselves."""
@@ -78,6 +96,16 @@ class FigureTable:
             width = members.shape[-1]
             rows = members.reshape(members.size // width, width)
             self.sums.append(np.hstack([rows, np.asarray(totals).ravel()[:, None]]))
+            self.signs.append(np.append(np.ones(width), -1.0))
+
+    def add_equal(self, left: np.ndarray, right: np.ndarray,
+                  times: np.ndarray | float = 1.0) -> None:
+        """The cells of ``left`` add up to those of ``right``, each ``times`` over."""
+        left = np.asarray(left, dtype=np.int64).ravel()
+        right = np.asarray(right, dtype=np.int64).ravel()
+        self.sums.append(np.concatenate([left, right])[None])
+        self.signs.append(np.concatenate([np.ones(len(left)),
+                                          -np.broadcast_to(np.asarray(times, float), right.shape)]))
 
     def imply(self, cells: np.ndarray, then: np.ndarray) -> None:
         """Withholding ``cells[i]`` withholds ``then[i]`` too (a mean goes with its n)."""
@@ -88,7 +116,8 @@ class FigureTable:
         def cat(parts: list[np.ndarray]) -> np.ndarray:
             return np.concatenate(parts) if parts else np.zeros(0)  # (an empty table: no figures)
         return {"values": cat(self._values), "primary": cat(self._primary),
-                "hidden": cat(self._hidden), "fixed": cat(self._fixed)}
+                "hidden": cat(self._hidden), "fixed": cat(self._fixed),
+                "upper": cat(self._upper), "rank": cat(self._rank)}
 
 
 def protect(table: FigureTable) -> np.ndarray:
@@ -101,17 +130,64 @@ def protect(table: FigureTable) -> np.ndarray:
     state[decided] = fixed[decided]
     if not state.any():
         return state
-    rows = [row for block in table.sums for row in block]
-    rows_of: dict[int, list[int]] = {}
-    for number, cells in enumerate(rows):
-        for c in cells.tolist():
-            rows_of.setdefault(c, []).append(number)
+    sums = _Sums(table)
+    # every sum at first; then only those of figures withheld since (the others pinned
+    # nothing, or had nothing left to withhold)
+    look: list[int] | None = None
     while True:
-        before = int(np.count_nonzero(state))
+        before = state.copy()
         _close(table, state, decided)
-        _lone_members(rows, rows_of, state, values, decided | hidden)
-        if int(np.count_nonzero(state)) == before:
+        if look is not None:
+            look = sorted({r for c in np.flatnonzero(state != before).tolist()
+                           for r in sums.rows_of(c)})
+        _pinned_sums(sums, state, values, decided | hidden, data["upper"], data["rank"], look)
+        if np.array_equal(state, before):
             return state
+        look = []
+
+
+class _Sums:
+    """The sums of a table, row by row: as lists, for one row at a time, and as one
+    padded matrix (cells, and coefficients 0 past a row's end), for all at once."""
+
+    def __init__(self, table: FigureTable) -> None:
+        self.members: list[list[int]] = []
+        self.signs: list[list[float]] = []
+        for block, sign in zip(table.sums, table.signs, strict=True):
+            self.members += block.tolist()
+            self.signs += [sign.tolist()] * len(block)
+        width = max((block.shape[1] for block in table.sums), default=0)
+        self.cells = np.zeros((len(self.members), width), dtype=np.int64)
+        self.coef = np.zeros((len(self.members), width))
+        start = 0
+        for block, sign in zip(table.sums, table.signs, strict=True):
+            self.cells[start:start + len(block), :block.shape[1]] = block
+            self.coef[start:start + len(block), :block.shape[1]] = sign
+            start += len(block)
+        # the sums each cell is in: the sums' numbers, sorted by the cells they hold
+        member = self.coef != 0
+        cell_of = self.cells[member]
+        order = np.argsort(cell_of, kind="stable")
+        self._rows = np.nonzero(member)[0][order]
+        self._cells = cell_of[order]
+
+    def rows_of(self, cell: int) -> list[int]:
+        """The sums ``cell`` is in, in order."""
+        lo, hi = np.searchsorted(self._cells, [cell, cell + 1])
+        return self._rows[lo:hi].tolist()
+
+
+class _Total:
+    """The sum of some rooms, any of them endless, less one of them."""
+
+    def __init__(self, rooms: list[float]) -> None:
+        self.endless = sum(1 for r in rooms if r == math.inf)
+        self.rest = sum(r for r in rooms if r != math.inf)
+
+    def without(self, room: float) -> float:
+        if room == math.inf:
+            return math.inf if self.endless > 1 else self.rest
+        return math.inf if self.endless else self.rest - room
 
 
 def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:
@@ -122,35 +198,94 @@ def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:
         state[then[take]] = SECONDARY
 
 
-def _lone_members(rows: list[np.ndarray], rows_of: dict[int, list[int]], state: np.ndarray,
-                  values: np.ndarray, fixed: np.ndarray) -> None:
-    """Wherever figures add up (``rows``; ``rows_of`` a cell's) and exactly one is
-    withheld, withhold the smallest non-zero other one (never a ``fixed`` one); repeat
-    until no sum has a lone withheld figure."""
+def _room(up: np.ndarray, down: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """Per member of each sum (rows), how far it can move in all, when its share of the
+    sum (its coefficient times it) rises by at most ``up`` and falls by at most ``down``,
+    and every other member's share makes up the difference within its own room."""
+    def others(room: np.ndarray) -> np.ndarray:
+        endless = np.isinf(room)
+        rest = np.where(endless, 0.0, room)
+        more = endless.sum(axis=-1, keepdims=True) - endless  # other members without end
+        return np.where(more > 0, np.inf, rest.sum(axis=-1, keepdims=True) - rest)
+
+    size = np.abs(coef)
+    return ((np.minimum(up, others(down)) + np.minimum(down, others(up)))
+            / np.where(size > 0, size, 1.0))
+
+
+def _pinned(cells: np.ndarray, coef: np.ndarray, state: np.ndarray, values: np.ndarray,
+            upper: np.ndarray) -> np.ndarray:
+    """Per sum (a row of ``cells`` with ``coef``), whether it alone leaves a withheld
+    figure less than 1 of room, within the bounds a reader knows: 1 to ``upper`` for a
+    figure withheld as small, at least 0 for any other."""
+    withheld = (state[cells] > 0) & (coef != 0)
+    small = state[cells] == PRIMARY
+    lo = np.where(small, 1.0, 0.0)
+    hi = np.where(small, upper[cells], np.inf)
+    v, rising, size = values[cells].astype(float), coef > 0, np.abs(coef)
+    rise = np.where(withheld, hi - v, 0.0)  # (padding and published figures: no room)
+    fall = np.where(withheld, v - lo, 0.0)
+    up, down = size * np.where(rising, rise, fall), size * np.where(rising, fall, rise)
+    return (withheld & (_room(up, down, coef) < 1)).any(axis=-1)
+
+
+def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.ndarray,
+                 upper: np.ndarray, rank: np.ndarray, look: list[int] | None = None) -> None:
+    """Wherever a sum alone pins a withheld figure (it is the only one withheld, or the
+    ones withheld as small leave no room: two with 2 to share are 1 each), withhold the
+    smallest non-zero other member of the lowest ``rank`` (never a ``fixed`` one);
+    repeat until no sum pins one. ``look``: the sums that may (else every one)."""
     could = ((values != 0) & ~fixed).tolist()  # what may ever be withheld
-    members = [row.tolist() for row in rows]
+    members, rows_of = sums.members, sums.rows_of
+    order = rank.tolist()
+
+    value, top = values.tolist(), upper.tolist()
+
+    def pinned(number: int) -> bool:
+        """:func:`_pinned` for one sum, in plain Python (one row at a time is faster)."""
+        withheld = [(c, a) for c, a in zip(members[number], sums.signs[number], strict=True)
+                    if state[c]]
+        if (len(withheld) > 1 and any(state[c] != PRIMARY for c, _ in withheld)
+                and all(abs(a) == 1 and (state[c] != PRIMARY or top[c] >= 2)
+                        for c, a in withheld)):
+            return False  # one at least 1 and without end leaves each a whole unit of room
+        shares = []
+        for c, a in withheld:
+            lo, hi = (1.0, top[c]) if state[c] == PRIMARY else (0.0, math.inf)
+            rise, fall = abs(a) * (hi - value[c]), abs(a) * (value[c] - lo)
+            shares.append((abs(a), rise, fall) if a > 0 else (abs(a), fall, rise))
+        if len(shares) == 1:
+            return True
+        ups, downs = _Total([u for _, u, _ in shares]), _Total([d for _, _, d in shares])
+        return any((min(u, downs.without(d)) + min(d, ups.without(u))) / a < 1
+                   for a, u, d in shares)
 
     def partnered(number: int, cell: int) -> bool:
-        """Whether sum ``number`` keeps another member withheld, or one that could be."""
-        return any(state[c] or could[c] for c in members[number] if c != cell)
+        """Whether sum ``number`` keeps another member withheld, or one that could be
+        of no higher a rank than ``cell`` (an n that is the group's size less its true
+        zeros would take the size with it)."""
+        return any(state[c] or (could[c] and order[c] <= order[cell])
+                   for c in members[number] if c != cell)
 
-    queue = deque(sorted({r for c in np.flatnonzero(state).tolist() for r in rows_of.get(c, [])}))
+    queue = deque(np.flatnonzero(_pinned(sums.cells, sums.coef, state, values, upper)).tolist()
+                  if look is None else look)
     queued = set(queue)
     while queue:
         number = queue.popleft()
         queued.discard(number)
         cells = members[number]
-        if sum(1 for c in cells if state[c]) != 1:
+        if not pinned(number):
             continue
         free = [c for c in cells if not state[c] and could[c]]
         if not free:
             continue
         # a figure that would be alone in a sum with nothing else to withhold (the one
         # non-zero answer of a row of true zeros) protects nothing: its sum gives it away
-        sound = [c for c in free if all(partnered(r, c) for r in rows_of[c] if r != number)]
-        pick = min(sound or free, key=lambda c: (values[c], c))
+        free.sort(key=lambda c: (order[c], value[c], c))
+        pick = next((c for c in free if all(partnered(r, c) for r in rows_of(c) if r != number)),
+                    free[0])
         state[pick] = SECONDARY
-        for other in rows_of.get(pick, []):
+        for other in rows_of(pick):
             if other not in queued:
                 queue.append(other)
                 queued.add(other)

@@ -105,14 +105,15 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
     thr = totals.threshold.astype(float)
     cells: dict[str, np.ndarray] = {}
     cells["size"] = table.add(totals.size, totals.size, thr,
-                              fixed=decided.size if decided else None)
+                              fixed=decided.size if decided else None, rank=2)
     for name in LEVELS:
         lv = totals.levels[name]
-        cells[f"n.{name}"] = table.add(
-            lv.n, lv.n, thr[:, None], fixed=decided.n[name] if decided else None)
+        cells[f"n.{name}"] = table.add(  # (an n takes its mean with it: after counts)
+            lv.n, lv.n, thr[:, None], fixed=decided.n[name] if decided else None, rank=1)
         cells[f"counts.{name}"] = table.add(
             lv.counts, lv.contributors, thr[:, None, None],
-            fixed=decided.counts[name] if decided else None)
+            fixed=decided.counts[name] if decided else None,
+            per=_items_per(name, framework, q)[None, :, None])
         stats = decided.stats[name] if decided else None
         cells[f"s1.{name}"] = table.add_sums(lv.s1, fixed=stats)
         cells[f"s2.{name}"] = table.add_sums(lv.s2, fixed=stats)
@@ -148,50 +149,88 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
         table.add_up(items[:, :, _on_scale(q, framework)], cells["n.item"])
 
 
+def _items_per(level: str, framework: Framework, q: Questionnaire) -> np.ndarray:
+    """Per unit of ``level``, its items: the answers one respondent gives to it (at
+    least 1, so an empty unit still bounds its figures)."""
+    if level == "item":
+        return np.ones(len(q.items))
+    per_dim = {d.id: len(q.items_for(d.id)) for d in framework.dimensions}
+    if level == "dimension":
+        return np.array([max(per_dim[d.id], 1) for d in framework.dimensions], dtype=float)
+    return np.array([max(sum(per_dim[d.id] for d in c.dimensions), 1)
+                     for c in framework.colours], dtype=float)
+
+
 def _on_scale(q: Questionnaire, framework: Framework) -> np.ndarray:
     """Which answer categories (blank last) are on the scale, so scored."""
     return ~np.isnan(slot_positions(q, framework, q.items[0]))
 
 
-def _asked_of(framework: Framework, q: Questionnaire) -> dict[str, list[set[str]]]:
-    """Per level and unit, the audiences asked at least one of its items."""
-    everyone = {a.id for a in framework.audiences}
-    items = [set(i.audiences) if i.audiences is not None else everyone for i in q.items]
-    by_dim = {d.id: set().union(*(items[u] for u, i in enumerate(q.items)
-                                  if i.dimension == d.id)) for d in framework.dimensions}
-    return {"item": items,
-            "dimension": [by_dim[d.id] for d in framework.dimensions],
-            "colour": [set().union(*(by_dim[d.id] for d in c.dimensions)) for c in framework.colours]}
+def _asked_of(framework: Framework, q: Questionnaire) -> dict[str, dict[str, np.ndarray]]:
+    """Per level, per audience, how many of each unit's items the audience is asked (the
+    answers one of its respondents gives to the unit, blanks included)."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for a in framework.audiences:
+        items = np.array([i.audiences is None or a.id in i.audiences for i in q.items], dtype=float)
+        per_dim = {d.id: sum(items[u] for u, i in enumerate(q.items) if i.dimension == d.id)
+                   for d in framework.dimensions}
+        for name, units in (("item", items),
+                            ("dimension", np.array([per_dim[d.id] for d in framework.dimensions])),
+                            ("colour", np.array([sum(per_dim[d.id] for d in c.dimensions)
+                                                 for c in framework.colours]))):
+            out.setdefault(name, {})[a.id] = np.asarray(units, dtype=float)
+    return out
 
 
 def _relate_rows(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTotals,
                  framework: Framework, q: Questionnaire) -> None:
-    """A row's answers (blanks included) add up to the answers asked for: the group's
-    respondents when every audience is asked; for everyone, the respondents of the
-    audiences asked; for a group of one audience, its respondents or none. Elsewhere
-    (a workforce group asked by some audiences only) no output states the total, yet a
-    reader might work it out: it counts as known."""
-    everyone = {a.id for a in framework.audiences}
+    """A row's answers (blanks included) add up to the answers asked for: for a group of
+    one audience, its respondents times the unit's items they are asked; for everyone,
+    the audiences' respondents so; for any group when every audience is asked the same
+    items, its respondents so. Elsewhere (a workforce group asked by some audiences
+    only) no output states the total, yet a reader might work it out: it counts as
+    known. An item's answers off the scale and its ``n`` add up to the same total (its
+    answers on the scale add up to its ``n``: one more sum a reader reads, and the one
+    that gives away a lone non-answer)."""
+    audiences = [a.id for a in framework.audiences]
     audience_row = {a: g for g, a in enumerate(totals.audience) if a is not None
                     and totals.partitions and g in totals.partitions[0][1]}
     size = cells["size"]
+    off_scale = ~_on_scale(q, framework) if q.items else np.zeros(0, dtype=bool)
     for name, asked in _asked_of(framework, q).items():
         counts = cells[f"counts.{name}"]
+        per = np.array([asked[a] for a in audiences]).reshape(len(audiences), counts.shape[1])
+        same = (per == per[:1]).all(axis=0)  # every audience asked the same items
+
+        def rows(g: int, u: int, name: str = name, counts: np.ndarray = counts
+                 ) -> list[np.ndarray]:
+            """A row's answers; for an item, also its answers off the scale with its n
+            (for dimensions and colours the same sums cost the report whole groups'
+            rows and protect little: see issue 11's notes)."""
+            if name != "item":
+                return [counts[g, u]]
+            return [counts[g, u], np.append(counts[g, u][off_scale], cells["n.item"][g, u])]
+
         unknown = []
-        for u, audiences in enumerate(asked):
+        for u in range(counts.shape[1]):
             for g, key in enumerate(totals.audience):
-                if audiences >= everyone or (key is not None and key in audiences):
-                    table.add_up(counts[g, u][None], size[g:g + 1])
-                elif key is not None:
-                    continue  # a group of an audience not asked: its row is all zeros
+                if key is not None or same[u]:
+                    times = asked[key][u] if key is not None else per[0, u]
+                    if times == 0:
+                        continue  # nobody in the group is asked: its row is all zeros
+                    for row in rows(g, u):
+                        table.add_equal(row, size[g:g + 1], times)
                 elif g == 0 and audience_row:  # (an audience with no respondents adds 0)
-                    sizes = [size[audience_row[a]] for a in sorted(audiences) if a in audience_row]
-                    if sizes:  # the row and the sizes are one sum
-                        table.add_up(np.concatenate([counts[g, u], sizes[:-1]])[None],
-                                     np.array(sizes[-1:]))
+                    sizes = [(size[row], asked[a][u]) for a, row in sorted(audience_row.items())
+                             if asked[a][u] > 0]
+                    for row in rows(g, u) if sizes else ():
+                        table.add_equal(row, np.array([c for c, _ in sizes]),
+                                        np.array([t for _, t in sizes]))
                 else:
                     unknown.append((g, u))
         if unknown:
             g_, u_ = (np.array(x) for x in zip(*unknown, strict=True))
             hidden = table.add_hidden(totals.levels[name].counts[g_, u_].sum(axis=1))
-            table.add_up(counts[g_, u_], hidden)
+            for k, (g, u) in enumerate(unknown):
+                for row in rows(g, u):
+                    table.add_up(row[None], hidden[k:k + 1])
