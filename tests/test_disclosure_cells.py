@@ -253,34 +253,52 @@ def test_a_total_counted_several_times_is_read_so() -> None:
     assert protect(table).tolist() == [PRIMARY, PRIMARY, SECONDARY]
 
 
+def _pinned_by_lp(values: np.ndarray, coef: np.ndarray, small: set[int], withheld: set[int],
+                  threshold: int) -> bool:
+    """Whether, with ``withheld`` cells unknown (``small`` ones 1 to threshold - 1, any
+    other at least 0) and the rest published, the one sum sum(coef * values) = 0 leaves
+    a withheld cell less than 1 of room: by linear programming, not by owcf's rule."""
+    cells = sorted(withheld)
+    if not cells:
+        return False
+    shown = [c for c in range(len(values)) if c not in withheld]
+    bounds = [(1, threshold - 1) if c in small else (0, None) for c in cells]
+    for k in range(len(cells)):
+        ends = []
+        for sign in (1.0, -1.0):
+            goal = np.zeros(len(cells))
+            goal[k] = sign
+            found = linprog(goal, A_eq=coef[cells][None], b_eq=[-(coef[shown] @ values[shown])],
+                            bounds=bounds, method="highs")
+            ends.append(np.inf if found.status == 3 else sign * found.fun)
+        if ends[1] - ends[0] < 1 - 1e-9:
+            return True
+    return False
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(0, 12), min_size=2, max_size=6), st.integers(1, 3),
        st.integers(3, 6))
-def test_no_sum_alone_pins_a_withheld_figure(members: list[int], times: int,
-                                             threshold: int) -> None:
-    """Any one sum (members adding up to ``times`` a total), protected: each withheld
-    figure's smallest and largest values consistent with the published ones and the
-    bounds its reason gives (small: 1 to the threshold - 1; otherwise at least 0), found
-    by linear programming, lie at least 1 apart; unless nothing non-zero was left to
-    withhold."""
+def test_one_sum_gets_the_fewest_smallest_partners_that_leave_room(
+        members: list[int], times: int, threshold: int) -> None:
+    """Any one sum (members adding up to ``times`` a total), protected: what is withheld
+    to protect is the fewest of the smallest other non-zero figures (in order) after
+    which no withheld figure is pinned, by linear programming within the bounds the
+    reasons give (small: 1 to the threshold - 1; otherwise at least 0); or every one of
+    them when even that leaves one pinned."""
     members[0] += -sum(members) % times  # whole totals
     values = np.array([*members, sum(members) // times], dtype=float)
     table = FigureTable()
     cells = table.add(values, values, threshold)
     table.add_equal(cells[:-1], cells[-1:], times)
-    state = protect(table)
-    withheld = np.flatnonzero(state)
-    if not len(withheld) or (state[values != 0] > 0).all():
-        return
+    state = protect(table).tolist()
     coef = np.array([1.0] * len(members) + [-float(times)])
-    shown = state == SHOWN
-    bounds = [(1, threshold - 1) if state[c] == PRIMARY else (0, None) for c in withheld]
-    for k in range(len(withheld)):
-        ends = []
-        for sign in (1.0, -1.0):
-            goal = np.zeros(len(withheld))
-            goal[k] = sign
-            found = linprog(goal, A_eq=coef[withheld][None], b_eq=[-(coef[shown] @ values[shown])],
-                            bounds=bounds, method="highs")
-            ends.append(np.inf if found.status == 3 else sign * found.fun)
-        assert ends[1] - ends[0] >= 1 - 1e-9, (values.tolist(), times, threshold, state.tolist())
+    small = {c for c, v in enumerate(values) if 0 < v < threshold}
+    assert {c for c, s in enumerate(state) if s == PRIMARY} == small
+    free = sorted((c for c, v in enumerate(values) if v >= threshold), key=lambda c: (values[c], c))
+    partners = 0
+    while partners < len(free) and _pinned_by_lp(values, coef, small,
+                                                 small | set(free[:partners]), threshold):
+        partners += 1
+    assert {c for c, s in enumerate(state) if s == SECONDARY} == set(free[:partners]), \
+        (values.tolist(), times, threshold, state)

@@ -166,10 +166,9 @@ class _Sums:
             start += len(block)
         # the sums each cell is in: the sums' numbers, sorted by the cells they hold
         member = self.coef != 0
-        cell_of = self.cells[member]
-        order = np.argsort(cell_of, kind="stable")
-        self._rows = np.nonzero(member)[0][order]
-        self._cells = cell_of[order]
+        cell_of, number = self.cells[member], np.nonzero(member)[0]
+        order = np.lexsort((number, cell_of))
+        self._rows, self._cells = number[order], cell_of[order]
 
     def rows_of(self, cell: int) -> list[int]:
         """The sums ``cell`` is in, in order."""
@@ -198,35 +197,18 @@ def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:
         state[then[take]] = SECONDARY
 
 
-def _room(up: np.ndarray, down: np.ndarray, coef: np.ndarray) -> np.ndarray:
-    """Per member of each sum (rows), how far it can move in all, when its share of the
-    sum (its coefficient times it) rises by at most ``up`` and falls by at most ``down``,
-    and every other member's share makes up the difference within its own room."""
-    def others(room: np.ndarray) -> np.ndarray:
-        endless = np.isinf(room)
-        rest = np.where(endless, 0.0, room)
-        more = endless.sum(axis=-1, keepdims=True) - endless  # other members without end
-        return np.where(more > 0, np.inf, rest.sum(axis=-1, keepdims=True) - rest)
-
-    size = np.abs(coef)
-    return ((np.minimum(up, others(down)) + np.minimum(down, others(up)))
-            / np.where(size > 0, size, 1.0))
-
-
-def _pinned(cells: np.ndarray, coef: np.ndarray, state: np.ndarray, values: np.ndarray,
-            upper: np.ndarray) -> np.ndarray:
-    """Per sum (a row of ``cells`` with ``coef``), whether it alone leaves a withheld
-    figure less than 1 of room, within the bounds a reader knows: 1 to ``upper`` for a
-    figure withheld as small, at least 0 for any other."""
-    withheld = (state[cells] > 0) & (coef != 0)
-    small = state[cells] == PRIMARY
-    lo = np.where(small, 1.0, 0.0)
-    hi = np.where(small, upper[cells], np.inf)
-    v, rising, size = values[cells].astype(float), coef > 0, np.abs(coef)
-    rise = np.where(withheld, hi - v, 0.0)  # (padding and published figures: no room)
-    fall = np.where(withheld, v - lo, 0.0)
-    up, down = size * np.where(rising, rise, fall), size * np.where(rising, fall, rise)
-    return (withheld & (_room(up, down, coef) < 1)).any(axis=-1)
+def _may_pin(sums: _Sums, state: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Per sum, whether it may pin a withheld figure: it holds one withheld, and not a
+    figure withheld to protect (at least 1, without end) beside another withheld, each
+    counted once, that leaves every other a whole unit of room. The rest are read one by
+    one (``pinned`` in :func:`_pinned_sums`)."""
+    held = state[sums.cells] * (sums.coef != 0)
+    withheld = held > 0
+    count = withheld.sum(axis=1)
+    protecting = (held == SECONDARY).any(axis=1)
+    plain = ((np.abs(sums.coef) == 1) | ~withheld).all(axis=1)
+    roomy = ((upper[sums.cells] >= 2) | (held != PRIMARY)).all(axis=1)
+    return (count > 0) & ~((count > 1) & protecting & plain & roomy)
 
 
 def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.ndarray,
@@ -242,7 +224,9 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
     value, top = values.tolist(), upper.tolist()
 
     def pinned(number: int) -> bool:
-        """:func:`_pinned` for one sum, in plain Python (one row at a time is faster)."""
+        """Whether sum ``number`` leaves a withheld figure less than 1 of room, within
+        the bounds a reader knows: 1 to ``upper`` for one withheld as small, at least 0
+        for any other."""
         withheld = [(c, a) for c, a in zip(members[number], sums.signs[number], strict=True)
                     if state[c]]
         if (len(withheld) > 1 and any(state[c] != PRIMARY for c, _ in withheld)
@@ -267,8 +251,7 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
         return any(state[c] or (could[c] and order[c] <= order[cell])
                    for c in members[number] if c != cell)
 
-    queue = deque(np.flatnonzero(_pinned(sums.cells, sums.coef, state, values, upper)).tolist()
-                  if look is None else look)
+    queue = deque(np.flatnonzero(_may_pin(sums, state, upper)).tolist() if look is None else look)
     queued = set(queue)
     while queue:
         number = queue.popleft()
