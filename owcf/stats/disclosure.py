@@ -98,8 +98,8 @@ class FigureTable:
             self.sums.append(np.hstack([rows, np.asarray(totals).ravel()[:, None]]))
             self.signs.append(np.append(np.ones(width), -1.0))
 
-    def add_equal(self, left: np.ndarray, right: np.ndarray,
-                  times: np.ndarray | float = 1.0) -> None:
+    def add_equal(self, left: np.ndarray, right: np.ndarray, times: np.ndarray | float
+                  ) -> None:
         """The cells of ``left`` add up to those of ``right``, each ``times`` over."""
         left = np.asarray(left, dtype=np.int64).ravel()
         right = np.asarray(right, dtype=np.int64).ravel()
