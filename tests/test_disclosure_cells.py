@@ -307,3 +307,33 @@ def test_one_sum_gets_the_fewest_smallest_partners_that_leave_room(
         partners += 1
     assert {c for c, s in enumerate(state) if s == SECONDARY} == set(free[:partners]), \
         (values.tolist(), times, threshold, state)
+
+
+def test_an_answer_count_protects_before_an_n_and_an_n_before_a_size() -> None:
+    """a + n + c + s = T (a small; an n, a count and a group's size beside it): the
+    count (9) goes, though the n (6) and the size (5) are smaller: an n takes its mean
+    with it, a size says the most. With the count published for good, the n; with both,
+    the size."""
+    for fixed_count, fixed_n, partner in ((-1, -1, 2), (0, -1, 1), (0, 0, 3)):
+        table = FigureTable()
+        a = table.add(np.array([3.0]), np.array([3.0]), 5)
+        n = table.add(np.array([6.0]), np.array([6.0]), 5, fixed=np.array([fixed_n]), rank=1)
+        c = table.add(np.array([9.0]), np.array([9.0]), 5, fixed=np.array([fixed_count]))
+        s = table.add(np.array([5.0]), np.array([5.0]), 5, rank=2)
+        table.add_up(np.concatenate([a, n, c, s])[None], table.add_hidden(np.array([23.0])))
+        state = protect(table).tolist()
+        assert state[partner] == SECONDARY and state.count(SECONDARY) == 1, (partner, state)
+
+
+def test_a_sum_that_pins_is_seen_though_another_figure_is_already_withheld() -> None:
+    """A mean withheld with its n (taken with it, before any sum is read) does not
+    hide that 1 + 1 + 20 = 22 pins both 1s elsewhere: the 20 goes."""
+    table = FigureTable()
+    n = table.add(np.array([2.0]), np.array([2.0]), 5)
+    means = table.add_sums(np.array([7.0, 9.0]))  # (two groups' sums of scores, known together)
+    table.imply(n, means[:1])
+    table.add_up(means[None], table.add_hidden(np.array([16.0])))
+    row = table.add(np.array([1.0, 1.0, 20.0, 22.0]), np.array([1.0, 1.0, 20.0, 22.0]), 5)
+    table.add_up(row[None, :3], row[3:])
+    assert protect(table).tolist() == [PRIMARY, SECONDARY, SECONDARY, SHOWN,
+                                       PRIMARY, PRIMARY, SECONDARY, SHOWN]
