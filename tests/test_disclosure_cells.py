@@ -335,5 +335,18 @@ def test_a_sum_that_pins_is_seen_though_another_figure_is_already_withheld() -> 
     table.add_up(means[None], table.add_hidden(np.array([16.0])))
     row = table.add(np.array([1.0, 1.0, 20.0, 22.0]), np.array([1.0, 1.0, 20.0, 22.0]), 5)
     table.add_up(row[None, :3], row[3:])
+    other = table.add(np.array([30.0, 40.0]), np.array([30.0, 40.0]), 5)  # (a third sum)
+    table.add_up(other[None], table.add_hidden(np.array([70.0])))
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SECONDARY, SHOWN,
-                                       PRIMARY, PRIMARY, SECONDARY, SHOWN]
+                                       PRIMARY, PRIMARY, SECONDARY, SHOWN, SHOWN, SHOWN, SHOWN]
+
+
+def test_a_figure_withheld_to_protect_counted_three_times_may_still_be_pinned() -> None:
+    """1 + 29 = 3 x 10, the 1 small (1 to 3 under a threshold of 4) and the 10 withheld
+    already (to protect another figure): 3 x the 10 can move only as far as the 1 can,
+    2, so the 10 moves by less than 1; the 29 goes too."""
+    table = FigureTable()
+    size = table.add(np.array([10.0]), np.array([10.0]), 4, fixed=np.array([SECONDARY]))
+    answers = table.add(np.array([1.0, 29.0]), np.array([1.0, 29.0]), 4)
+    table.add_equal(answers, size, 3)
+    assert protect(table).tolist() == [SECONDARY, PRIMARY, SECONDARY]
