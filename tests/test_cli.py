@@ -231,6 +231,21 @@ def test_small_trust_report_withholds_small_groups(runner: CliRunner, trust_path
     assert "| Vision | fewer than 5 |" in md
 
 
+def test_a_small_trust_says_fewer_than_its_threshold_answered(
+        runner: CliRunner, trust_path: Path, tmp_path: Path) -> None:
+    """Three respondents: everyone is small itself, so the report says "fewer than 5",
+    neither the 3 nor that it protects another group."""
+    responses = trust_path / "responses.csv"
+    lines = responses.read_text(encoding="utf-8").splitlines()
+    responses.write_text("\n".join(lines[:4]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "-t", "tinytown", "-o", str(out), "-f", "md"])
+    assert result.exit_code == 0, result.stderr
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "- Fewer than 5 people answered the questionnaire." in md
+    assert "3 people" not in md and "answered the questionnaire is withheld" not in md
+
+
 def test_a_group_withheld_to_protect_another_is_not_called_small(
         runner: CliRunner, trust_path: Path, tmp_path: Path) -> None:
     """Twelve staff beside one leader: the leader's group is fewer than 5; the staff's,

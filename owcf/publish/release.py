@@ -228,7 +228,9 @@ def _audience_differences(analysis: Analysis, framework: Framework) -> list[str]
 def _who_answered(analysis: Analysis, audiences: Sequence[tuple[str, int | None]],
                   rates: Sequence[tuple[str, float]]) -> list[str]:
     total = analysis.overall.respondents
-    if total is None:  # withheld: its groups would give it away, or it is small itself
+    if total is None:  # withheld: small itself, or its groups would give it away
+        if analysis.overall.suppressed.get("respondents") == "fewer-than-min-cell":
+            return [f"Fewer than {analysis.overall.threshold} people answered the questionnaire."]
         return ["How many people answered the questionnaire is withheld: with so few, it "
                 "would give away how many answered in each group."]
     if not total:
