@@ -149,16 +149,21 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
         table.add_up(items[:, :, _on_scale(q, framework)], cells["n.item"])
 
 
+def _per_unit(framework: Framework, q: Questionnaire, items: np.ndarray
+              ) -> dict[str, np.ndarray]:
+    """A number per item (``items``) summed up to each dimension and colour, per level."""
+    dims = np.array([sum(items[u] for u, i in enumerate(q.items) if i.dimension == d.id)
+                     for d in framework.dimensions], dtype=float)
+    index = {d.id: j for j, d in enumerate(framework.dimensions)}
+    colours = np.array([sum(dims[index[d.id]] for d in c.dimensions) for c in framework.colours],
+                       dtype=float)
+    return {"item": np.asarray(items, dtype=float), "dimension": dims, "colour": colours}
+
+
 def _items_per(level: str, framework: Framework, q: Questionnaire) -> np.ndarray:
     """Per unit of ``level``, its items: the answers one respondent gives to it (at
     least 1, so an empty unit still bounds its figures)."""
-    if level == "item":
-        return np.ones(len(q.items))
-    per_dim = {d.id: len(q.items_for(d.id)) for d in framework.dimensions}
-    if level == "dimension":
-        return np.array([max(per_dim[d.id], 1) for d in framework.dimensions], dtype=float)
-    return np.array([max(sum(per_dim[d.id] for d in c.dimensions), 1)
-                     for c in framework.colours], dtype=float)
+    return np.maximum(_per_unit(framework, q, np.ones(len(q.items)))[level], 1)
 
 
 def _on_scale(q: Questionnaire, framework: Framework) -> np.ndarray:
@@ -171,14 +176,9 @@ def _asked_of(framework: Framework, q: Questionnaire) -> dict[str, dict[str, np.
     answers one of its respondents gives to the unit, blanks included)."""
     out: dict[str, dict[str, np.ndarray]] = {}
     for a in framework.audiences:
-        items = np.array([i.audiences is None or a.id in i.audiences for i in q.items], dtype=float)
-        per_dim = {d.id: sum(items[u] for u, i in enumerate(q.items) if i.dimension == d.id)
-                   for d in framework.dimensions}
-        for name, units in (("item", items),
-                            ("dimension", np.array([per_dim[d.id] for d in framework.dimensions])),
-                            ("colour", np.array([sum(per_dim[d.id] for d in c.dimensions)
-                                                 for c in framework.colours]))):
-            out.setdefault(name, {})[a.id] = np.asarray(units, dtype=float)
+        asked = np.array([i.audiences is None or a.id in i.audiences for i in q.items], dtype=float)
+        for name, units in _per_unit(framework, q, asked).items():
+            out.setdefault(name, {})[a.id] = units
     return out
 
 
