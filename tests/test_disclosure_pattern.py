@@ -152,3 +152,35 @@ def test_no_item_row_pins_a_withheld_answer(example: Any, runs: dict) -> None:
                     room = _room(remainder, bounds)
                     assert min(room) >= 1, (g["by"], e["id"], withheld, remainder, bounds)
     assert checked > 1_000
+
+
+def test_a_figure_said_to_be_fewer_than_the_threshold_is(example: Any, runs: dict) -> None:
+    """Issue 11's second point, in every run (the crossing that extends the pattern
+    too): a group's respondents, an item's ``n`` or answer count withheld as
+    ``fewer-than-min-cell`` rests on 1 to threshold - 1 respondents; every other withheld
+    figure is ``secondary``."""
+    inputs, responses = example
+    said = 0
+    for by, data in runs.items():
+        truth: dict[tuple[Any, ...], Any] = {}
+        for g in analyse(responses, inputs.framework, by, 1,
+                         breakdowns=inputs.breakdowns).to_dict()["groups"]:
+            key = tuple(sorted(g["by"].items()))
+            truth[key, "respondents"] = g["respondents"]
+            for e in g["items"]:
+                truth[key, e["id"], "n"] = e["n"]
+                truth.update({(key, e["id"], f"counts.{c}"): v for c, v in e["counts"].items()})
+        for g in data["groups"]:
+            key, threshold = tuple(sorted(g["by"].items())), g["threshold"]
+            reasons: dict[tuple[Any, ...], Any] = {
+                (key, "respondents"): (g["suppressed"] or {}).get("respondents")}
+            for e in g["items"]:
+                reasons.update({(key, e["id"], f): r for f, r in (e["suppressed"] or {}).items()
+                                if f == "n" or f.startswith("counts.")})
+            for figure, reason in reasons.items():
+                if reason == "fewer-than-min-cell":
+                    said += 1
+                    assert 0 < (truth[figure] or 0) < threshold, (by, figure, truth[figure])
+                else:
+                    assert reason in (None, "secondary"), (by, figure, reason)
+    assert said > 1_000
