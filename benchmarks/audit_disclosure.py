@@ -10,7 +10,9 @@ interval audit of tests/audit_lp.py (linear programming) on every withheld figur
 prints one JSON line: figures published and withheld, true zeros withheld (from a run
 with nothing withheld, ``--min-cell 1``, given as ``--truth``), and the withheld figures
 whose smallest and largest consistent values lie less than 1 apart, by kind. The sums a
-reader can build are :func:`tests.audit_lp.reader`'s.
+reader can build are :func:`tests.audit_lp.reader`'s. ``--unpublish dimension-counts``
+(``colour-counts``, ``non-answers``) asks what a reader could work out if the outputs
+did not state those answer counts at all.
 """
 
 from __future__ import annotations
@@ -26,6 +28,24 @@ sys.path.insert(0, str(ROOT))
 
 from tests.audit_lp import LEVELS, disclosed, name, reader  # noqa: E402  (the tests' independent audit)
 
+# figures a what-if reads as unpublished: (the levels they are at, the answers; None: all)
+FAMILIES = {"dimension-counts": (("dimensions",), None), "colour-counts": (("colours",), None),
+            "non-answers": (LEVELS, ("DK", "NA", "blank"))}
+
+
+def _unpublish(outputs: list[dict], levels: tuple[str, ...], labels: tuple[str, ...] | None
+               ) -> None:
+    """Blank these answer counts, with no reason given: a reader knows only that each is
+    at least 0, as if no output stated them."""
+    for data in outputs:
+        for g in data["groups"]:
+            for level in levels:
+                for e in g[level]:
+                    for lab in e["counts"]:
+                        if labels is None or lab in labels:
+                            e["counts"][lab] = None
+                            (e["suppressed"] or {}).pop(f"counts.{lab}", None)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,20 +58,28 @@ def main() -> int:
                         help="the same runs with --min-cell 1 (nothing withheld)")
     parser.add_argument("--show", type=int, default=0,
                         help="print this many of the withheld figures a reader can work out")
+    parser.add_argument("--unpublish", action="append", default=[], choices=sorted(FAMILIES),
+                        help="read the outputs as if they did not publish these figures (a "
+                             "what-if: the pattern was chosen with them published); only "
+                             "figures the outputs withhold are counted as worked out")
     args = parser.parse_args()
     from owcf.workspace.inputs import gather
 
     inputs, _ = gather(trust=args.trust)
     outputs = [json.loads(path.read_text(encoding="utf-8")) for path in args.outputs]
+    withheld_by_owcf = reader(outputs, inputs.framework, inputs.questionnaire)[1]
+    for family in args.unpublish:
+        _unpublish(outputs, *FAMILIES[family])
     published, withheld, relations = reader(outputs, inputs.framework, inputs.questionnaire)
     labels = outputs[0]["categories"]
 
     only = None
     if args.sample:
         import random
-        small_cells = sorted(c for c, (lo, _) in withheld.items() if lo == 1.0)
+        small_cells = sorted(c for c, (lo, _) in withheld_by_owcf.items() if lo == 1.0)
         only = set(random.Random(0).sample(small_cells, min(args.sample, len(small_cells))))
-    found = disclosed(published, withheld, relations, only=only)
+    found = [c for c in disclosed(published, withheld, relations, only=only)
+             if c in withheld_by_owcf]
     truth: dict[str, float] = {}
     for path in args.truth:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -60,15 +88,15 @@ def main() -> int:
                 for e in g[level]:
                     for lab in labels:
                         truth[name(g["by"], e["id"], lab)] = e["counts"][lab]
-    zeros = sum(1 for c in withheld if truth.get(c) == 0)
+    zeros = sum(1 for c in withheld_by_owcf if truth.get(c) == 0)
     kinds = Counter(c.rsplit("|", 1)[-1] if c.count("|") > 1 else "respondents" for c in found)
-    small = sum(1 for c in found if withheld[c][0] == 1.0)
+    small = sum(1 for c in found if withheld_by_owcf[c][0] == 1.0)
     if args.show:
         for c in sorted(found)[:args.show]:
             print(c, withheld[c], file=sys.stderr)
-    print(json.dumps({"published": len(published), "withheld": len(withheld),
-                      "withheld_small": sum(1 for lo, _ in withheld.values() if lo == 1.0),
-                      "true_zeros_withheld": zeros, "checked": len(only) if only else len(withheld),
+    print(json.dumps({"published": len(published), "withheld": len(withheld_by_owcf),
+                      "withheld_small": sum(1 for lo, _ in withheld_by_owcf.values() if lo == 1.0),
+                      "true_zeros_withheld": zeros, "checked": len(only) if only else len(withheld_by_owcf),
                       "determined": len(found),
                       "determined_small": small, "determined_by_kind": dict(sorted(kinds.items())),
                       "relations": len(relations)}))
