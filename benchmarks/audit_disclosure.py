@@ -7,10 +7,10 @@ interval audit of tests/audit_lp.py (linear programming) on every withheld figur
 
     python benchmarks/audit_disclosure.py --trust oxfordshire a.json b.json ...
 
-prints one JSON line: figures published and withheld, true zeros withheld (from a run
-with nothing withheld, ``--min-cell 1``, given as ``--truth``), and the withheld figures
-whose smallest and largest consistent values lie less than 1 apart, by kind. The sums a
-reader can build are :func:`tests.audit_lp.reader`'s. ``--unpublish dimension-counts``
+prints one JSON line: figures published and withheld, true zeros withheld (against the
+same runs with nothing withheld, worked out here from the trust's responses), and the
+withheld figures whose smallest and largest consistent values lie less than 1 apart, by
+kind. The sums a reader can build are :func:`tests.audit_lp.reader`'s. ``--unpublish dimension-counts``
 (``colour-counts``, ``non-answers``) asks what a reader could work out if the outputs
 did not state those answer counts at all.
 """
@@ -54,8 +54,6 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=0,
                         help="check this many withheld small figures (a fixed random sample) "
                              "instead of every withheld figure")
-    parser.add_argument("--truth", type=Path, nargs="*", default=[],
-                        help="the same runs with --min-cell 1 (nothing withheld)")
     parser.add_argument("--show", type=int, default=0,
                         help="print this many of the withheld figures a reader can work out")
     parser.add_argument("--unpublish", action="append", default=[], choices=sorted(FAMILIES),
@@ -63,7 +61,9 @@ def main() -> int:
                              "what-if: the pattern was chosen with them published); only "
                              "figures the outputs withhold are counted as worked out")
     args = parser.parse_args()
+    from owcf.stats.analysis import analyse
     from owcf.workspace.inputs import gather
+    from owcf.workspace.run import read_responses
 
     inputs, _ = gather(trust=args.trust)
     outputs = [json.loads(path.read_text(encoding="utf-8")) for path in args.outputs]
@@ -81,8 +81,11 @@ def main() -> int:
     found = [c for c in disclosed(published, withheld, relations, only=only)
              if c in withheld_by_owcf]
     truth: dict[str, float] = {}
-    for path in args.truth:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    # (not ``--min-cell 1`` on the command line: a trust's thresholds by audience still
+    # raise that, and would withhold figures from the truth too)
+    responses = read_responses(inputs).responses
+    for by in {tuple(data["by"]) for data in outputs}:
+        data = analyse(responses, inputs.framework, by, 1, breakdowns=inputs.breakdowns).to_dict()
         for g in data["groups"]:
             for level in LEVELS:
                 for e in g[level]:
