@@ -96,6 +96,14 @@ def test_analyse_without_input_is_a_usage_error(runner: CliRunner) -> None:
     assert "responses file or --trust" in result.stderr
 
 
+def test_a_min_cell_of_2_is_a_usage_error(runner: CliRunner) -> None:
+    """--min-cell 2 would withhold figures of 1 as "fewer than 2": it protects nothing."""
+    for command in (["analyse", "--trust", "oxfordshire"], ["report", "--trust", "oxfordshire"]):
+        result = runner.invoke(app, [*command, "--min-cell", "2"])
+        assert result.exit_code == 2 and result.stdout == ""
+        assert "fewer than 2 is 1" in " ".join(result.stderr.replace("│", " ").split())
+
+
 def test_analyse_unknown_format_is_a_usage_error(runner: CliRunner) -> None:
     result = runner.invoke(app, ["analyse", str(EXAMPLE / "responses.csv"), "-f", "xml"])
     assert result.exit_code == 2

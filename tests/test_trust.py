@@ -182,3 +182,25 @@ def test_evidence_without_a_participant_count_is_a_warning(tiny: Path) -> None:
     warning = next(p for p in report.problems if p.code == "missing-participant-count")
     assert warning.severity == "warning" and warning.line == 28
     assert "count as one person's judgement" in warning.message
+
+
+@pytest.mark.parametrize(("lines", "where"), [
+    ("disclosure:\n  min_cell: {t}\n", "min_cell"),
+    ("disclosure:\n  min_cell: 5\n  min_cell_by_audience: {{leaders: {t}}}\n",
+     "min_cell for 'leaders'"),
+])
+def test_a_threshold_of_2_is_refused_where_it_is_set(tiny: Path, lines: str, where: str) -> None:
+    """A figure withheld as fewer than 2 is 1: such a threshold would protect nothing, so
+    a trust may not set it (1, publish everything, and 3 or more are fine)."""
+    trust_yaml = tiny / "trust.yaml"
+    base = trust_yaml.read_text()
+    trust_yaml.write_text(base + lines.format(t=2))
+    with pytest.raises(OwcfError) as caught:
+        load_trust(tiny)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.line) == ("value-out-of-range", lines.count("\n") + 26)
+    assert problem.message.startswith(f"{where} cannot be 2: a figure withheld as fewer than 2 "
+                                      "is 1, so nothing would be protected")
+    for fine in (1, 3):
+        trust_yaml.write_text(base + lines.format(t=fine))
+        assert load_trust(tiny).disclosure.min_cell in (fine, 5)

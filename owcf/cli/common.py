@@ -114,9 +114,19 @@ TrustOption = Annotated[str | None, typer.Option(
     "--trust", "-t", metavar="NAME",
     help="Trust workspace name, found as NAME/trust.yaml in $OWCF_TRUST_PATH, ./trusts, "
          "./examples, then owcf's bundled examples.")]
+def _protecting_threshold(value: int | None) -> int | None:
+    from owcf.model.trust import threshold_problem  # (only when given: --help stays light)
+
+    problem = None if value is None else threshold_problem(value)
+    if problem is not None:
+        raise typer.BadParameter(problem)
+    return value
+
+
 MinCellOption = Annotated[int | None, typer.Option(
-    min=1, metavar="N", help="Withhold figures resting on fewer respondents than this (default: the "
-    "trust's disclosure.min_cell, else 5).")]
+    min=1, metavar="N", callback=_protecting_threshold,
+    help="Withhold figures resting on fewer respondents than this (default: the trust's "
+    "disclosure.min_cell, else 5; not 2, which would protect nothing).")]
 FrameworkOption = Annotated[Path | None, typer.Option(
     metavar="FILE", help="Framework YAML (default: the trust's, else owcf's bundled framework).")]
 QuestionnaireOption = Annotated[Path | None, typer.Option(

@@ -116,6 +116,16 @@ class Disclosure:
     by_audience: dict[str, int] = field(default_factory=dict)
 
 
+def threshold_problem(value: int) -> str | None:
+    """Why a trust may not set ``value`` as a disclosure threshold (None: it may). A
+    threshold of 2 protects nothing: a figure withheld as fewer than 2 is 1. (The
+    library accepts it; a trust's settings and the command line do not.)"""
+    if value == 2:
+        return ("cannot be 2: a figure withheld as fewer than 2 is 1, so nothing would be "
+                "protected (use 1 to publish every figure, or 3 or more)")
+    return None
+
+
 @dataclass(frozen=True)
 class Triangulation:
     """How questionnaire and other evidence combine into a current position."""
@@ -572,6 +582,9 @@ def _read_disclosure(top: Section, framework: Framework | None) -> Disclosure:
     if base < 1:
         sec.problem("value-out-of-range", "min_cell must be at least 1", "min_cell")
         base = 5
+    elif (problem := threshold_problem(base)) is not None:
+        sec.problem("value-out-of-range", f"min_cell {problem}", "min_cell")
+        base = 5
     by_audience: dict[str, int] = {}
     aud = sec.mapping("min_cell_by_audience", required=False)
     known = [a.id for a in framework.audiences] if framework else []
@@ -583,6 +596,9 @@ def _read_disclosure(top: Section, framework: Framework | None) -> Disclosure:
         elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
             top.log.add("value-out-of-range", f"min_cell for {key!r} must be a whole number "
                         "of at least 1", file=top.file, line=line)
+        elif (problem := threshold_problem(value)) is not None:
+            top.log.add("value-out-of-range", f"min_cell for {key!r} {problem}",
+                        file=top.file, line=line)
         else:
             by_audience[str(key)] = value
     return Disclosure(base, by_audience)
