@@ -80,7 +80,8 @@ METHOD = {
                    "withheld figure (it is the only one withheld, or small ones leave no "
                    "room: two of them adding up to 2 are 1 each), the smallest other "
                    "non-zero one is withheld too, answer counts before n and n before "
-                   "group sizes (secondary)",
+                   "group sizes; an item's withheld answer count takes its dimension's "
+                   "count of that answer with it (secondary)",
     "threshold": "min_cell, or the higher threshold of any audience with respondents in the group",
     "reliability": "Cronbach's alpha on respondents who answered every item of the dimension "
                    "(unweighted); flagged below 0.7",

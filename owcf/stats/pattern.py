@@ -140,7 +140,12 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
     for j, dim in enumerate(framework.dimensions):
         members = [item_index[i.id] for i in q.items_for(dim.id)]
         if members:
-            table.add_up(np.moveaxis(items[:, members, :], 1, -1), dims[:, j, :])
+            part = items[:, members, :]
+            table.add_up(np.moveaxis(part, 1, -1), dims[:, j, :])
+            # a withheld answer count takes its dimension's count of that answer with it:
+            # read with the rows and the other groups, that count less the items' gives
+            # withheld ones away (most of what an LP audit worked out went this way)
+            table.imply(part, np.broadcast_to(dims[:, j:j + 1, :], part.shape))
     for k, colour in enumerate(framework.colours):
         members = [dim_index[d.id] for d in colour.dimensions]
         table.add_up(np.moveaxis(dims[:, members, :], 1, -1), colours[:, k, :])
