@@ -204,3 +204,34 @@ def test_a_dimension_withholds_an_answer_any_of_its_items_withholds(example: Any
                         followed += 1
                         assert dims[dimension_of[e["id"]]][label] is None, (by, g["by"], e["id"], label)
     assert followed > 10_000
+
+
+def test_no_colour_pins_its_items_withheld_answers(example: Any, runs: dict) -> None:
+    """A colour's count of an answer is its items' counts added up (its dimensions'
+    withheld ones follow their items, so a reader adds the items directly): where the
+    colour's is published, its items never withhold exactly one, nor only ones withheld
+    as small that the rest leaves no room (each 1, or each threshold - 1)."""
+    inputs, _ = example
+    q, framework = inputs.questionnaire, inputs.framework
+    items_of = {c.id: {i.id for d in c.dimensions for i in q.items_for(d.id)}
+                for c in framework.colours}
+    checked = 0
+    for by, data in runs.items():
+        for g in data["groups"]:
+            reasons = {e["id"]: e["suppressed"] or {} for e in g["items"]}
+            for colour in g["colours"]:
+                for label, total in colour["counts"].items():
+                    if total is None:
+                        continue
+                    parts = [e for e in g["items"] if e["id"] in items_of[colour["id"]]]
+                    hidden = [e for e in parts if e["counts"][label] is None]
+                    if not hidden:
+                        continue
+                    checked += 1
+                    where = (by, g["by"], colour["id"], label)
+                    assert len(hidden) != 1, where
+                    left = total - sum(e["counts"][label] or 0 for e in parts)
+                    if all(reasons[e["id"]].get(f"counts.{label}") == "fewer-than-min-cell"
+                           for e in hidden):
+                        assert left not in (len(hidden), len(hidden) * (g["threshold"] - 1)), where
+    assert checked > 1_000

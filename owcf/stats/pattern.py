@@ -149,6 +149,10 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
     for k, colour in enumerate(framework.colours):
         members = [dim_index[d.id] for d in colour.dimensions]
         table.add_up(np.moveaxis(dims[:, members, :], 1, -1), colours[:, k, :])
+        # and its items' straight: where dimensions follow their items, a reader adds those
+        of_colour = [item_index[i.id] for d in colour.dimensions for i in q.items_for(d.id)]
+        if of_colour:
+            table.add_up(np.moveaxis(items[:, of_colour, :], 1, -1), colours[:, k, :])
     _relate_rows(table, cells, totals, framework, q)
     if q.items:  # an item's answers on the scale add up to its n
         table.add_up(items[:, :, _on_scale(q, framework)], cells["n.item"])
