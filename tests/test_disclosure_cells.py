@@ -377,7 +377,7 @@ def test_the_first_pass_skips_only_sums_that_leave_every_withheld_figure_room() 
     padded to the longest holds no cell it does not name."""
     small, small_at_1, protecting, shown = (3.0, PRIMARY, 4.0), (1.0, PRIMARY, 1.0), \
         (9.0, SECONDARY, 4.0), (7.0, SHOWN, 1.0)
-    figures = [small, protecting, shown, small, small_at_1, shown]
+    figures = [small, protecting, shown, small, small_at_1, shown, (1.0, PRIMARY, 2.0)]
     rows = [
         [(2, 1.0), (5, -1.0)],                         # nothing withheld
         [(0, 1.0), (2, -1.0)],                         # one withheld alone
@@ -387,8 +387,10 @@ def test_the_first_pass_skips_only_sums_that_leave_every_withheld_figure_room() 
         [(0, 1.0), (3, 1.0), (2, -1.0)],               # small beside small
         [(0, 1.0), (1, -3.0), (2, 1.0)],               # protecting counted 3 x
         [(4, 1.0), (1, 1.0), (2, -1.0)],               # small that can only be 1
+        [(6, 1.0), (1, 1.0), (2, -1.0)],               # small that can be 1 or 2
     ]
-    assert _first_pass(figures, rows) == [False, True, True, False, False, True, True, True]
+    assert _first_pass(figures, rows) == [False, True, True, False, False, True, True, True,
+                                          False]
 
 
 def test_a_sum_of_scores_protects_before_a_smaller_n() -> None:
@@ -400,3 +402,38 @@ def test_a_sum_of_scores_protects_before_a_smaller_n() -> None:
     n = table.add(np.array([6.0]), np.array([6.0]), 5, rank=1)
     table.add_up(np.concatenate([small, n, scores])[None], table.add_hidden(np.array([16.0])))
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN, SHOWN]
+
+
+def test_what_a_partner_takes_with_it_is_protected_in_turn() -> None:
+    """3 + 10 = 13: the 10 goes to protect the 3, and takes the 20 with it (as an n takes
+    its mean); 20 + 25 = 45 then pins the 20, so the 25 goes too."""
+    table = FigureTable()
+    a, b, x, y = table.add(np.array([3.0, 10.0, 20.0, 25.0]), np.array([3.0, 10.0, 20.0, 25.0]), 5)
+    table.add_up(np.array([[a, b]]), table.add_hidden(np.array([13.0])))
+    table.add_up(np.array([[x, y]]), table.add_hidden(np.array([45.0])))
+    table.imply(np.array([b]), np.array([x]))
+    assert protect(table).tolist()[:4] == [PRIMARY, SECONDARY, SECONDARY, SECONDARY]
+
+
+def test_two_figures_withheld_to_protect_leave_each_other_room_whatever_they_count() -> None:
+    """31 = 3 x 10 + 1, the 10 and the 1 withheld already (to protect other figures):
+    the 10 lies anywhere from 0 to 10 1/3, the 1 from 0 to 31; nothing more goes."""
+    table = FigureTable()
+    m, n = table.add(np.array([10.0, 1.0]), np.array([10.0, 10.0]), 5,
+                     fixed=np.array([SECONDARY, SECONDARY]))
+    (p,) = table.add(np.array([31.0]), np.array([31.0]), 5)
+    table.sums.append(np.array([[p, m, n]]))
+    table.signs.append(np.array([1.0, -3.0, -1.0]))
+    assert protect(table).tolist() == [SECONDARY, SECONDARY, SHOWN]
+
+
+def test_cells_that_come_as_floats_are_read_as_cells() -> None:
+    """Cells joined with an empty list come as floats: sums take them as cells."""
+    table = FigureTable()
+    a, b, t = table.add(np.array([3.0, 9.0, 12.0]), np.array([3.0, 9.0, 12.0]), 5)
+    table.add_up(np.array([[a, b]], dtype=float), np.array([t], dtype=float))
+    assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
+    table = FigureTable()
+    a, b, t = table.add(np.array([3.0, 9.0, 12.0]), np.array([3.0, 9.0, 12.0]), 5)
+    table.add_equal(np.array([a, b], dtype=float), np.array([t], dtype=float), 1)
+    assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]

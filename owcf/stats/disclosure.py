@@ -95,7 +95,7 @@ class FigureTable:
         if members.size:  # (a sum of nothing, such as the groups of no respondents, says nothing)
             width = members.shape[-1]
             rows = members.reshape(members.size // width, width)
-            self.sums.append(np.hstack([rows, np.asarray(totals).ravel()[:, None]]))
+            self.sums.append(np.hstack([rows, np.asarray(totals, dtype=np.int64).ravel()[:, None]]))
             self.signs.append(np.append(np.ones(width), -1.0))
 
     def add_equal(self, left: np.ndarray, right: np.ndarray, times: np.ndarray | float
