@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,7 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     sum between figures written down from the questionnaire and the outputs alone.
 
     The sums: groups of one field add up to everyone, and crossed groups to the groups
-    of each field (figure by figure: respondents, ``n``, answer counts, sums of scores,
+    of each field and to everyone (figure by figure: respondents, ``n``, answer counts, sums of scores,
     a mean times its ``n``); an item's answers on the scale add up to its ``n`` and,
     weighted by their positions, to its sum of scores; a row's answers add up to the
     group's respondents when every audience is asked the item; items add up to
@@ -97,13 +98,16 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
              + [i.id for i in q.items])
     fields_of = ["respondents"] + [f"{u}|{f}" for u in units for f in ("n", "S", *labels)]
     relations: list[dict[str, float]] = []
-    # groups that split a larger one: every group whose key drops one field of theirs
-    splits: dict[tuple[str, str], list[str]] = {}
+    # groups that split a larger one: every group whose key drops some fields of theirs
+    # (a run's groups are every combination with respondents, so those of a crossing
+    # split everyone even when no output gives the single fields' groups)
+    splits: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for label, key in keys.items():
-        for field in key:
-            parent = {f: v for f, v in key.items() if f != field}
-            if name(parent) in keys:
-                splits.setdefault((name(parent), field), []).append(label)
+        for size in range(1, len(key) + 1):
+            for dropped in combinations(sorted(key), size):
+                parent = {f: v for f, v in key.items() if f not in dropped}
+                if name(parent) in keys:
+                    splits.setdefault((name(parent), dropped), []).append(label)
     for (parent, _), members in sorted(splits.items()):
         for unit_field in fields_of:
             relations.append({f"{parent}|{unit_field}": -1.0,
