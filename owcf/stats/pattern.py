@@ -146,24 +146,16 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
             # read with the rows and the other groups, that count less the items' gives
             # withheld ones away (most of what an LP audit worked out went this way)
             table.imply(part, np.broadcast_to(dims[:, j:j + 1, :], part.shape))
-    of_colour = [[item_index[i.id] for d in c.dimensions for i in q.items_for(d.id)]
-                 for c in framework.colours]
     for k, colour in enumerate(framework.colours):
         members = [dim_index[d.id] for d in colour.dimensions]
         table.add_up(np.moveaxis(dims[:, members, :], 1, -1), colours[:, k, :])
         # and its items' straight: where dimensions follow their items, a reader adds those
-        if of_colour[k]:
-            table.add_up(np.moveaxis(items[:, of_colour[k], :], 1, -1), colours[:, k, :])
+        of_colour = [item_index[i.id] for d in colour.dimensions for i in q.items_for(d.id)]
+        if of_colour:
+            table.add_up(np.moveaxis(items[:, of_colour, :], 1, -1), colours[:, k, :])
     _relate_rows(table, cells, totals, framework, q)
     if q.items:  # an item's answers on the scale add up to its n
-        scale = _on_scale(q, framework)
-        table.add_up(items[:, :, scale], cells["n.item"])
-        # so a colour's items' n add up to its answers on the scale, which the report
-        # shows: counted as known, the sum is kept by withholding another n
-        answered = table.add_hidden(totals.levels["colour"].counts[:, :, scale].sum(axis=-1))
-        for k, members in enumerate(of_colour):
-            if members:
-                table.add_up(cells["n.item"][:, members], answered[:, k])
+        table.add_up(items[:, :, _on_scale(q, framework)], cells["n.item"])
 
 
 def _per_unit(framework: Framework, q: Questionnaire, items: np.ndarray
