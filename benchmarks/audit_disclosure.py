@@ -10,9 +10,9 @@ interval audit of tests/audit_lp.py (linear programming) on every withheld figur
 prints one JSON line: figures published and withheld, true zeros withheld (against the
 same runs with nothing withheld, worked out here from the trust's responses), and the
 withheld figures whose smallest and largest consistent values lie less than 1 apart, by
-kind. The sums a reader can build are :func:`tests.audit_lp.reader`'s. ``--unpublish dimension-counts``
-(``colour-counts``, ``non-answers``) asks what a reader could work out if the outputs
-did not state those answer counts at all.
+kind. The sums a reader can build are :func:`tests.audit_lp.reader`'s.
+``--unpublish dimension-counts`` (``colour-counts``, ``non-answers``) asks what a reader
+could work out if the outputs did not state those answer counts at all.
 """
 
 from __future__ import annotations
@@ -67,10 +67,12 @@ def main() -> int:
 
     inputs, _ = gather(trust=args.trust)
     outputs = [json.loads(path.read_text(encoding="utf-8")) for path in args.outputs]
-    withheld_by_owcf = reader(outputs, inputs.framework, inputs.questionnaire)[1]
-    for family in args.unpublish:
-        _unpublish(outputs, *FAMILIES[family])
     published, withheld, relations = reader(outputs, inputs.framework, inputs.questionnaire)
+    withheld_by_owcf = withheld
+    if args.unpublish:  # (read again, as if those figures were never stated)
+        for family in args.unpublish:
+            _unpublish(outputs, *FAMILIES[family])
+        published, withheld, relations = reader(outputs, inputs.framework, inputs.questionnaire)
     labels = outputs[0]["categories"]
 
     only = None

@@ -41,8 +41,8 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     sum between figures written down from the questionnaire and the outputs alone.
 
     The sums: groups of one field add up to everyone, and crossed groups to the groups
-    of each field and to everyone (figure by figure: respondents, ``n``, answer counts, sums of scores,
-    a mean times its ``n``); an item's answers on the scale add up to its ``n`` and,
+    of each field and to everyone (figure by figure: respondents, ``n``, answer counts,
+    sums of scores, a mean times its ``n``); an item's answers on the scale add up to its ``n`` and,
     weighted by their positions, to its sum of scores; a row's answers add up to the
     group's respondents when every audience is asked the item; items add up to
     dimensions and dimensions to colours, answer by answer. Bounds: a figure withheld

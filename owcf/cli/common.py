@@ -114,7 +114,10 @@ TrustOption = Annotated[str | None, typer.Option(
     "--trust", "-t", metavar="NAME",
     help="Trust workspace name, found as NAME/trust.yaml in $OWCF_TRUST_PATH, ./trusts, "
          "./examples, then owcf's bundled examples.")]
+
+
 def _protecting_threshold(value: int | None) -> int | None:
+    """--min-cell as given, unless it is a threshold that protects nothing (a usage error)."""
     from owcf.model.trust import threshold_problem  # (only when given: --help stays light)
 
     problem = None if value is None else threshold_problem(value)

@@ -137,8 +137,8 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
     items, dims, colours = (cells[f"counts.{k}"] for k in ("item", "dimension", "colour"))
     item_index = {i.id: u for u, i in enumerate(q.items)}
     dim_index = {d.id: j for j, d in enumerate(framework.dimensions)}
-    for j, dim in enumerate(framework.dimensions):
-        members = [item_index[i.id] for i in q.items_for(dim.id)]
+    of_dimension = [[item_index[i.id] for i in q.items_for(d.id)] for d in framework.dimensions]
+    for j, members in enumerate(of_dimension):
         if members:
             part = items[:, members, :]
             table.add_up(np.moveaxis(part, 1, -1), dims[:, j, :])
@@ -150,7 +150,7 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
         members = [dim_index[d.id] for d in colour.dimensions]
         table.add_up(np.moveaxis(dims[:, members, :], 1, -1), colours[:, k, :])
         # and its items' straight: where dimensions follow their items, a reader adds those
-        of_colour = [item_index[i.id] for d in colour.dimensions for i in q.items_for(d.id)]
+        of_colour = [u for j in members for u in of_dimension[j]]
         if of_colour:
             table.add_up(np.moveaxis(items[:, of_colour, :], 1, -1), colours[:, k, :])
     _relate_rows(table, cells, totals, framework, q)
