@@ -253,6 +253,22 @@ def test_a_total_counted_several_times_is_read_so() -> None:
     assert protect(table).tolist() == [PRIMARY, PRIMARY, SECONDARY]
 
 
+def test_a_sum_can_keep_what_a_reader_needs_for_last() -> None:
+    """n1 + n2 + n3 = c1 + c2 (a colour's items' n against its answers on the scale,
+    which the report shows): n3 = 3 is small. The smallest other is c1 = 6, but the sum
+    keeps its right side for last, so n1 = 20 goes, not c1; and where no left cell will
+    do (n1, n2 zero or withheld), a right one still goes."""
+    def solve(n: list[float], c: list[float], right_last: bool) -> list[int]:
+        table = FigureTable()
+        left = table.add(np.array(n), np.array(n), 5)
+        right = table.add(np.array(c), np.array(c), 5)
+        table.add_equal(left, right, 1, right_last=right_last)
+        return protect(table).tolist()
+    assert solve([20, 40, 3], [6, 57], True) == [SECONDARY, SHOWN, PRIMARY, SHOWN, SHOWN]
+    assert solve([20, 40, 3], [6, 57], False) == [SHOWN, SHOWN, PRIMARY, SECONDARY, SHOWN]
+    assert solve([0, 0, 3], [6, 57], True) == [SHOWN, SHOWN, PRIMARY, SECONDARY, SHOWN]
+
+
 def _pinned_by_lp(values: np.ndarray, coef: np.ndarray, small: set[int], withheld: set[int],
                   threshold: int) -> bool:
     """Whether, with ``withheld`` cells unknown (``small`` ones 1 to threshold - 1, any
@@ -361,8 +377,7 @@ def _first_pass(figures: list[tuple[float, int, float]], rows: list[list[tuple[i
     for value, _, top in figures:
         table.add(np.array([value]), np.array([10.0]), int(top) + 1)
     for row in rows:
-        table.sums.append(np.array([[c for c, _ in row]]))
-        table.signs.append(np.array([a for _, a in row]))
+        table.add_relation(np.array([[c for c, _ in row]]), np.array([a for _, a in row]))
     state = np.array([s for _, s, _ in figures], dtype=np.int8)
     return _may_pin(_Sums(table), state, table.arrays()["upper"]).tolist()
 
@@ -422,8 +437,7 @@ def test_two_figures_withheld_to_protect_leave_each_other_room_whatever_they_cou
     m, n = table.add(np.array([10.0, 1.0]), np.array([10.0, 10.0]), 5,
                      fixed=np.array([SECONDARY, SECONDARY]))
     (p,) = table.add(np.array([31.0]), np.array([31.0]), 5)
-    table.sums.append(np.array([[p, m, n]]))
-    table.signs.append(np.array([1.0, -3.0, -1.0]))
+    table.add_relation(np.array([[p, m, n]]), np.array([1.0, -3.0, -1.0]))
     assert protect(table).tolist() == [SECONDARY, SECONDARY, SHOWN]
 
 

@@ -47,6 +47,8 @@ class FigureTable:
         #: in ``signs`` (one per column of the block), add up to 0
         self.sums: list[np.ndarray] = []
         self.signs: list[np.ndarray] = []
+        #: per block, the members protection takes only when no other will do
+        self.late: list[np.ndarray] = []
         self.implied: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
@@ -95,17 +97,30 @@ class FigureTable:
         if members.size:  # (a sum of nothing, such as the groups of no respondents, says nothing)
             width = members.shape[-1]
             rows = members.reshape(members.size // width, width)
-            self.sums.append(np.hstack([rows, np.asarray(totals, dtype=np.int64).ravel()[:, None]]))
-            self.signs.append(np.append(np.ones(width), -1.0))
+            self.add_relation(np.hstack([rows, np.asarray(totals, dtype=np.int64).ravel()[:, None]]),
+                             np.append(np.ones(width), -1.0))
 
-    def add_equal(self, left: np.ndarray, right: np.ndarray, times: np.ndarray | float
-                  ) -> None:
-        """The cells of ``left`` add up to those of ``right``, each ``times`` over."""
+    def add_equal(self, left: np.ndarray, right: np.ndarray, times: np.ndarray | float,
+                  right_last: bool = False) -> None:
+        """The cells of ``left`` add up to those of ``right``, each ``times`` over; with
+        ``right_last``, protecting this sum takes a cell of ``right`` only when no cell
+        of ``left`` will do (``right`` is what a reader most needs)."""
         left = np.asarray(left, dtype=np.int64).ravel()
         right = np.asarray(right, dtype=np.int64).ravel()
-        self.sums.append(np.concatenate([left, right])[None])
-        self.signs.append(np.concatenate([np.ones(len(left)),
-                                          -np.broadcast_to(np.asarray(times, float), right.shape)]))
+        self.add_relation(np.concatenate([left, right])[None],
+                         np.concatenate([np.ones(len(left)),
+                                         -np.broadcast_to(np.asarray(times, float), right.shape)]),
+                         np.concatenate([np.zeros(len(left), dtype=bool),
+                                         np.full(len(right), right_last)]))
+
+    def add_relation(self, cells: np.ndarray, signs: np.ndarray,
+                    late: np.ndarray | None = None) -> None:
+        """Each row of ``cells``, each cell times its column's coefficient in ``signs``,
+        adds up to 0; protection takes the ``late`` columns only when no other will do."""
+        self.sums.append(np.asarray(cells, dtype=np.int64))
+        self.signs.append(np.asarray(signs, dtype=float))
+        self.late.append(np.zeros(len(self.signs[-1]), dtype=bool) if late is None
+                         else np.asarray(late, dtype=bool))
 
     def imply(self, cells: np.ndarray, then: np.ndarray) -> None:
         """Withholding ``cells[i]`` withholds ``then[i]`` too (a mean goes with its n)."""
@@ -153,9 +168,12 @@ class _Sums:
     def __init__(self, table: FigureTable) -> None:
         self.members: list[list[int]] = []
         self.signs: list[list[float]] = []
-        for block, sign in zip(table.sums, table.signs, strict=True):
+        #: per sum, the members protection takes last (see FigureTable.add_equal)
+        self.late: list[set[int]] = []
+        for block, sign, late in zip(table.sums, table.signs, table.late, strict=True):
             self.members += block.tolist()
             self.signs += [sign.tolist()] * len(block)
+            self.late += [set(row[late].tolist()) for row in block]
         width = max((block.shape[1] for block in table.sums), default=0)
         self.cells = np.zeros((len(self.members), width), dtype=np.int64)
         self.coef = np.zeros((len(self.members), width))
@@ -264,7 +282,8 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
             continue
         # a figure that would be alone in a sum with nothing else to withhold (the one
         # non-zero answer of a row of true zeros) protects nothing: its sum gives it away
-        free.sort(key=lambda c: (order[c], value[c], c))
+        late = sums.late[number]
+        free.sort(key=lambda c: (c in late, order[c], value[c], c))
         pick = next((c for c in free if all(partnered(r, c) for r in rows_of(c) if r != number)),
                     free[0])
         state[pick] = SECONDARY

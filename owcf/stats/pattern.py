@@ -146,16 +146,24 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
             # read with the rows and the other groups, that count less the items' gives
             # withheld ones away (most of what an LP audit worked out went this way)
             table.imply(part, np.broadcast_to(dims[:, j:j + 1, :], part.shape))
+    of_colour = [[u for d in c.dimensions for u in of_dimension[dim_index[d.id]]]
+                 for c in framework.colours]
     for k, colour in enumerate(framework.colours):
         members = [dim_index[d.id] for d in colour.dimensions]
         table.add_up(np.moveaxis(dims[:, members, :], 1, -1), colours[:, k, :])
         # and its items' straight: where dimensions follow their items, a reader adds those
-        of_colour = [u for j in members for u in of_dimension[j]]
-        if of_colour:
-            table.add_up(np.moveaxis(items[:, of_colour, :], 1, -1), colours[:, k, :])
+        if of_colour[k]:
+            table.add_up(np.moveaxis(items[:, of_colour[k], :], 1, -1), colours[:, k, :])
     _relate_rows(table, cells, totals, framework, q)
     if q.items:  # an item's answers on the scale add up to its n
-        table.add_up(items[:, :, _on_scale(q, framework)], cells["n.item"])
+        scale = _on_scale(q, framework)
+        table.add_up(items[:, :, scale], cells["n.item"])
+        # so a colour's items' n add up to its answers on the scale: the report shows
+        # those, so protecting this sum takes another n first
+        for k, members in enumerate(of_colour):
+            for g in range(len(totals.size)) if members else ():
+                table.add_equal(cells["n.item"][g, members], colours[g, k, scale], 1,
+                                right_last=True)
 
 
 def _per_unit(framework: Framework, q: Questionnaire, items: np.ndarray
