@@ -269,6 +269,64 @@ def test_a_sum_can_keep_what_a_reader_needs_for_last() -> None:
     assert solve([0, 0, 3], [6, 57], True) == [SHOWN, SHOWN, PRIMARY, SECONDARY, SHOWN]
 
 
+def _worked_out(table: FigureTable, state: list[int]) -> list[int]:
+    """The withheld cells of ``table`` that all its sums read at once leave less than 1
+    of room (small ones 1 to their top, any other at least 0): linear programming over
+    every sum, independent of how owcf reads them."""
+    data = table.arrays()
+    values, upper = data["values"], data["upper"]
+    cells = [c for c, s in enumerate(state) if s]
+    col = {c: k for k, c in enumerate(cells)}
+    rows, rhs = [], []
+    for block, sign in zip(table.sums, table.signs, strict=True):
+        for members in block.tolist():
+            row = np.zeros(len(cells))
+            known = 0.0
+            for c, a in zip(members, sign, strict=True):
+                if c in col:
+                    row[col[c]] += a
+                else:
+                    known += a * values[c]
+            rows.append(row)
+            rhs.append(-known)
+    bounds = [(1, upper[c]) if state[c] == PRIMARY else (0, None) for c in cells]
+    out = []
+    for c in cells:
+        ends = []
+        for sign in (1.0, -1.0):
+            goal = np.zeros(len(cells))
+            goal[col[c]] = sign
+            found = linprog(goal, A_eq=np.array(rows), b_eq=rhs, bounds=bounds, method="highs")
+            ends.append(np.inf if found.status == 3 else sign * found.fun)
+        if ends[1] - ends[0] < 1 - 1e-9:
+            out.append(c)
+    return out
+
+
+def test_a_chain_of_sums_is_read_together() -> None:
+    """Two groups' DK add up to everyone's, a + b = x (each 1, withheld as small under
+    5; x = 2 under 10), and everyone's DK with another item's (y = 1, small) and a
+    published one (z = 40) adds up to the colour's 43. Each sum alone leaves x room (2 to
+    8; 1 or 2), but together x = 2: a and b are at least 1 each, and y is at least 1.
+    So z goes, when z may break chains (an item's answer count); else nothing can, and
+    linear programming works x out."""
+    def solve(breaks: bool) -> tuple[FigureTable, list[int]]:
+        table = FigureTable()
+        a, b = table.add(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+        x, y = table.add(np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+        (z,) = table.add(np.array([40.0]), np.array([40.0]), 10, breaks_chains=breaks)
+        (t,) = table.add(np.array([43.0]), np.array([43.0]), 10)
+        table.add_up(np.array([[a, b]]), np.array([x]))
+        table.add_up(np.array([[x, y, z]]), np.array([t]))
+        return table, protect(table).tolist()
+    table, state = solve(breaks=False)
+    assert state == [PRIMARY, PRIMARY, PRIMARY, PRIMARY, SHOWN, SHOWN]
+    assert _worked_out(table, state) == [0, 1, 2, 3]  # (and so a, b and y too)
+    table, state = solve(breaks=True)
+    assert state == [PRIMARY, PRIMARY, PRIMARY, PRIMARY, SECONDARY, SHOWN]
+    assert _worked_out(table, state) == []
+
+
 def _pinned_by_lp(values: np.ndarray, coef: np.ndarray, small: set[int], withheld: set[int],
                   threshold: int) -> bool:
     """Whether, with ``withheld`` cells unknown (``small`` ones 1 to threshold - 1, any

@@ -17,8 +17,13 @@ output of that data reads the same pattern. :func:`protect` decides it:
   out, such as how many were asked an item, counts as known. This repeats until no sum
   pins one. Figures decided before (a pattern this one extends) keep their state.
 
-It reads one sum at a time; several read together can still pin a figure (see
-docs/methods.md for what that leaves, measured).
+* **Chains**: then the sums are read together, bounds carried from one to the next
+  (:func:`_bounds`); where that pins a withheld figure, an answer count registered as
+  one that ``breaks_chains`` in a sum giving one of its bounds is withheld too, and all
+  of the above runs again.
+
+Linear programming, reading every sum at once, can still pin a figure where no such
+count is left (see docs/methods.md for what that leaves, measured).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class FigureTable:
         self._fixed: list[np.ndarray] = []
         self._upper: list[np.ndarray] = []
         self._rank: list[np.ndarray] = []
+        self._breaks: list[np.ndarray] = []
         self.size = 0
         #: blocks of sums, one per row: the cells of a row, each times its coefficient
         #: in ``signs`` (one per column of the block), add up to 0
@@ -53,7 +59,7 @@ class FigureTable:
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
                fixed: np.ndarray | None, upper: np.ndarray | float = np.inf,
-               rank: int = 0) -> np.ndarray:
+               rank: int = 0, breaks_chains: bool = False) -> np.ndarray:
         values = np.asarray(values)
         index = np.arange(self.size, self.size + values.size).reshape(values.shape)
         self._values.append(values.ravel())
@@ -63,23 +69,25 @@ class FigureTable:
                            else np.broadcast_to(fixed, values.shape).ravel())
         self._upper.append(np.broadcast_to(np.asarray(upper, dtype=float), values.shape).ravel())
         self._rank.append(np.full(values.size, rank))
+        self._breaks.append(np.full(values.size, breaks_chains))
         self.size += values.size
         return index
 
     def add(self, values: np.ndarray, basis: np.ndarray, threshold: np.ndarray | int,
-            fixed: np.ndarray | None = None, per: np.ndarray | float = 1, rank: int = 0
-            ) -> np.ndarray:
+            fixed: np.ndarray | None = None, per: np.ndarray | float = 1, rank: int = 0,
+            breaks_chains: bool = False) -> np.ndarray:
         """Register figures ``values`` resting on ``basis`` respondents: primary when
         ``0 < basis < threshold`` and the figure is not 0. ``fixed`` gives states decided
         already (-1 where not). A figure withheld as small is, to a reader, between 1 and
         ``per`` times (threshold - 1) (``per``: the answers a respondent can give to it).
         Protection takes figures of a higher ``rank`` only where no lower one will do (a
-        group's size protects an answer count last: it says the most). Returns each
-        figure's cell, shaped like ``values``."""
+        group's size protects an answer count last: it says the most). Where sums read
+        together pin a figure, only figures that ``breaks_chains`` are withheld to free
+        it. Returns each figure's cell, shaped like ``values``."""
         values, basis = np.asarray(values), np.asarray(basis)
         upper = (np.asarray(threshold, dtype=float) - 1) * np.asarray(per, dtype=float)
         return self._block(values, (basis > 0) & (basis < threshold) & (values != 0), False,
-                           fixed, upper, rank)
+                           fixed, upper, rank, breaks_chains)
 
     def add_sums(self, values: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
         """Register sums of scores (a mean times its ``n``): never primary themselves."""
@@ -132,14 +140,15 @@ class FigureTable:
             return np.concatenate(parts) if parts else np.zeros(0)  # (an empty table: no figures)
         return {"values": cat(self._values), "primary": cat(self._primary),
                 "hidden": cat(self._hidden), "fixed": cat(self._fixed),
-                "upper": cat(self._upper), "rank": cat(self._rank)}
+                "upper": cat(self._upper), "rank": cat(self._rank),
+                "breaks": cat(self._breaks)}
 
 
 def protect(table: FigureTable) -> np.ndarray:
     """SHOWN / PRIMARY / SECONDARY for every figure of ``table`` (hidden ones: SHOWN,
     as they are never published)."""
     data = table.arrays()
-    values, hidden, fixed = data["values"], data["hidden"], data["fixed"]
+    values, hidden, fixed, breaks = data["values"], data["hidden"], data["fixed"], data["breaks"]
     state = np.where(data["primary"], np.int8(PRIMARY), np.int8(SHOWN))
     decided = fixed >= 0
     state[decided] = fixed[decided]
@@ -149,14 +158,19 @@ def protect(table: FigureTable) -> np.ndarray:
     # every sum at first; then only those of figures withheld since (the others pinned
     # nothing, or had nothing left to withhold)
     look: list[int] | None = None
+    read = state.copy()  # the state the sums were last read at
     while True:
         before = state.copy()
         _close(table, state, decided)
         if look is not None:
-            look = sorted({r for c in np.flatnonzero(state != before).tolist()
+            look = sorted({r for c in np.flatnonzero(state != read).tolist()
                            for r in sums.rows_of(c)})
         _pinned_sums(sums, state, values, decided | hidden, data["upper"], data["rank"], look)
-        if np.array_equal(state, before):
+        read = state.copy()
+        # no sum alone pins a figure: read them together, as a chain of bounds
+        if np.array_equal(state, before) and not (
+                breaks.any() and _unchain(sums, state, values, breaks & ~decided, hidden,
+                                          data["upper"], data["rank"])):
             return state
         look = []
 
@@ -205,6 +219,97 @@ class _Total:
         if room == math.inf:
             return math.inf if self.endless > 1 else self.rest
         return math.inf if self.endless else self.rest - room
+
+
+def _bounds(sums: _Sums, state: np.ndarray, values: np.ndarray, upper: np.ndarray,
+            rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest and largest value of each figure a reader can work out from the
+    sums, each read in turn with the bounds the others gave, until none narrows: a
+    published figure is its value, one withheld as small 1 to ``upper``, any other
+    withheld at least 0. (Weaker than linear programming, which reads them all at once,
+    but it follows a bound through any chain of sums.)"""
+    lo = np.where(state == SHOWN, values, np.where(state == PRIMARY, 1.0, 0.0)).astype(float)
+    hi = np.where(state == SHOWN, values, np.where(state == PRIMARY, upper, np.inf)).astype(float)
+    cells, coef = sums.cells, sums.coef
+    withheld = (state[cells] > 0) & (coef != 0)
+    if not withheld.any():
+        return lo, hi
+    rows = withheld.any(axis=1)  # (only sums holding a withheld figure say anything new)
+    cells, coef, withheld = cells[rows], coef[rows], withheld[rows]
+    active = np.ones(len(cells), dtype=bool)  # the sums a bound narrowed in since last read
+    with np.errstate(invalid="ignore"):
+        for _ in range(rounds):
+            at, by, some = cells[active], coef[active], withheld[active]
+            up = by > 0
+            least = np.where(by == 0, 0.0, np.where(up, by * lo[at], by * hi[at]))
+            most = np.where(by == 0, 0.0, np.where(up, by * hi[at], by * lo[at]))
+            # each member: minus the rest of its sum, whose range leaves out its own part
+            rest_least, rest_most = _rest(least, -np.inf), _rest(most, np.inf)
+            a = np.where(by == 0, 1.0, by)
+            new_lo = np.where(up, -rest_most / a, -rest_least / a)
+            new_hi = np.where(up, -rest_least / a, -rest_most / a)
+            narrowed_lo, narrowed_hi = lo.copy(), hi.copy()
+            np.maximum.at(narrowed_lo, at[some], new_lo[some])
+            np.minimum.at(narrowed_hi, at[some], new_hi[some])
+            # (rounding drifts: the truth always lies within what a reader works out)
+            narrowed_lo = np.minimum(narrowed_lo, values)
+            narrowed_hi = np.maximum(narrowed_hi, values)
+            moved = (narrowed_lo > lo + 1e-3) | (narrowed_hi < hi - 1e-3)
+            lo, hi = narrowed_lo, narrowed_hi
+            if not moved.any():
+                break
+            active = (moved[cells] & (coef != 0)).any(axis=1)
+    return lo, hi
+
+
+def _rest(parts: np.ndarray, endless: float) -> np.ndarray:
+    """Per member of each row, the sum of the row's other ``parts`` (some ``endless``)."""
+    infinite = parts == endless
+    count = infinite.sum(axis=1, keepdims=True)
+    total = np.where(infinite, 0.0, parts).sum(axis=1, keepdims=True)
+    own = np.where(infinite, 0.0, parts)
+    return np.where(count - infinite > 0, endless, total - own)
+
+
+def _unchain(sums: _Sums, state: np.ndarray, values: np.ndarray, may: np.ndarray,
+             hidden: np.ndarray, upper: np.ndarray, rank: np.ndarray) -> bool:
+    """Where sums read together (:func:`_bounds`) leave a withheld figure less than 1 of
+    room, though its reason alone leaves it 1 or more, withhold the smallest non-zero
+    other figure of a sum giving one of its bounds, among those that ``may`` be.
+    Whether any was withheld."""
+    # a quantity no output states is not known to this reader: it is worked out, where
+    # it can be, from the figures that are published
+    lo, hi = _bounds(sums, np.where(hidden, np.int8(SECONDARY), state), values, upper)
+    room = np.where(state == PRIMARY, upper - 1.0, np.inf)  # what its reason alone leaves
+    pinned = np.flatnonzero((state > 0) & (hi - lo < 1 - 1e-6) & (room >= 1))
+    could = (values != 0) & may & ~hidden
+    # (a sum with no figure left to withhold cannot be freed: skip it without reading)
+    open_sums = (((state[sums.cells] == SHOWN) & could[sums.cells]) & (sums.coef != 0)).any(axis=1)
+    touched: set[int] = set()
+    for cell in pinned.tolist():
+        rows = [r for r in sums.rows_of(cell) if open_sums[r] and r not in touched
+                and _gives_bound(sums, r, cell, lo, hi)]
+        free = [(c in sums.late[r], rank[c], values[c], c, r) for r in rows
+                for c in sums.members[r] if not state[c] and could[c]]
+        if free:
+            *_, pick, row = min(free)
+            state[pick] = SECONDARY
+            touched.add(row)
+    return bool(touched)
+
+
+def _gives_bound(sums: _Sums, number: int, cell: int, lo: np.ndarray, hi: np.ndarray) -> bool:
+    """Whether sum ``number``, read with the bounds of its other members, gives ``cell``
+    its smallest or its largest value."""
+    members, signs = sums.members[number], sums.signs[number]
+    own = next(a for c, a in zip(members, signs, strict=True) if c == cell)
+    least = most = 0.0
+    for c, a in zip(members, signs, strict=True):
+        if c != cell:
+            least += a * lo[c] if a > 0 else a * hi[c]
+            most += a * hi[c] if a > 0 else a * lo[c]
+    ends = sorted((-most / own, -least / own))
+    return bool(abs(ends[0] - lo[cell]) < 1e-6 or abs(ends[1] - hi[cell]) < 1e-6)
 
 
 def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:

@@ -110,10 +110,11 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
         lv = totals.levels[name]
         cells[f"n.{name}"] = table.add(  # (an n takes its mean with it: after counts)
             lv.n, lv.n, thr[:, None], fixed=decided.n[name] if decided else None, rank=1)
+        # (an item's answers, which no report table shows, break chains of sums)
         cells[f"counts.{name}"] = table.add(
             lv.counts, lv.contributors, thr[:, None, None],
             fixed=decided.counts[name] if decided else None,
-            per=_items_per(name, framework, q)[None, :, None])
+            per=_items_per(name, framework, q)[None, :, None], breaks_chains=name == "item")
         stats = decided.stats[name] if decided else None
         cells[f"s1.{name}"] = table.add_sums(lv.s1, fixed=stats)
         cells[f"s2.{name}"] = table.add_sums(lv.s2, fixed=stats)
