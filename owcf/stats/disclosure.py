@@ -230,45 +230,46 @@ def _bounds(sums: _Sums, state: np.ndarray, values: np.ndarray, upper: np.ndarra
     but it follows a bound through any chain of sums.)"""
     lo = np.where(state == SHOWN, values, np.where(state == PRIMARY, 1.0, 0.0)).astype(float)
     hi = np.where(state == SHOWN, values, np.where(state == PRIMARY, upper, np.inf)).astype(float)
-    cells, coef = sums.cells, sums.coef
-    withheld = (state[cells] > 0) & (coef != 0)
-    if not withheld.any():
-        return lo, hi
-    rows = withheld.any(axis=1)  # (only sums holding a withheld figure say anything new)
-    cells, coef, withheld = cells[rows], coef[rows], withheld[rows]
-    active = np.ones(len(cells), dtype=bool)  # the sums a bound narrowed in since last read
-    with np.errstate(invalid="ignore"):
-        for _ in range(rounds):
-            at, by, some = cells[active], coef[active], withheld[active]
-            up = by > 0
-            least = np.where(by == 0, 0.0, np.where(up, by * lo[at], by * hi[at]))
-            most = np.where(by == 0, 0.0, np.where(up, by * hi[at], by * lo[at]))
-            # each member: minus the rest of its sum, whose range leaves out its own part
-            rest_least, rest_most = _rest(least, -np.inf), _rest(most, np.inf)
-            a = np.where(by == 0, 1.0, by)
-            new_lo = np.where(up, -rest_most / a, -rest_least / a)
-            new_hi = np.where(up, -rest_least / a, -rest_most / a)
-            narrowed_lo, narrowed_hi = lo.copy(), hi.copy()
-            np.maximum.at(narrowed_lo, at[some], new_lo[some])
-            np.minimum.at(narrowed_hi, at[some], new_hi[some])
-            # (rounding drifts: the truth always lies within what a reader works out)
-            narrowed_lo = np.minimum(narrowed_lo, values)
-            narrowed_hi = np.maximum(narrowed_hi, values)
-            moved = (narrowed_lo > lo + 1e-3) | (narrowed_hi < hi - 1e-3)
-            lo, hi = narrowed_lo, narrowed_hi
-            if not moved.any():
-                break
-            active = (moved[cells] & (coef != 0)).any(axis=1)
+    # every member of every sum holding a withheld figure (the others say nothing new),
+    # flat: its cell, its coefficient, its sum
+    member = sums.coef != 0
+    member &= (member & (state[sums.cells] > 0)).any(axis=1, keepdims=True)
+    cell, coef = sums.cells[member], sums.coef[member]
+    row = np.nonzero(member)[0]
+    withheld = state[cell] > 0
+    up = coef > 0
+    active = np.ones(len(cell), dtype=bool)  # members of sums a bound narrowed in since
+    for _ in range(rounds):
+        at, by, of, some, rising = cell[active], coef[active], row[active], withheld[active], up[active]
+        least = np.where(rising, by * lo[at], by * hi[at])
+        most = np.where(rising, by * hi[at], by * lo[at])
+        # each member: minus the rest of its sum, whose range leaves out its own part
+        rest_least, rest_most = _rest(least, of, -np.inf), _rest(most, of, np.inf)
+        new_lo = np.where(rising, -rest_most / by, -rest_least / by)
+        new_hi = np.where(rising, -rest_least / by, -rest_most / by)
+        narrowed_lo, narrowed_hi = lo.copy(), hi.copy()
+        np.maximum.at(narrowed_lo, at[some], new_lo[some])
+        np.minimum.at(narrowed_hi, at[some], new_hi[some])
+        # (rounding drifts: the truth always lies within what a reader works out)
+        narrowed_lo = np.minimum(narrowed_lo, values)
+        narrowed_hi = np.maximum(narrowed_hi, values)
+        moved = (narrowed_lo > lo + 1e-3) | (narrowed_hi < hi - 1e-3)
+        lo, hi = narrowed_lo, narrowed_hi
+        if not moved.any():
+            break
+        hot = np.zeros(len(sums.cells), dtype=bool)
+        hot[row[moved[cell]]] = True
+        active = hot[row]
     return lo, hi
 
 
-def _rest(parts: np.ndarray, endless: float) -> np.ndarray:
-    """Per member of each row, the sum of the row's other ``parts`` (some ``endless``)."""
+def _rest(parts: np.ndarray, row: np.ndarray, endless: float) -> np.ndarray:
+    """Per member, the sum of the other ``parts`` of its ``row`` (some ``endless``)."""
     infinite = parts == endless
-    count = infinite.sum(axis=1, keepdims=True)
-    total = np.where(infinite, 0.0, parts).sum(axis=1, keepdims=True)
-    own = np.where(infinite, 0.0, parts)
-    return np.where(count - infinite > 0, endless, total - own)
+    size = int(row.max()) + 1
+    count = np.bincount(row, weights=infinite, minlength=size)[row]
+    total = np.bincount(row, weights=np.where(infinite, 0.0, parts), minlength=size)[row]
+    return np.where(count - infinite > 0, endless, total - np.where(infinite, 0.0, parts))
 
 
 def _unchain(sums: _Sums, state: np.ndarray, values: np.ndarray, may: np.ndarray,
