@@ -6,11 +6,12 @@ its mean) gives a withheld answer away."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from owcf.stats.analysis import analyse
+from owcf.stats.analysis import SharedPattern, analyse
 from owcf.workspace.inputs import gather
 from owcf.workspace.run import analyse_inputs, read_responses
 
@@ -248,3 +249,20 @@ def test_everyone_alone_passes_the_linear_programming_audit(example: Any, runs: 
     published, withheld, relations = reader([runs[()]], inputs.framework, inputs.questionnaire)
     assert len(withheld) > 500
     assert disclosed(published, withheld, relations) == []
+
+
+def test_analyses_sharing_a_pattern_publish_what_each_would_alone(example: Any, runs: dict
+                                                                  ) -> None:
+    """A report's analyses work the pattern out once (by audience, by workforce group,
+    weighted to population sizes): each publishes and withholds exactly what it would
+    on its own. A pattern shared with another data set is a bug, not a quiet mix-up."""
+    inputs, responses = example
+    shared = SharedPattern()
+    for by in (("audience",), ("workforce_group",), ("audience", "workforce_group")):
+        assert analyse_inputs(inputs, responses, by, shared=shared).to_dict() == runs[by]
+    alone = analyse_inputs(inputs, responses, weights="population").to_dict()
+    assert analyse_inputs(inputs, responses, weights="population", shared=shared).to_dict() == alone
+    fewer = replace(responses, respondents=responses.respondents.iloc[:-1],
+                    answers=responses.answers.iloc[:-1])
+    with pytest.raises(AssertionError, match="shared by two data sets"):
+        analyse_inputs(inputs, fewer, shared=shared)

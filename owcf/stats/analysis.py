@@ -259,11 +259,32 @@ def protected_fields(responses: ResponseSet, breakdowns: Sequence[str] | None = 
     return tuple(dict.fromkeys(f for f in fields if f == "audience" or f in columns))
 
 
+class SharedPattern:
+    """The suppression pattern of one data set, worked out by the first analysis given
+    this and read by every other: the analyses of one run (a report's) need it once."""
+
+    def __init__(self) -> None:
+        self._of: tuple[GroupTotals, Pattern] | None = None
+
+    def of(self, totals: GroupTotals, framework: Framework, q: Questionnaire) -> Pattern:
+        if self._of is None:
+            self._of = totals, protect_groups(totals, framework, q)
+        known, pattern = self._of
+        # (another data set, or other thresholds, would need a pattern of its own)
+        assert (np.array_equal(known.size, totals.size)
+                and np.array_equal(known.threshold, totals.threshold)
+                and all(np.array_equal(known.levels[k].counts, totals.levels[k].counts)
+                        and np.allclose(known.levels[k].s1, totals.levels[k].s1)
+                        for k in totals.levels)), "a pattern shared by two data sets"
+        return pattern
+
+
 def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = (),
             min_cell: int = DEFAULT_MIN_CELL, sources: Sequence[str] | None = None, *,
             weights: str = "respondents", population: Any = None,
             min_cell_by_audience: Mapping[str, int] | None = None,
-            breakdowns: Sequence[str] | None = None) -> Analysis:
+            breakdowns: Sequence[str] | None = None,
+            shared: SharedPattern | None = None) -> Analysis:
     """Score every respondent and summarise each colour, dimension and item, overall and
     by group, with weighting, reliability, perception gaps and disclosure control.
 
@@ -271,7 +292,7 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
     audience, workforce group and ``breakdowns`` (the trust's own fields) and audience
     crossed with workforce group, whichever ``by`` asks for, so every output of the same
     data withholds the same figures; another crossing or field extends that pattern
-    without changing it."""
+    without changing it. Analyses given the same ``shared`` work that pattern out once."""
     by = tuple(by)
     _check_options(responses, by, weights, min_cell)
     thresholds = {a: max(v, min_cell) for a, v in (min_cell_by_audience or {}).items()}
@@ -293,7 +314,9 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
     groups = _Groups(responses, framework, keys, protected, by)
     totals = _Totals(counted, groups.members, n_strata, key_audience, framework, q)
     thr = totals.thresholds(min_cell, thresholds, framework)
-    pattern = protect_groups(totals.unweighted(groups, groups.first, thr), framework, q)
+    base = totals.unweighted(groups, groups.first, thr)
+    pattern = (shared.of(base, framework, q) if shared is not None
+               else protect_groups(base, framework, q))
     if len(groups.members) > groups.first:  # a crossing or another field: extend it
         pattern = protect_groups(totals.unweighted(groups, len(groups.members), thr), framework, q,
                                  decided=pattern)

@@ -58,7 +58,10 @@ def generate(trust: str | Path, out: Path | None = None,
         inputs, options.strict, "report shows no current position")
     warnings = [*warnings, *read_warnings]
     responses = ingestion.responses
-    by_audience, by_group = published_analyses(inputs, responses, options.min_cell)
+    from owcf.stats.analysis import SharedPattern
+
+    shared = SharedPattern()  # (every analysis of the report withholds the same figures)
+    by_audience, by_group = published_analyses(inputs, responses, options.min_cell, shared)
     progress = None
     if workspace.baselines:  # "Progress since ROUND", from the last baseline listed
         from owcf.workspace.progress import choose_baseline, progress_of
@@ -67,7 +70,7 @@ def generate(trust: str | Path, out: Path | None = None,
     weighted = None
     if workspace.population is not None and len(responses):
         weighted = analyse_inputs(inputs, responses, [], weights="population",
-                                  min_cell=options.min_cell)
+                                  min_cell=options.min_cell, shared=shared)
     comments = (select_comments(responses, by_audience, inputs.framework)
                 if options.include_comments else None)
     files = render_report(workspace, by_audience, options.formats, by_group=by_group,

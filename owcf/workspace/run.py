@@ -21,6 +21,7 @@ from owcf.workspace.inputs import Inputs, reconciliation
 if TYPE_CHECKING:  # pandas and pyarrow load only when responses are read
     from owcf.ingest.ingested import Ingested
     from owcf.ingest.responses import ResponseSet
+    from owcf.stats.analysis import SharedPattern
     from owcf.stats.results import Analysis
 
 
@@ -70,9 +71,11 @@ def read_workspace_responses(inputs: Inputs, strict: bool, lacking: str
 
 
 def analyse_inputs(inputs: Inputs, responses: ResponseSet, by: Sequence[str] = (), *,
-                   weights: str = "respondents", min_cell: int | None = None) -> Analysis:
+                   weights: str = "respondents", min_cell: int | None = None,
+                   shared: SharedPattern | None = None) -> Analysis:
     """The analysis of ``responses`` with the trust's disclosure settings (``min_cell``
-    overrides its threshold) and, for ``weights="population"``, its population sizes."""
+    overrides its threshold) and, for ``weights="population"``, its population sizes;
+    analyses given one ``shared`` work the suppression pattern out once."""
     from owcf.stats.analysis import analyse
 
     disclosure = inputs.disclosure
@@ -80,13 +83,19 @@ def analyse_inputs(inputs: Inputs, responses: ResponseSet, by: Sequence[str] = (
                    min_cell if min_cell is not None else disclosure.min_cell,
                    inputs.labels, weights=weights,
                    population=inputs.trust.population if inputs.trust else None,
-                   min_cell_by_audience=disclosure.by_audience, breakdowns=inputs.breakdowns)
+                   min_cell_by_audience=disclosure.by_audience, breakdowns=inputs.breakdowns,
+                   shared=shared)
 
 
-def published_analyses(inputs: Inputs, responses: ResponseSet, min_cell: int | None = None
-                       ) -> tuple[Analysis, Analysis]:
+def published_analyses(inputs: Inputs, responses: ResponseSet, min_cell: int | None = None,
+                       shared: SharedPattern | None = None) -> tuple[Analysis, Analysis]:
     """The analyses a trust's report is built from: broken down by audience, and by
-    workforce group, with the trust's disclosure settings. ``owcf share --protected``
-    carries exactly these, so it withholds what the report withholds."""
-    return (analyse_inputs(inputs, responses, ["audience"], min_cell=min_cell),
-            analyse_inputs(inputs, responses, ["workforce_group"], min_cell=min_cell))
+    workforce group, with the trust's disclosure settings (one suppression pattern, in
+    ``shared`` if given). ``owcf share --protected`` carries exactly these, so it
+    withholds what the report withholds."""
+    from owcf.stats.analysis import SharedPattern
+
+    shared = shared if shared is not None else SharedPattern()
+    return (analyse_inputs(inputs, responses, ["audience"], min_cell=min_cell, shared=shared),
+            analyse_inputs(inputs, responses, ["workforce_group"], min_cell=min_cell,
+                           shared=shared))
