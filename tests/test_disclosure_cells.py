@@ -4,11 +4,23 @@ work out by hand: which figure it withholds to protect a small one, and why."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from owcf.stats.disclosure import PRIMARY, SECONDARY, SHOWN, FigureTable, _may_pin, _Sums, protect
+from owcf.stats.disclosure import (
+    PRIMARY,
+    SECONDARY,
+    SHOWN,
+    FigureTable,
+    _bounds,
+    _gives_bound,
+    _may_pin,
+    _rest,
+    _Sums,
+    protect,
+)
 
 
 def _solve(values: list[float], basis: list[float], sums: list[tuple[list[int], int]],
@@ -509,3 +521,138 @@ def test_cells_that_come_as_floats_are_read_as_cells() -> None:
     a, b, t = table.add(np.array([3.0, 9.0, 12.0]), np.array([3.0, 9.0, 12.0]), 5)
     table.add_equal(np.array([a, b], dtype=float), np.array([t], dtype=float), 1)
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
+
+
+def test_the_rest_of_a_sum_leaves_out_each_member_and_counts_endless_parts() -> None:
+    """Per member, the sum of the other members of its row; a row with an endless part
+    is endless for every other member, and for that member only if there is another."""
+    parts = np.array([1.0, 2.0, 4.0, np.inf, 8.0, np.inf, np.inf, 16.0, 32.0])
+    row = np.array([0, 0, 0, 1, 1, 2, 2, 3, 4])
+    assert _rest(parts, row, np.inf).tolist() == [6.0, 5.0, 3.0, 8.0, np.inf, np.inf, np.inf,
+                                                  0.0, 0.0]
+    assert _rest(-parts, row, -np.inf).tolist() == [-6.0, -5.0, -3.0, -8.0, -np.inf, -np.inf,
+                                                    -np.inf, 0.0, 0.0]
+
+
+@st.composite
+def _chained_tables(draw: st.DrawFn) -> tuple[FigureTable, np.ndarray]:
+    """Up to 7 figures (0 to 9), up to 3 sums of some of them with coefficients 1 to 3
+    either way that hold for those figures, and a state per figure (a figure of 0 or a
+    sum of all published ones included)."""
+    values = np.array(draw(st.lists(st.integers(0, 9), min_size=2, max_size=7)), dtype=float)
+    table = FigureTable()
+    cells = table.add(values, values, 10)
+    for _ in range(draw(st.integers(1, 3))):
+        members = draw(st.lists(st.sampled_from(range(len(values))), min_size=2,
+                                max_size=len(values), unique=True))
+        signs = [draw(st.sampled_from([1.0, 2.0, 3.0, -1.0, -2.0])) for _ in members]
+        total = float(np.dot(signs, values[members]))
+        (t,) = table.add(np.array([abs(total)]), np.array([abs(total)]), 0)
+        table.add_relation(np.array([[*cells[members], t]]),
+                           np.array([*signs, -1.0 if total >= 0 else 1.0]))
+    state = np.array([draw(st.sampled_from([SHOWN, PRIMARY, SECONDARY])) if v else SHOWN
+                      for v in values] + [SHOWN] * (table.size - len(values)), dtype=np.int8)
+    return table, state
+
+
+@settings(max_examples=150, deadline=None)
+@given(_chained_tables())
+def test_bounds_carried_through_sums_are_sound_and_exact_on_one_sum(drawn) -> None:
+    """What a reader works out by carrying bounds from sum to sum always holds the truth,
+    never says more than linear programming over every sum (which is the most a reader
+    can), and, with one sum, says exactly as much."""
+    table, state = drawn
+    data = table.arrays()
+    values, upper = data["values"], data["upper"]
+    lo, hi = _bounds(_Sums(table), state, values, upper)
+    withheld = [c for c in range(table.size) if state[c]]
+    assert all(lo[c] - 1e-9 <= values[c] <= hi[c] + 1e-9 for c in range(table.size))
+    assert all(lo[c] == hi[c] == values[c] for c in range(table.size) if not state[c])
+    for c in withheld:
+        least, most = _lp_range(table, state, c)
+        assert lo[c] <= least + 1e-6 and hi[c] >= most - 1e-6
+        if len(table.sums) == 1:
+            assert lo[c] == pytest.approx(least, abs=1e-6)
+            assert hi[c] == pytest.approx(most, abs=1e-6) or hi[c] == most == np.inf
+
+
+def _lp_range(table: FigureTable, state: np.ndarray, cell: int) -> tuple[float, float]:
+    """The smallest and largest value of withheld ``cell`` over every sum at once."""
+    data = table.arrays()
+    values, upper = data["values"], data["upper"]
+    cells = [c for c in range(table.size) if state[c]]
+    col = {c: k for k, c in enumerate(cells)}
+    rows, rhs = [], []
+    for block, sign in zip(table.sums, table.signs, strict=True):
+        for members in block.tolist():
+            row = np.zeros(len(cells))
+            for c, a in zip(members, sign, strict=True):
+                if c in col:
+                    row[col[c]] += a
+            rows.append(row)
+            rhs.append(-sum(a * values[c] for c, a in zip(members, sign, strict=True)
+                            if c not in col))
+    bounds = [(1, upper[c]) if state[c] == PRIMARY else (0, None) for c in cells]
+    ends = []
+    for sign in (1.0, -1.0):
+        goal = np.zeros(len(cells))
+        goal[col[cell]] = sign
+        found = linprog(goal, A_eq=np.array(rows), b_eq=rhs, bounds=bounds, method="highs")
+        ends.append(np.inf if found.status == 3 else sign * found.fun)
+    return ends[0], ends[1]
+
+
+def test_a_sum_gives_a_bound_only_where_it_is_the_one_that_narrows() -> None:
+    """x + y = 10 with y = 7 published gives x its bounds, 3 and 3; x + z + w = 12, z and
+    w withheld to protect (at least 0), gives x neither: at most 12, and no least."""
+    table = FigureTable()
+    x, y, z, w = table.add(np.array([3.0, 7.0, 4.0, 5.0]), np.array([30.0] * 4), 5)
+    ten, twelve = table.add(np.array([10.0, 12.0]), np.array([30.0, 30.0]), 5)
+    table.add_up(np.array([[x, y]]), np.array([ten]))
+    table.add_up(np.array([[x, z, w]]), np.array([twelve]))
+    sums = _Sums(table)
+    data = table.arrays()
+    state = np.array([SECONDARY, SHOWN, SECONDARY, SECONDARY, SHOWN, SHOWN], dtype=np.int8)
+    lo, hi = _bounds(sums, state, data["values"], data["upper"])
+    assert (lo[x], hi[x], lo[z], hi[z], lo[w], hi[w]) == (3.0, 3.0, 0.0, 9.0, 0.0, 9.0)
+    assert [_gives_bound(sums, r, x, lo, hi) for r in (0, 1)] == [True, False]
+    assert _gives_bound(sums, 1, z, lo, hi)
+    # with coefficients: 3v - u - q = 2 with u = 4 and q = 3 published gives v both
+    # bounds (3); with u and q withheld (at least 0), v is 2/3 to 16/3 by it, and
+    # v + 7 = 10 gives both
+    other = FigureTable()
+    v, u, q, seven, ten = other.add(np.array([3.0, 4.0, 3.0, 7.0, 10.0]), np.array([30.0] * 5), 5)
+    (two,) = other.add_hidden(np.array([2.0]))
+    other.add_up(np.array([[v, seven]]), np.array([ten]))
+    other.add_relation(np.array([[two, v, u, q]]), np.array([1.0, -3.0, 1.0, 1.0]))
+    for withheld, gives in ((SHOWN, True), (SECONDARY, False)):
+        state = np.array([SECONDARY, withheld, withheld, SHOWN, SHOWN, SHOWN], dtype=np.int8)
+        lo, hi = _bounds(_Sums(other), state, other.arrays()["values"], other.arrays()["upper"])
+        assert (lo[v], hi[v]) == (3.0, 3.0)
+        assert _gives_bound(_Sums(other), 1, v, lo, hi) is gives
+    nothing = np.zeros(len(state), dtype=np.int8)  # (nothing withheld: every figure known)
+    assert _bounds(sums, nothing, data["values"], data["upper"])[0].tolist() == \
+        data["values"].tolist()
+
+
+def test_chains_free_a_figure_with_the_smallest_count_that_may_break_them_once_per_sum() -> None:
+    """As in the chain above: a + b = x (1 and 1, small under 5; x = 2 small under 10),
+    and x + y + c + d = 73 (y = 1 small; c = 40 and d = 30 published) pin x to 2. The
+    smaller count that may break chains, d, goes; c stays (one per sum and round); and
+    d + e = 35 (e = 5) then takes e with it, one sum alone pinning d. Only counts that
+    may break chains are taken: with d not one, c goes; with neither, nothing."""
+    def solve(breaks: tuple[bool, bool]) -> list[int]:
+        table = FigureTable()
+        a, b = table.add(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+        x, y = table.add(np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+        (c,) = table.add(np.array([40.0]), np.array([40.0]), 10, breaks_chains=breaks[0])
+        (d,) = table.add(np.array([30.0]), np.array([30.0]), 10, breaks_chains=breaks[1])
+        t, e, f = table.add(np.array([73.0, 5.0, 35.0]), np.array([73.0, 5.0, 35.0]), 5)
+        table.add_up(np.array([[a, b]]), np.array([x]))
+        table.add_up(np.array([[x, y, c, d]]), np.array([t]))
+        table.add_up(np.array([[d, e]]), np.array([f]))
+        return protect(table).tolist()
+    small4 = [PRIMARY] * 4
+    assert solve((True, True)) == [*small4, SHOWN, SECONDARY, SHOWN, SECONDARY, SHOWN]
+    assert solve((True, False)) == [*small4, SECONDARY, SHOWN, SHOWN, SHOWN, SHOWN]
+    assert solve((False, False)) == [*small4, SHOWN, SHOWN, SHOWN, SHOWN, SHOWN]

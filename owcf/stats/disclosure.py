@@ -236,6 +236,8 @@ def _bounds(sums: _Sums, state: np.ndarray, values: np.ndarray, upper: np.ndarra
     member &= (member & (state[sums.cells] > 0)).any(axis=1, keepdims=True)
     cell, coef = sums.cells[member], sums.coef[member]
     row = np.nonzero(member)[0]
+    if not len(cell):
+        return lo, hi
     withheld = state[cell] > 0
     up = coef > 0
     active = np.ones(len(cell), dtype=bool)  # members of sums a bound narrowed in since
