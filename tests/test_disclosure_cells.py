@@ -574,6 +574,22 @@ def test_bounds_carried_through_sums_are_sound_and_exact_on_one_sum(drawn) -> No
         if len(table.sums) == 1:
             assert lo[c] == pytest.approx(least, abs=1e-6)
             assert hi[c] == pytest.approx(most, abs=1e-6) or hi[c] == most == np.inf
+    # a sum gives a withheld member a bound when, read alone with the others' bounds,
+    # it takes the member to that bound (worked out here by linear programming)
+    sums = _Sums(table)
+    for number, (members, signs) in enumerate(zip(sums.members, sums.signs, strict=True)):
+        for c in (c for c in members if state[c]):
+            ends = []
+            for sign in (1.0, -1.0):
+                goal = np.array([sign if m == c else 0.0 for m in members])
+                box = [(None, None) if m == c else (lo[m], None if hi[m] == np.inf else hi[m])
+                       for m in members]
+                found = linprog(goal, A_eq=np.array([signs]), b_eq=[0.0], bounds=box,
+                                method="highs")
+                ends.append(sign * np.inf if found.status == 3 else sign * found.fun)
+            assert _gives_bound(sums, number, c, lo, hi) == bool(
+                abs(ends[0] - lo[c]) < 1e-6 or abs(ends[1] - hi[c]) < 1e-6), \
+                (number, c, ends, lo[c], hi[c])
 
 
 def _lp_range(table: FigureTable, state: np.ndarray, cell: int) -> tuple[float, float]:

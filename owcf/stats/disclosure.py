@@ -312,7 +312,9 @@ def _gives_bound(sums: _Sums, number: int, cell: int, lo: np.ndarray, hi: np.nda
             least += a * lo[c] if a > 0 else a * hi[c]
             most += a * hi[c] if a > 0 else a * lo[c]
     ends = sorted((-most / own, -least / own))
-    return bool(abs(ends[0] - lo[cell]) < 1e-6 or abs(ends[1] - hi[cell]) < 1e-6)
+    # (an endless top is no bound: nothing gives it)
+    return bool(abs(ends[0] - lo[cell]) < 1e-6
+                or (hi[cell] < np.inf and abs(ends[1] - hi[cell]) < 1e-6))
 
 
 def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:
