@@ -672,3 +672,22 @@ def test_chains_free_a_figure_with_the_smallest_count_that_may_break_them_once_p
     assert solve((True, True)) == [*small4, SHOWN, SECONDARY, SHOWN, SECONDARY, SHOWN]
     assert solve((True, False)) == [*small4, SECONDARY, SHOWN, SHOWN, SHOWN, SHOWN]
     assert solve((False, False)) == [*small4, SHOWN, SHOWN, SHOWN, SHOWN, SHOWN]
+
+
+def test_chains_leave_published_figures_and_true_zeros_alone() -> None:
+    """The chain above with a 1 and a 0 that may break chains beside c and d: the 1 goes
+    (the smallest non-zero), never the 0 (a true zero protects nothing); and a sum of
+    published figures elsewhere, h + k = m with k one that may break chains, keeps
+    everything published (a published figure is known, not pinned)."""
+    table = FigureTable()
+    a, b = table.add(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+    x, y = table.add(np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+    c, d, one, zero = table.add(np.array([40.0, 30.0, 1.0, 0.0]), np.array([40.0, 30.0, 30.0, 0.0]),
+                                10, breaks_chains=True)
+    h, k = table.add(np.array([20.0, 12.0]), np.array([20.0, 12.0]), 10, breaks_chains=True)
+    t, m = table.add(np.array([74.0, 32.0]), np.array([74.0, 32.0]), 10)
+    table.add_up(np.array([[a, b]]), np.array([x]))
+    table.add_up(np.array([[x, y, c, d, one, zero]]), np.array([t]))
+    table.add_up(np.array([[h, k]]), np.array([m]))
+    assert protect(table).tolist() == [*[PRIMARY] * 4, SHOWN, SHOWN, SECONDARY, SHOWN,
+                                       SHOWN, SHOWN, SHOWN, SHOWN]
