@@ -81,7 +81,10 @@ METHOD = {
                    "room: two of them adding up to 2 are 1 each), the smallest other "
                    "non-zero one is withheld too, answer counts before n and n before "
                    "group sizes; an item's withheld answer count takes its dimension's "
-                   "count of that answer with it (secondary)",
+                   "count of that answer with it; then the sums are read together, bounds "
+                   "carried from one to the next, and where they pin a withheld figure the "
+                   "smallest non-zero item answer count in a sum giving it a bound is "
+                   "withheld too (secondary)",
     "threshold": "min_cell, or the higher threshold of any audience with respondents in the group",
     "reliability": "Cronbach's alpha on respondents who answered every item of the dimension "
                    "(unweighted); flagged below 0.7",
