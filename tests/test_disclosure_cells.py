@@ -281,36 +281,40 @@ def test_a_sum_can_keep_what_a_reader_needs_for_last() -> None:
     assert solve([0, 0, 3], [6, 57], True) == [SHOWN, SHOWN, PRIMARY, SECONDARY, SHOWN]
 
 
-def _worked_out(table: FigureTable, state: list[int]) -> list[int]:
-    """The withheld cells of ``table`` that all its sums read at once leave less than 1
-    of room (small ones 1 to their top, any other at least 0): linear programming over
-    every sum, independent of how owcf reads them."""
+def _lp_range(table: FigureTable, state: np.ndarray, cell: int) -> tuple[float, float]:
+    """The smallest and largest value of withheld ``cell`` over every sum at once."""
     data = table.arrays()
     values, upper = data["values"], data["upper"]
-    cells = [c for c, s in enumerate(state) if s]
+    cells = [c for c in range(table.size) if state[c]]
     col = {c: k for k, c in enumerate(cells)}
     rows, rhs = [], []
     for block, sign in zip(table.sums, table.signs, strict=True):
         for members in block.tolist():
             row = np.zeros(len(cells))
-            known = 0.0
             for c, a in zip(members, sign, strict=True):
                 if c in col:
                     row[col[c]] += a
-                else:
-                    known += a * values[c]
             rows.append(row)
-            rhs.append(-known)
+            rhs.append(-sum(a * values[c] for c, a in zip(members, sign, strict=True)
+                            if c not in col))
     bounds = [(1, upper[c]) if state[c] == PRIMARY else (0, None) for c in cells]
+    ends = []
+    for sign in (1.0, -1.0):
+        goal = np.zeros(len(cells))
+        goal[col[cell]] = sign
+        found = linprog(goal, A_eq=np.array(rows), b_eq=rhs, bounds=bounds, method="highs")
+        ends.append(np.inf if found.status == 3 else sign * found.fun)
+    return ends[0], ends[1]
+
+
+def _worked_out(table: FigureTable, state: list[int]) -> list[int]:
+    """The withheld cells of ``table`` that all its sums read at once leave less than 1
+    of room (small ones 1 to their top, any other at least 0): linear programming over
+    every sum, independent of how owcf reads them."""
     out = []
-    for c in cells:
-        ends = []
-        for sign in (1.0, -1.0):
-            goal = np.zeros(len(cells))
-            goal[col[c]] = sign
-            found = linprog(goal, A_eq=np.array(rows), b_eq=rhs, bounds=bounds, method="highs")
-            ends.append(np.inf if found.status == 3 else sign * found.fun)
-        if ends[1] - ends[0] < 1 - 1e-9:
+    for c in (c for c, s in enumerate(state) if s):
+        least, most = _lp_range(table, np.array(state), c)
+        if most - least < 1 - 1e-9:
             out.append(c)
     return out
 
@@ -590,32 +594,6 @@ def test_bounds_carried_through_sums_are_sound_and_exact_on_one_sum(drawn) -> No
             assert _gives_bound(sums, number, c, lo, hi) == bool(
                 abs(ends[0] - lo[c]) < 1e-6 or abs(ends[1] - hi[c]) < 1e-6), \
                 (number, c, ends, lo[c], hi[c])
-
-
-def _lp_range(table: FigureTable, state: np.ndarray, cell: int) -> tuple[float, float]:
-    """The smallest and largest value of withheld ``cell`` over every sum at once."""
-    data = table.arrays()
-    values, upper = data["values"], data["upper"]
-    cells = [c for c in range(table.size) if state[c]]
-    col = {c: k for k, c in enumerate(cells)}
-    rows, rhs = [], []
-    for block, sign in zip(table.sums, table.signs, strict=True):
-        for members in block.tolist():
-            row = np.zeros(len(cells))
-            for c, a in zip(members, sign, strict=True):
-                if c in col:
-                    row[col[c]] += a
-            rows.append(row)
-            rhs.append(-sum(a * values[c] for c, a in zip(members, sign, strict=True)
-                            if c not in col))
-    bounds = [(1, upper[c]) if state[c] == PRIMARY else (0, None) for c in cells]
-    ends = []
-    for sign in (1.0, -1.0):
-        goal = np.zeros(len(cells))
-        goal[col[cell]] = sign
-        found = linprog(goal, A_eq=np.array(rows), b_eq=rhs, bounds=bounds, method="highs")
-        ends.append(np.inf if found.status == 3 else sign * found.fun)
-    return ends[0], ends[1]
 
 
 def test_a_sum_gives_a_bound_only_where_it_is_the_one_that_narrows() -> None:
