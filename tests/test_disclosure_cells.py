@@ -669,3 +669,17 @@ def test_chains_leave_published_figures_and_true_zeros_alone() -> None:
     table.add_up(np.array([[h, k]]), np.array([m]))
     assert protect(table).tolist() == [*[PRIMARY] * 4, SHOWN, SHOWN, SECONDARY, SHOWN,
                                        SHOWN, SHOWN, SHOWN, SHOWN]
+
+
+def test_chains_free_a_figure_with_one_unit_of_room_and_take_what_a_reader_needs_last() -> None:
+    """Everything small under a threshold of 3 (1 or 2): a + b = x makes a and b 1 and x
+    2, and x + y + d = t + c (t = 13; d = 40 and c = 30 may break chains, c on the side a
+    reader needs) makes y 1. Each withheld figure's reason leaves it one unit of room, so
+    the chain is freed; d goes, not the smaller c, which the sum keeps for last."""
+    table = FigureTable()
+    a, b, x, y = table.add(np.array([1.0, 1.0, 2.0, 1.0]), np.array([1.0, 1.0, 2.0, 1.0]), 3)
+    d, c = table.add(np.array([40.0, 30.0]), np.array([40.0, 30.0]), 3, breaks_chains=True)
+    (t,) = table.add(np.array([13.0]), np.array([13.0]), 3)
+    table.add_up(np.array([[a, b]]), np.array([x]))
+    table.add_equal(np.array([x, y, d]), np.array([t, c]), 1, right_last=True)
+    assert protect(table).tolist() == [*[PRIMARY] * 4, SECONDARY, SHOWN, SHOWN]
