@@ -274,7 +274,8 @@ def test_a_sum_can_keep_what_a_reader_needs_for_last() -> None:
         table = FigureTable()
         left = table.add(np.array(n), np.array(n), 5)
         right = table.add(np.array(c), np.array(c), 5)
-        table.add_equal(left, right, 1, right_last=right_last)
+        table.add_relation(np.concatenate([left, right])[None], np.array([1.0, 1, 1, -1, -1]),
+                           late=np.array([False] * 3 + [right_last] * 2))
         return protect(table).tolist()
     assert solve([20, 40, 3], [6, 57], True) == [SECONDARY, SHOWN, PRIMARY, SHOWN, SHOWN]
     assert solve([20, 40, 3], [6, 57], False) == [SHOWN, SHOWN, PRIMARY, SECONDARY, SHOWN]
@@ -681,5 +682,6 @@ def test_chains_free_a_figure_with_one_unit_of_room_and_take_what_a_reader_needs
     d, c = table.add(np.array([40.0, 30.0]), np.array([40.0, 30.0]), 3, breaks_chains=True)
     (t,) = table.add(np.array([13.0]), np.array([13.0]), 3)
     table.add_up(np.array([[a, b]]), np.array([x]))
-    table.add_equal(np.array([x, y, d]), np.array([t, c]), 1, right_last=True)
+    table.add_relation(np.array([[x, y, d, t, c]]), np.array([1.0, 1, 1, -1, -1]),
+                       late=np.array([False, False, False, True, True]))
     assert protect(table).tolist() == [*[PRIMARY] * 4, SECONDARY, SHOWN, SHOWN]

@@ -106,23 +106,19 @@ class FigureTable:
             width = members.shape[-1]
             rows = members.reshape(members.size // width, width)
             self.add_relation(np.hstack([rows, np.asarray(totals, dtype=np.int64).ravel()[:, None]]),
-                             np.append(np.ones(width), -1.0))
+                              np.append(np.ones(width), -1.0))
 
-    def add_equal(self, left: np.ndarray, right: np.ndarray, times: np.ndarray | float,
-                  right_last: bool = False) -> None:
-        """The cells of ``left`` add up to those of ``right``, each ``times`` over; with
-        ``right_last``, protecting this sum takes a cell of ``right`` only when no cell
-        of ``left`` will do (``right`` is what a reader most needs)."""
+    def add_equal(self, left: np.ndarray, right: np.ndarray, times: np.ndarray | float
+                  ) -> None:
+        """The cells of ``left`` add up to those of ``right``, each ``times`` over."""
         left = np.asarray(left, dtype=np.int64).ravel()
         right = np.asarray(right, dtype=np.int64).ravel()
         self.add_relation(np.concatenate([left, right])[None],
-                         np.concatenate([np.ones(len(left)),
-                                         -np.broadcast_to(np.asarray(times, float), right.shape)]),
-                         np.concatenate([np.zeros(len(left), dtype=bool),
-                                         np.full(len(right), right_last)]))
+                          np.concatenate([np.ones(len(left)),
+                                          -np.broadcast_to(np.asarray(times, float), right.shape)]))
 
     def add_relation(self, cells: np.ndarray, signs: np.ndarray,
-                    late: np.ndarray | None = None) -> None:
+                     late: np.ndarray | None = None) -> None:
         """Each row of ``cells``, each cell times its column's coefficient in ``signs``,
         adds up to 0; protection takes the ``late`` columns only when no other will do."""
         self.sums.append(np.asarray(cells, dtype=np.int64))
@@ -182,7 +178,7 @@ class _Sums:
     def __init__(self, table: FigureTable) -> None:
         self.members: list[list[int]] = []
         self.signs: list[list[float]] = []
-        #: per sum, the members protection takes last (see FigureTable.add_equal)
+        #: per sum, the members protection takes last (see FigureTable.add_relation)
         self.late: list[set[int]] = []
         for block, sign, late in zip(table.sums, table.signs, table.late, strict=True):
             self.members += block.tolist()

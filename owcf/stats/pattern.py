@@ -161,10 +161,13 @@ def _relate(table: FigureTable, cells: Mapping[str, np.ndarray], totals: GroupTo
         table.add_up(items[:, :, scale], cells["n.item"])
         # so a colour's items' n add up to its answers on the scale: the report shows
         # those, so protecting this sum takes another n first
+        answered = int(scale.sum())
         for k, members in enumerate(of_colour):
-            for g in range(len(totals.size)) if members else ():
-                table.add_equal(cells["n.item"][g, members], colours[g, k, scale], 1,
-                                right_last=True)
+            if members:
+                table.add_relation(
+                    np.hstack([cells["n.item"][:, members], colours[:, k, scale]]),
+                    np.concatenate([np.ones(len(members)), -np.ones(answered)]),
+                    late=np.arange(len(members) + answered) >= len(members))
 
 
 def _per_unit(framework: Framework, q: Questionnaire, items: np.ndarray
