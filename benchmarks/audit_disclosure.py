@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -78,7 +79,7 @@ def main() -> int:
     only = None
     if args.sample:
         import random
-        small_cells = sorted(c for c, (lo, _) in withheld_by_owcf.items() if lo == 1.0)
+        small_cells = sorted(c for c, (_, hi) in withheld_by_owcf.items() if hi < math.inf)
         only = set(random.Random(0).sample(small_cells, min(args.sample, len(small_cells))))
     found = [c for c in disclosed(published, withheld, relations, only=only)
              if c in withheld_by_owcf]
@@ -95,12 +96,12 @@ def main() -> int:
                         truth[name(g["by"], e["id"], lab)] = e["counts"][lab]
     zeros = sum(1 for c in withheld_by_owcf if truth.get(c) == 0)
     kinds = Counter(c.rsplit("|", 1)[-1] if c.count("|") > 1 else "respondents" for c in found)
-    small = sum(1 for c in found if withheld_by_owcf[c][0] == 1.0)
+    small = sum(1 for c in found if withheld_by_owcf[c][1] < math.inf)
     if args.show:
         for c in sorted(found)[:args.show]:
             print(c, withheld[c], file=sys.stderr)
     print(json.dumps({"published": len(published), "withheld": len(withheld_by_owcf),
-                      "withheld_small": sum(1 for lo, _ in withheld_by_owcf.values() if lo == 1.0),
+                      "withheld_small": sum(1 for _, hi in withheld_by_owcf.values() if hi < math.inf),
                       "true_zeros_withheld": zeros, "checked": len(only) if only else len(withheld_by_owcf),
                       "determined": len(found),
                       "determined_small": small, "determined_by_kind": dict(sorted(kinds.items())),

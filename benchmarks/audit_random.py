@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sys
 import tempfile
@@ -61,7 +62,7 @@ def main() -> int:
         published += len(shown)
         withheld += len(hidden)
         found += len(cells)
-        found_small += sum(1 for c in cells if hidden[c][0] == 1.0)
+        found_small += sum(1 for c in cells if hidden[c][1] < math.inf)
     print(json.dumps({"sets": args.sets, "seed": args.seed, "sets_with_a_figure_worked_out": leaking,
                       "published": published, "withheld": withheld, "worked_out": found,
                       "worked_out_small": found_small,

@@ -47,8 +47,9 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     group's respondents when every audience is asked the item; items add up to
     dimensions and dimensions to colours, answer by answer. Bounds: a figure withheld
     as small lies between 1 and the threshold - 1 (a dimension's or colour's answer
-    count, counted per respondent, up to that many times its items); any other is at
-    least 0."""
+    count, counted per respondent, up to that many times its items); any other count,
+    ``n`` or group size withheld is at least 1, as owcf shows every true zero as 0 (a
+    figure left out with no reason, and a sum of scores, at least 0)."""
     from owcf.stats.tally import slot_positions
 
     q = questionnaire
@@ -61,13 +62,14 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     labels: list[str] = []
     keys: dict[str, dict[str, Any]] = {}
 
-    def put(cell: str, value: Any, reason: str | None, upper: float) -> None:
+    def put(cell: str, value: Any, reason: str | None, upper: float, least: float = 1.0
+            ) -> None:
         if value is not None:
             published[cell] = float(value)
         elif reason == "fewer-than-min-cell":
             withheld[cell] = (1.0, upper)
         else:
-            withheld[cell] = (0.0, math.inf)
+            withheld[cell] = (least if reason else 0.0, math.inf)
 
     for data in outputs:
         labels = data["categories"]
@@ -86,7 +88,7 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
                     mean = e["mean"]  # (no mean of nobody: its sum of scores is 0)
                     put(name(key, e["id"], "S"), 0.0 if e["n"] == 0 else
                         None if mean is None or e["n"] is None else mean * e["n"],
-                        "secondary", math.inf)
+                        "secondary", math.inf, least=0.0)
                     for lab in labels:
                         put(name(key, e["id"], lab), e["counts"][lab],
                             sup.get(f"counts.{lab}"), (thr - 1) * k)

@@ -382,6 +382,18 @@ def test_the_lp_audit_reads_true_sums_and_finds_what_they_give_away(model) -> No
         [f"audience=staff|{e['id']}|{lab}" for e in (v2, dimension, colour) for lab in pair]
         + ["audience=staff|v2|S"])
 
+    # owcf shows every true zero as 0, so a reader knows a count withheld to protect is
+    # at least 1 (one left out with no reason given only that it is at least 0)
+    _, bounds, _ = reader(split, framework, questionnaire)
+    assert bounds[f"audience=staff|v2|{pair[0]}"] == (1.0, math.inf)
+    assert bounds["audience=staff|v2|S"] == (0.0, math.inf)
+    v2["counts"][pair[0]], v2["counts"][pair[1]] = 1, None
+    v2["n"] = None
+    v2["suppressed"] = {"n": "secondary"}
+    _, bounds, _ = reader(split, framework, questionnaire)
+    assert bounds[f"audience=staff|v2|{pair[1]}"] == (0.0, math.inf)
+    assert bounds["audience=staff|v2|n"] == (1.0, math.inf)
+
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(RESPONDENT, min_size=2, max_size=30), seed=st.integers(0, 10_000),
