@@ -298,7 +298,8 @@ def _lp_range(table: FigureTable, state: np.ndarray, cell: int) -> tuple[float, 
             rows.append(row)
             rhs.append(-sum(a * values[c] for c, a in zip(members, sign, strict=True)
                             if c not in col))
-    bounds = [(1, upper[c]) if state[c] == PRIMARY else (0, None) for c in cells]
+    # (withheld to protect: at least 1 for a count, as owcf never withholds a 0)
+    bounds = [(1, upper[c]) if state[c] == PRIMARY else (data["least"][c], None) for c in cells]
     ends = []
     for sign in (1.0, -1.0):
         goal = np.zeros(len(cells))
@@ -310,7 +311,7 @@ def _lp_range(table: FigureTable, state: np.ndarray, cell: int) -> tuple[float, 
 
 def _worked_out(table: FigureTable, state: list[int]) -> list[int]:
     """The withheld cells of ``table`` that all its sums read at once leave less than 1
-    of room (small ones 1 to their top, any other at least 0): linear programming over
+    of room (small ones 1 to their top, any other at least 1): linear programming over
     every sum, independent of how owcf reads them."""
     out = []
     for c in (c for c, s in enumerate(state) if s):
@@ -347,13 +348,14 @@ def test_a_chain_of_sums_is_read_together() -> None:
 def _pinned_by_lp(values: np.ndarray, coef: np.ndarray, small: set[int], withheld: set[int],
                   threshold: int) -> bool:
     """Whether, with ``withheld`` cells unknown (``small`` ones 1 to threshold - 1, any
-    other at least 0) and the rest published, the one sum sum(coef * values) = 0 leaves
-    a withheld cell less than 1 of room: by linear programming, not by owcf's rule."""
+    other at least 1: owcf never withholds a 0) and the rest published, the one sum
+    sum(coef * values) = 0 leaves a withheld cell less than 1 of room: by linear
+    programming, not by owcf's rule."""
     cells = sorted(withheld)
     if not cells:
         return False
     shown = [c for c in range(len(values)) if c not in withheld]
-    bounds = [(1, threshold - 1) if c in small else (0, None) for c in cells]
+    bounds = [(1, threshold - 1) if c in small else (1, None) for c in cells]
     for k in range(len(cells)):
         ends = []
         for sign in (1.0, -1.0):
@@ -380,7 +382,7 @@ def test_one_sum_gets_the_fewest_smallest_partners_that_leave_room(
     """Any one sum (members adding up to ``times`` a total), protected: what is withheld
     to protect is the fewest of the smallest other non-zero figures (in order) after
     which no withheld figure is pinned, by linear programming within the bounds the
-    reasons give (small: 1 to the threshold - 1; otherwise at least 0); or every one of
+    reasons give (small: 1 to the threshold - 1; otherwise at least 1); or every one of
     them when even that leaves one pinned."""
     members[0] += -sum(members) % times  # whole totals
     values = np.array([*members, sum(members) // times], dtype=float)
@@ -454,20 +456,23 @@ def _first_pass(figures: list[tuple[float, int, float]], rows: list[list[tuple[i
     for row in rows:
         table.add_relation(np.array([[c for c, _ in row]]), np.array([a for _, a in row]))
     state = np.array([s for _, s, _ in figures], dtype=np.int8)
-    return _may_pin(_Sums(table), state, table.arrays()["upper"]).tolist()
+    data = table.arrays()
+    return _may_pin(_Sums(table), state, data["upper"], data["values"], data["least"]).tolist()
 
 
 def test_the_first_pass_skips_only_sums_that_leave_every_withheld_figure_room() -> None:
     """What makes ``protect`` fast enough for a report: it reads at first only the sums
     that may pin a figure. It skips a sum with nothing withheld, and one where a figure
-    withheld to protect (at least 0, without end) stands beside others, each counted once,
-    the small ones with room to move (a top of 2 or more). It reads any other: one
-    withheld alone; small ones alone; a figure counted three times; a small one that can
-    only be 1. A published member counted three times changes nothing; a shorter row
+    withheld to protect (at least 1, without end, and above 1) stands beside others, each
+    counted once, the small ones with room to move (a top of 2 or more). It reads any
+    other: one withheld alone; small ones alone; a figure counted three times; a small one
+    that can only be 1; one withheld to protect that is 1 (a reader knows it is at least
+    1, so it cannot give a unit). A published member counted three times changes nothing; a shorter row
     padded to the longest holds no cell it does not name."""
     small, small_at_1, protecting, shown = (3.0, PRIMARY, 4.0), (1.0, PRIMARY, 1.0), \
         (9.0, SECONDARY, 4.0), (7.0, SHOWN, 1.0)
-    figures = [small, protecting, shown, small, small_at_1, shown, (1.0, PRIMARY, 2.0)]
+    figures = [small, protecting, shown, small, small_at_1, shown, (1.0, PRIMARY, 2.0),
+               (1.0, SECONDARY, 4.0)]
     rows = [
         [(2, 1.0), (5, -1.0)],                         # nothing withheld
         [(0, 1.0), (2, -1.0)],                         # one withheld alone
@@ -478,9 +483,10 @@ def test_the_first_pass_skips_only_sums_that_leave_every_withheld_figure_room() 
         [(0, 1.0), (1, -3.0), (2, 1.0)],               # protecting counted 3 x
         [(4, 1.0), (1, 1.0), (2, -1.0)],               # small that can only be 1
         [(6, 1.0), (1, 1.0), (2, -1.0)],               # small that can be 1 or 2
+        [(0, 1.0), (7, 1.0), (2, -1.0)],               # small beside protecting at 1
     ]
     assert _first_pass(figures, rows) == [False, True, True, False, False, True, True, True,
-                                          False]
+                                          False, True]
 
 
 def test_a_sum_of_scores_protects_before_a_smaller_n() -> None:
@@ -569,7 +575,7 @@ def test_bounds_carried_through_sums_are_sound_and_exact_on_one_sum(drawn) -> No
     table, state = drawn
     data = table.arrays()
     values, upper = data["values"], data["upper"]
-    lo, hi = _bounds(_Sums(table), state, values, upper)
+    lo, hi = _bounds(_Sums(table), state, values, upper, data["least"])
     withheld = [c for c in range(table.size) if state[c]]
     assert all(lo[c] - 1e-9 <= values[c] <= hi[c] + 1e-9 for c in range(table.size))
     assert all(lo[c] == hi[c] == values[c] for c in range(table.size) if not state[c])
@@ -655,9 +661,11 @@ def test_chains_free_a_figure_with_the_smallest_count_that_may_break_them_once_p
 
 def test_chains_leave_published_figures_and_true_zeros_alone() -> None:
     """The chain above with a 1 and a 0 that may break chains beside c and d: the 1 goes
-    (the smallest non-zero), never the 0 (a true zero protects nothing); and a sum of
-    published figures elsewhere, h + k = m with k one that may break chains, keeps
-    everything published (a published figure is known, not pinned)."""
+    (the smallest non-zero), never the 0 (a true zero protects nothing). A reader knows
+    the 1 withheld is at least 1 (owcf withholds no 0), so x + y + 1 = 4 still pins x:
+    d goes too. A sum of published figures elsewhere, h + k = m with k one that may
+    break chains, keeps everything published (a published figure is known, not
+    pinned)."""
     table = FigureTable()
     a, b = table.add(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
     x, y = table.add(np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
@@ -668,7 +676,7 @@ def test_chains_leave_published_figures_and_true_zeros_alone() -> None:
     table.add_up(np.array([[a, b]]), np.array([x]))
     table.add_up(np.array([[x, y, c, d, one, zero]]), np.array([t]))
     table.add_up(np.array([[h, k]]), np.array([m]))
-    assert protect(table).tolist() == [*[PRIMARY] * 4, SHOWN, SHOWN, SECONDARY, SHOWN,
+    assert protect(table).tolist() == [*[PRIMARY] * 4, SHOWN, SECONDARY, SECONDARY, SHOWN,
                                        SHOWN, SHOWN, SHOWN, SHOWN]
 
 

@@ -48,6 +48,7 @@ class FigureTable:
         self._upper: list[np.ndarray] = []
         self._rank: list[np.ndarray] = []
         self._breaks: list[np.ndarray] = []
+        self._least: list[np.ndarray] = []
         self.size = 0
         #: blocks of sums, one per row: the cells of a row, each times its coefficient
         #: in ``signs`` (one per column of the block), add up to 0
@@ -59,7 +60,7 @@ class FigureTable:
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
                fixed: np.ndarray | None, upper: np.ndarray | float = np.inf,
-               rank: int = 0, breaks_chains: bool = False) -> np.ndarray:
+               rank: int = 0, breaks_chains: bool = False, least: float = 0.0) -> np.ndarray:
         values = np.asarray(values)
         index = np.arange(self.size, self.size + values.size).reshape(values.shape)
         self._values.append(values.ravel())
@@ -70,6 +71,7 @@ class FigureTable:
         self._upper.append(np.broadcast_to(np.asarray(upper, dtype=float), values.shape).ravel())
         self._rank.append(np.full(values.size, rank))
         self._breaks.append(np.full(values.size, breaks_chains))
+        self._least.append(np.full(values.size, least))
         self.size += values.size
         return index
 
@@ -79,7 +81,8 @@ class FigureTable:
         """Register figures ``values`` resting on ``basis`` respondents: primary when
         ``0 < basis < threshold`` and the figure is not 0. ``fixed`` gives states decided
         already (-1 where not). A figure withheld as small is, to a reader, between 1 and
-        ``per`` times (threshold - 1) (``per``: the answers a respondent can give to it).
+        ``per`` times (threshold - 1) (``per``: the answers a respondent can give to it);
+        one withheld to protect, at least 1 (a figure of 0 is never withheld).
         Protection takes figures of a higher ``rank`` only where no lower one will do (a
         group's size protects an answer count last: it says the most). Where sums read
         together pin a figure, only figures that ``breaks_chains`` are withheld to free
@@ -87,10 +90,11 @@ class FigureTable:
         values, basis = np.asarray(values), np.asarray(basis)
         upper = (np.asarray(threshold, dtype=float) - 1) * np.asarray(per, dtype=float)
         return self._block(values, (basis > 0) & (basis < threshold) & (values != 0), False,
-                           fixed, upper, rank, breaks_chains)
+                           fixed, upper, rank, breaks_chains, least=1.0)
 
     def add_sums(self, values: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
-        """Register sums of scores (a mean times its ``n``): never primary themselves."""
+        """Register sums of scores (a mean times its ``n``): never primary themselves (to a
+        reader, one withheld is at least 0)."""
         return self._block(values, np.False_, False, fixed)
 
     def add_hidden(self, values: np.ndarray) -> np.ndarray:
@@ -137,7 +141,7 @@ class FigureTable:
         return {"values": cat(self._values), "primary": cat(self._primary),
                 "hidden": cat(self._hidden), "fixed": cat(self._fixed),
                 "upper": cat(self._upper), "rank": cat(self._rank),
-                "breaks": cat(self._breaks)}
+                "breaks": cat(self._breaks), "least": cat(self._least)}
 
 
 def protect(table: FigureTable) -> np.ndarray:
@@ -161,12 +165,13 @@ def protect(table: FigureTable) -> np.ndarray:
         if look is not None:
             look = sorted({r for c in np.flatnonzero(state != read).tolist()
                            for r in sums.rows_of(c)})
-        _pinned_sums(sums, state, values, decided | hidden, data["upper"], data["rank"], look)
+        _pinned_sums(sums, state, values, decided | hidden, data["upper"], data["rank"], look,
+                     data["least"])
         read = state.copy()
         # no sum alone pins a figure: read them together, as a chain of bounds
         if np.array_equal(state, before) and not (
                 breaks.any() and _unchain(sums, state, values, breaks & ~decided, hidden,
-                                          data["upper"], data["rank"])):
+                                          data["upper"], data["rank"], data["least"])):
             return state
         look = []
 
@@ -218,13 +223,14 @@ class _Total:
 
 
 def _bounds(sums: _Sums, state: np.ndarray, values: np.ndarray, upper: np.ndarray,
-            rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
+            least: np.ndarray | None = None, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """The smallest and largest value of each figure a reader can work out from the
     sums, each read in turn with the bounds the others gave, until none narrows: a
     published figure is its value, one withheld as small 1 to ``upper``, any other
-    withheld at least 0. (Weaker than linear programming, which reads them all at once,
+    withheld at least ``least`` (else 0). (Weaker than linear programming, which reads them all at once,
     but it follows a bound through any chain of sums.)"""
-    lo = np.where(state == SHOWN, values, np.where(state == PRIMARY, 1.0, 0.0)).astype(float)
+    floor = np.zeros(len(values)) if least is None else least
+    lo = np.where(state == SHOWN, values, np.where(state == PRIMARY, 1.0, floor)).astype(float)
     hi = np.where(state == SHOWN, values, np.where(state == PRIMARY, upper, np.inf)).astype(float)
     # every member of every sum holding a withheld figure (the others say nothing new),
     # flat: its cell, its coefficient, its sum
@@ -271,14 +277,16 @@ def _rest(parts: np.ndarray, row: np.ndarray, endless: float) -> np.ndarray:
 
 
 def _unchain(sums: _Sums, state: np.ndarray, values: np.ndarray, may: np.ndarray,
-             hidden: np.ndarray, upper: np.ndarray, rank: np.ndarray) -> bool:
+             hidden: np.ndarray, upper: np.ndarray, rank: np.ndarray,
+             least: np.ndarray | None = None) -> bool:
     """Where sums read together (:func:`_bounds`) leave a withheld figure less than 1 of
     room, though its reason alone leaves it 1 or more, withhold the smallest non-zero
     other figure of a sum giving one of its bounds, among those that ``may`` be.
     Whether any was withheld."""
     # a quantity no output states is not known to this reader: it is worked out, where
     # it can be, from the figures that are published
-    lo, hi = _bounds(sums, np.where(hidden, np.int8(SECONDARY), state), values, upper)
+    lo, hi = _bounds(sums, np.where(hidden, np.int8(SECONDARY), state), values, upper,
+                     None if least is None else np.where(hidden, 0.0, least))
     room = np.where(state == PRIMARY, upper - 1.0, np.inf)  # what its reason alone leaves
     pinned = np.flatnonzero((state > 0) & (hi - lo < 1 - 1e-6) & (room >= 1))
     could = (values != 0) & may & ~hidden
@@ -321,45 +329,50 @@ def _close(table: FigureTable, state: np.ndarray, decided: np.ndarray) -> None:
         state[then[take]] = SECONDARY
 
 
-def _may_pin(sums: _Sums, state: np.ndarray, upper: np.ndarray) -> np.ndarray:
+def _may_pin(sums: _Sums, state: np.ndarray, upper: np.ndarray, values: np.ndarray,
+             least: np.ndarray) -> np.ndarray:
     """Per sum, whether it may pin a withheld figure: it holds one withheld, and not a
-    figure withheld to protect (at least 1, without end) beside another withheld, each
-    counted once, that leaves every other a whole unit of room. The rest are read one by
-    one (``pinned`` in :func:`_pinned_sums`)."""
+    figure withheld to protect (without end, and a unit above the least a reader knows it
+    is) beside another withheld, each counted once, that leaves every other a whole unit
+    of room. The rest are read one by one (``pinned`` in :func:`_pinned_sums`)."""
     held = state[sums.cells] * (sums.coef != 0)
     withheld = held > 0
     count = withheld.sum(axis=1)
-    protecting = (held == SECONDARY).any(axis=1)
+    protecting = ((held == SECONDARY) & (values[sums.cells] - least[sums.cells] >= 1)).any(axis=1)
     plain = ((np.abs(sums.coef) == 1) | ~withheld).all(axis=1)
     roomy = ((upper[sums.cells] >= 2) | (held != PRIMARY)).all(axis=1)
     return (count > 0) & ~((count > 1) & protecting & plain & roomy)
 
 
 def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.ndarray,
-                 upper: np.ndarray, rank: np.ndarray, look: list[int] | None = None) -> None:
+                 upper: np.ndarray, rank: np.ndarray, look: list[int] | None = None,
+                 least: np.ndarray | None = None) -> None:
     """Wherever a sum alone pins a withheld figure (it is the only one withheld, or the
     ones withheld as small leave no room: two with 2 to share are 1 each), withhold the
     smallest non-zero other member of the lowest ``rank`` (never a ``fixed`` one);
-    repeat until no sum pins one. ``look``: the sums that may (else every one)."""
+    repeat until no sum pins one. ``look``: the sums that may (else every one);
+    ``least``: what a reader knows a figure withheld to protect is at least (else 0)."""
+    least = np.zeros(len(values)) if least is None else least
     could = ((values != 0) & ~fixed).tolist()  # what may ever be withheld
     members, rows_of = sums.members, sums.rows_of
     order = rank.tolist()
 
-    value, top = values.tolist(), upper.tolist()
+    value, top, floor = values.tolist(), upper.tolist(), least.tolist()
 
     def pinned(number: int) -> bool:
         """Whether sum ``number`` leaves a withheld figure less than 1 of room, within
-        the bounds a reader knows: 1 to ``upper`` for one withheld as small, at least 0
-        for any other."""
+        the bounds a reader knows: 1 to ``upper`` for one withheld as small, at least
+        ``least`` for any other."""
         withheld = [(c, a) for c, a in zip(members[number], sums.signs[number], strict=True)
                     if state[c]]
-        if (len(withheld) > 1 and any(state[c] != PRIMARY for c, _ in withheld)
+        if (len(withheld) > 1 and any(state[c] != PRIMARY and value[c] - floor[c] >= 1
+                                      for c, _ in withheld)
                 and all(abs(a) == 1 and (state[c] != PRIMARY or top[c] >= 2)
                         for c, a in withheld)):
-            return False  # one at least 1 and without end leaves each a whole unit of room
+            return False  # one that can move a unit either way leaves each a whole unit
         shares = []
         for c, a in withheld:
-            lo, hi = (1.0, top[c]) if state[c] == PRIMARY else (0.0, math.inf)
+            lo, hi = (1.0, top[c]) if state[c] == PRIMARY else (floor[c], math.inf)
             rise, fall = abs(a) * (hi - value[c]), abs(a) * (value[c] - lo)
             shares.append((abs(a), rise, fall) if a > 0 else (abs(a), fall, rise))
         if len(shares) == 1:
@@ -375,7 +388,8 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
         return any(state[c] or (could[c] and order[c] <= order[cell])
                    for c in members[number] if c != cell)
 
-    queue = deque(np.flatnonzero(_may_pin(sums, state, upper)).tolist() if look is None else look)
+    queue = deque(np.flatnonzero(_may_pin(sums, state, upper, values, least)).tolist()
+                  if look is None else look)
     queued = set(queue)
     while queue:
         number = queue.popleft()
