@@ -472,7 +472,7 @@ def test_the_first_pass_skips_only_sums_that_leave_every_withheld_figure_room() 
     small, small_at_1, protecting, shown = (3.0, PRIMARY, 4.0), (1.0, PRIMARY, 1.0), \
         (9.0, SECONDARY, 4.0), (7.0, SHOWN, 1.0)
     figures = [small, protecting, shown, small, small_at_1, shown, (1.0, PRIMARY, 2.0),
-               (1.0, SECONDARY, 4.0)]
+               (1.0, SECONDARY, 4.0), (2.0, SECONDARY, 4.0)]
     rows = [
         [(2, 1.0), (5, -1.0)],                         # nothing withheld
         [(0, 1.0), (2, -1.0)],                         # one withheld alone
@@ -484,9 +484,10 @@ def test_the_first_pass_skips_only_sums_that_leave_every_withheld_figure_room() 
         [(4, 1.0), (1, 1.0), (2, -1.0)],               # small that can only be 1
         [(6, 1.0), (1, 1.0), (2, -1.0)],               # small that can be 1 or 2
         [(0, 1.0), (7, 1.0), (2, -1.0)],               # small beside protecting at 1
+        [(0, 1.0), (8, 1.0), (2, -1.0)],               # ... at 2 (it can give a unit)
     ]
     assert _first_pass(figures, rows) == [False, True, True, False, False, True, True, True,
-                                          False, True]
+                                          False, True, False]
 
 
 def test_a_sum_of_scores_protects_before_a_smaller_n() -> None:
@@ -693,3 +694,30 @@ def test_chains_free_a_figure_with_one_unit_of_room_and_take_what_a_reader_needs
     table.add_relation(np.array([[x, y, d, t, c]]), np.array([1.0, 1, 1, -1, -1]),
                        late=np.array([False, False, False, True, True]))
     assert protect(table).tolist() == [*[PRIMARY] * 4, SECONDARY, SHOWN, SHOWN]
+
+
+def test_what_a_reader_knows_of_each_kind_of_figure_withheld() -> None:
+    """A count, ``n`` or size withheld is at least 1 to a reader (owcf withholds no 0); a
+    sum of scores, or a quantity no output states, at least 0. Only figures registered
+    so break chains, and none but a small count is primary."""
+    table = FigureTable()
+    table.add(np.array([3.0, 0.0]), np.array([3.0, 3.0]), 5, breaks_chains=True)
+    table.add_sums(np.array([7.5]))
+    table.add_hidden(np.array([4.0]))
+    data = table.arrays()
+    assert data["least"].tolist() == [1.0, 1.0, 0.0, 0.0]
+    assert data["breaks"].tolist() == [True, True, False, False]
+    assert data["primary"].dtype == bool and data["primary"].tolist() == [True, False, False, False]
+
+
+def test_a_figure_withheld_to_protect_at_1_gives_a_sum_no_room() -> None:
+    """x (withheld to protect, decided before, and 1) + y (small, 1) + z (20) = 22: a
+    reader knows x is at least 1, so x and y are 1 each; z goes to protect them. With x
+    at 2 it could give y a unit, and z stays."""
+    for x_value, z_state in ((1.0, SECONDARY), (2.0, SHOWN)):
+        table = FigureTable()
+        (x,) = table.add(np.array([x_value]), np.array([50.0]), 5, fixed=np.array([SECONDARY]))
+        y, z = table.add(np.array([1.0, 20.0]), np.array([1.0, 20.0]), 5)
+        (t,) = table.add(np.array([21.0 + x_value]), np.array([50.0]), 5)
+        table.add_up(np.array([[x, y, z]]), np.array([t]))
+        assert protect(table).tolist() == [SECONDARY, PRIMARY, z_state, SHOWN], x_value
