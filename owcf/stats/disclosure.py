@@ -12,8 +12,9 @@ output of that data reads the same pattern. :func:`protect` decides it:
 * **Secondary**: wherever figures add up and that sum alone pins a withheld figure
   within the bounds a reader knows (it is the only one withheld; or those withheld as
   small, each 1 to threshold - 1, and those withheld to protect, each at least 1 as no 0
-  is withheld, leave it less than 1 of room: two adding up to 2 are 1 each), the smallest other non-zero one of the lowest rank (answer counts, then ``n``,
-  then group sizes) is withheld too; a quantity no output states but a reader can work
+  is withheld, leave it less than 1 of room: two adding up to 2 are 1 each), the
+  smallest other non-zero one of the lowest rank (answer counts, then ``n``, then group
+  sizes) is withheld too; a quantity no output states but a reader can work
   out, such as how many were asked an item, counts as known. This repeats until no sum
   pins one. Figures decided before (a pattern this one extends) keep their state.
 
