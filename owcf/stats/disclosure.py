@@ -228,8 +228,8 @@ def _bounds(sums: _Sums, state: np.ndarray, values: np.ndarray, upper: np.ndarra
     """The smallest and largest value of each figure a reader can work out from the
     sums, each read in turn with the bounds the others gave, until none narrows: a
     published figure is its value, one withheld as small 1 to ``upper``, any other
-    withheld at least ``least`` (else 0). (Weaker than linear programming, which reads them all at once,
-    but it follows a bound through any chain of sums.)"""
+    withheld at least ``least`` (else 0). (Weaker than linear programming, which reads
+    them all at once, but it follows a bound through any chain of sums.)"""
     floor = np.zeros(len(values)) if least is None else least
     lo = np.where(state == SHOWN, values, np.where(state == PRIMARY, 1.0, floor)).astype(float)
     hi = np.where(state == SHOWN, values, np.where(state == PRIMARY, upper, np.inf)).astype(float)
@@ -278,16 +278,14 @@ def _rest(parts: np.ndarray, row: np.ndarray, endless: float) -> np.ndarray:
 
 
 def _unchain(sums: _Sums, state: np.ndarray, values: np.ndarray, may: np.ndarray,
-             hidden: np.ndarray, upper: np.ndarray, rank: np.ndarray,
-             least: np.ndarray | None = None) -> bool:
+             hidden: np.ndarray, upper: np.ndarray, rank: np.ndarray, least: np.ndarray) -> bool:
     """Where sums read together (:func:`_bounds`) leave a withheld figure less than 1 of
     room, though its reason alone leaves it 1 or more, withhold the smallest non-zero
     other figure of a sum giving one of its bounds, among those that ``may`` be.
     Whether any was withheld."""
     # a quantity no output states is not known to this reader: it is worked out, where
-    # it can be, from the figures that are published
-    lo, hi = _bounds(sums, np.where(hidden, np.int8(SECONDARY), state), values, upper,
-                     None if least is None else np.where(hidden, 0.0, least))
+    # it can be, from the figures that are published (at least 0: its ``least``)
+    lo, hi = _bounds(sums, np.where(hidden, np.int8(SECONDARY), state), values, upper, least)
     room = np.where(state == PRIMARY, upper - 1.0, np.inf)  # what its reason alone leaves
     pinned = np.flatnonzero((state > 0) & (hi - lo < 1 - 1e-6) & (room >= 1))
     could = (values != 0) & may & ~hidden
@@ -346,14 +344,13 @@ def _may_pin(sums: _Sums, state: np.ndarray, upper: np.ndarray, values: np.ndarr
 
 
 def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.ndarray,
-                 upper: np.ndarray, rank: np.ndarray, look: list[int] | None = None,
-                 least: np.ndarray | None = None) -> None:
+                 upper: np.ndarray, rank: np.ndarray, look: list[int] | None,
+                 least: np.ndarray) -> None:
     """Wherever a sum alone pins a withheld figure (it is the only one withheld, or the
     ones withheld as small leave no room: two with 2 to share are 1 each), withhold the
     smallest non-zero other member of the lowest ``rank`` (never a ``fixed`` one);
-    repeat until no sum pins one. ``look``: the sums that may (else every one);
-    ``least``: what a reader knows a figure withheld to protect is at least (else 0)."""
-    least = np.zeros(len(values)) if least is None else least
+    repeat until no sum pins one. ``look``: the sums that may (None: every one);
+    ``least``: what a reader knows a figure withheld to protect is at least."""
     could = ((values != 0) & ~fixed).tolist()  # what may ever be withheld
     members, rows_of = sums.members, sums.rows_of
     order = rank.tolist()
