@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.audit_lp import LEVELS, disclosed, name, reader  # noqa: E402  (the tests' independent audit)
+from tests.audit_lp import LEVELS, disclosed, name, reader, withheld_as_small  # noqa: E402  (the tests' independent audit)
 
 # figures a what-if reads as unpublished: (the levels they are at, the answers; None: all)
 FAMILIES = {"dimension-counts": (("dimensions",), None), "colour-counts": (("colours",), None),
@@ -79,7 +78,7 @@ def main() -> int:
     only = None
     if args.sample:
         import random
-        small_cells = sorted(c for c, (_, hi) in withheld_by_owcf.items() if hi < math.inf)
+        small_cells = sorted(c for c, b in withheld_by_owcf.items() if withheld_as_small(b))
         only = set(random.Random(0).sample(small_cells, min(args.sample, len(small_cells))))
     found = [c for c in disclosed(published, withheld, relations, only=only)
              if c in withheld_by_owcf]
@@ -96,12 +95,12 @@ def main() -> int:
                         truth[name(g["by"], e["id"], lab)] = e["counts"][lab]
     zeros = sum(1 for c in withheld_by_owcf if truth.get(c) == 0)
     kinds = Counter(c.rsplit("|", 1)[-1] if c.count("|") > 1 else "respondents" for c in found)
-    small = sum(1 for c in found if withheld_by_owcf[c][1] < math.inf)
+    small = sum(1 for c in found if withheld_as_small(withheld_by_owcf[c]))
     if args.show:
         for c in sorted(found)[:args.show]:
             print(c, withheld[c], file=sys.stderr)
     print(json.dumps({"published": len(published), "withheld": len(withheld_by_owcf),
-                      "withheld_small": sum(1 for _, hi in withheld_by_owcf.values() if hi < math.inf),
+                      "withheld_small": sum(map(withheld_as_small, withheld_by_owcf.values())),
                       "true_zeros_withheld": zeros, "checked": len(only) if only else len(withheld_by_owcf),
                       "determined": len(found),
                       "determined_small": small, "determined_by_kind": dict(sorted(kinds.items())),

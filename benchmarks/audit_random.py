@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.audit_lp import disclosed, reader  # noqa: E402  (the tests' independent audit)
+from tests.audit_lp import disclosed, reader, withheld_as_small  # noqa: E402  (the tests' independent audit)
 
 RUNS = ((), ("audience",), ("workforce_group",), ("audience", "workforce_group"))
 
@@ -62,7 +61,7 @@ def main() -> int:
         published += len(shown)
         withheld += len(hidden)
         found += len(cells)
-        found_small += sum(1 for c in cells if hidden[c][1] < math.inf)
+        found_small += sum(1 for c in cells if withheld_as_small(hidden[c]))
     print(json.dumps({"sets": args.sets, "seed": args.seed, "sets_with_a_figure_worked_out": leaking,
                       "published": published, "withheld": withheld, "worked_out": found,
                       "worked_out_small": found_small,

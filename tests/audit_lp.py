@@ -137,6 +137,12 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     return published, withheld, [r for r in relations if set(r) <= known]
 
 
+def withheld_as_small(bounds: tuple[float, float]) -> bool:
+    """Whether a withheld figure's bounds (from :func:`reader`) are those of one withheld
+    as small: its reason gives it a top."""
+    return bounds[1] < math.inf
+
+
 def disclosed(published: Mapping[str, float], withheld: Mapping[str, tuple[float, float]],
               relations: Sequence[Relation], width: float = 1.0,
               only: Collection[str] | None = None) -> list[str]:
