@@ -45,11 +45,13 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     sums of scores, a mean times its ``n``); an item's answers on the scale add up to its ``n`` and,
     weighted by their positions, to its sum of scores; a row's answers add up to the
     group's respondents when every audience is asked the item; items add up to
-    dimensions and dimensions to colours, answer by answer. Bounds: a figure withheld
-    as small lies between 1 and the threshold - 1 (a dimension's or colour's answer
-    count, counted per respondent, up to that many times its items); any other count,
-    ``n`` or group size withheld is at least 1, as owcf shows every true zero as 0 (a
-    figure left out with no reason, and a sum of scores, at least 0)."""
+    dimensions and dimensions to colours, answer by answer. Bounds: a group withheld as
+    fewer than its threshold has 1 to the threshold - 1 respondents, any other withheld
+    group at least 1 (an output lists only groups with respondents); any other figure
+    withheld (``withheld``: small or protecting one, not said which, and a 0 may be one)
+    at least 0, as is one left out with no reason (an output stating a figure
+    ``fewer-than-min-cell``, as older ones did, bounds it 1 to its threshold - 1, per
+    answer a respondent gives to it; ``secondary``, at least 1)."""
     from owcf.stats.tally import slot_positions
 
     q = questionnaire
@@ -69,7 +71,7 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
         elif reason == "fewer-than-min-cell":
             withheld[cell] = (1.0, upper)
         else:
-            withheld[cell] = (least if reason else 0.0, math.inf)
+            withheld[cell] = (least if reason == "secondary" else 0.0, math.inf)
 
     for data in outputs:
         labels = data["categories"]

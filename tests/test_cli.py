@@ -231,12 +231,13 @@ def test_small_trust_report_withholds_small_groups(runner: CliRunner, trust_path
     assert result.exit_code == 0, result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
     # five respondents in all, and five different answers to s1 (3, DK, 4, 1 and a
-    # blank): with everyone's 5 published, each withheld count of them is 1. So the 5 goes
-    assert ("How many people answered the questionnaire is withheld: with so few, it "
-            "would give away how many answered in each group.") in md
-    assert "5 people" not in md
+    # blank), each withheld: had they been said to be small (at least 1 each), everyone's
+    # 5 would have made each exactly 1. Said only to be withheld (a 0 may be one), each is
+    # 0 to 5, and the three audiences, each fewer than 5 (1 to 4), 1 to 3: the 5 stands
+    assert ("- 5 people answered the questionnaire (each audience's number is withheld: "
+            "too few to publish).") in md
     assert "| Staff | fewer than 5 |" in md and "| Leaders | fewer than 5 |" in md
-    assert "| Vision | fewer than 5 |" in md
+    assert "| Vision | withheld |" in md and "| Vision | fewer than 5 |" not in md
 
 
 def test_a_small_trust_says_fewer_than_its_threshold_answered(

@@ -3,6 +3,8 @@ work out by hand: which figure it withholds to protect a small one, and why."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -23,10 +25,18 @@ from owcf.stats.disclosure import (
 )
 
 
+def _stated(table: FigureTable, values: np.ndarray, basis: np.ndarray,
+            threshold: np.ndarray | int, **how: Any) -> np.ndarray:
+    """Register figures as outputs state them when small, as they do a group's size: to
+    a reader one withheld as small is 1 to threshold - 1, any other at least 1. Most tests
+    here read the engine's rules through these bounds, the tightest a reader gets."""
+    return table.add(values, basis, threshold, stated=True, least=1.0, **how)
+
+
 def _solve(values: list[float], basis: list[float], sums: list[tuple[list[int], int]],
            threshold: int = 5) -> list[int]:
     table = FigureTable()
-    index = table.add(np.array(values), np.array(basis), threshold)
+    index = _stated(table, np.array(values), np.array(basis), threshold)
     assert index.tolist() == list(range(len(values)))
     for members, total in sums:
         table.add_up(np.array([members]), np.array([total]))
@@ -86,7 +96,7 @@ def test_add_up_takes_rows_along_the_last_axis() -> None:
     values = np.array([[3.0, 8.0, 6.0], [9.0, 7.0, 12.0]])
     for transpose, partner in ((False, (0, 2)), (True, (1, 0))):
         table = FigureTable()
-        index = table.add(values, values, 5)
+        index = _stated(table, values, values, 5)
         rows = index.T if transpose else index
         table.add_up(rows, table.add_hidden(values.sum(axis=1 if not transpose else 0)))
         state = protect(table)[index]
@@ -99,7 +109,7 @@ def test_a_hidden_total_counts_as_known_and_is_never_withheld() -> None:
     """a + b = T with T hidden (no output states it; a reader can work it out): a is
     small, so b is withheld, never T."""
     table = FigureTable()
-    cells = table.add(np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
+    cells = _stated(table, np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
     total = table.add_hidden(np.array([12.0]))
     table.add_up(cells[None], total)
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
@@ -116,7 +126,7 @@ def test_a_withheld_figure_takes_what_it_implies_and_that_spreads_too() -> None:
     """n small withholds its mean's sum s; s is then alone in s + s2 = S (sums of scores
     add up across groups), so the smaller other sum goes too."""
     table = FigureTable()
-    n = table.add(np.array([3.0]), np.array([3.0]), 5)
+    n = _stated(table, np.array([3.0]), np.array([3.0]), 5)
     sums = table.add_sums(np.array([9.0, 40.0, 49.0]))
     table.imply(n, sums[:1])
     table.add_up(sums[None, :2], sums[2:])
@@ -128,14 +138,14 @@ def test_decided_figures_keep_their_state() -> None:
     a was withheld before; b is small and new: its partner cannot be T, so a's state
     already protects it and nothing changes."""
     table = FigureTable()
-    old = table.add(np.array([6.0, 12.0]), np.array([6.0, 12.0]), 5,
+    old = _stated(table, np.array([6.0, 12.0]), np.array([6.0, 12.0]), 5,
                     fixed=np.array([SECONDARY, SHOWN]))
-    new = table.add(np.array([4.0, 2.0]), np.array([4.0, 2.0]), 5)
+    new = _stated(table, np.array([4.0, 2.0]), np.array([4.0, 2.0]), 5)
     table.add_up(np.array([[new[0], new[1], old[0]]]), old[1:])
     assert protect(table).tolist() == [SECONDARY, SHOWN, PRIMARY, PRIMARY]
     lone = FigureTable()
-    kept = lone.add(np.array([8.0]), np.array([8.0]), 5, fixed=np.array([SHOWN]))
-    small = lone.add(np.array([3.0, 5.0]), np.array([3.0, 5.0]), 5)
+    kept = _stated(lone, np.array([8.0]), np.array([8.0]), 5, fixed=np.array([SHOWN]))
+    small = _stated(lone, np.array([3.0, 5.0]), np.array([3.0, 5.0]), 5)
     lone.add_up(small[None], kept)
     assert protect(lone).tolist() == [SHOWN, PRIMARY, SECONDARY]
 
@@ -158,7 +168,7 @@ def test_a_figure_resting_on_one_respondent_is_small() -> None:
 def test_a_hidden_quantity_is_never_the_partner_even_when_smallest() -> None:
     """a + h = b with h hidden (6, the smallest other figure): b goes, never h."""
     table = FigureTable()
-    a, b = table.add(np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
+    a, b = _stated(table, np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
     h = table.add_hidden(np.array([6.0]))
     table.add_up(np.array([[a, h[0]]]), np.array([b]))
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
@@ -168,13 +178,13 @@ def test_a_figure_published_before_is_never_the_partner_even_when_smallest() -> 
     """a + k + c = T: k (6) was published by the pattern this one extends, so c (9)
     protects a, although k is smaller; the same for a sum of scores published before."""
     table = FigureTable()
-    a = table.add(np.array([3.0]), np.array([3.0]), 5)
-    k = table.add(np.array([6.0]), np.array([6.0]), 5, fixed=np.array([SHOWN]))
-    c, total = table.add(np.array([9.0, 18.0]), np.array([9.0, 18.0]), 5)
+    a = _stated(table, np.array([3.0]), np.array([3.0]), 5)
+    k = _stated(table, np.array([6.0]), np.array([6.0]), 5, fixed=np.array([SHOWN]))
+    c, total = _stated(table, np.array([9.0, 18.0]), np.array([9.0, 18.0]), 5)
     table.add_up(np.array([[a[0], k[0], c]]), np.array([total]))
     assert protect(table).tolist() == [PRIMARY, SHOWN, SECONDARY, SHOWN]
     sums = FigureTable()
-    n = sums.add(np.array([3.0]), np.array([3.0]), 5)
+    n = _stated(sums, np.array([3.0]), np.array([3.0]), 5)
     s = sums.add_sums(np.array([9.0, 6.0, 30.0, 45.0]), fixed=np.array([-1, SHOWN, -1, -1]))
     sums.imply(n, s[:1])
     sums.add_up(s[None, :3], s[3:])
@@ -185,7 +195,7 @@ def test_a_published_figure_takes_nothing_with_it() -> None:
     """n = 12 is published: its mean's sum stays published (beside a small figure
     elsewhere, so that protection runs)."""
     table = FigureTable()
-    n, _small = table.add(np.array([12.0, 3.0]), np.array([12.0, 3.0]), 5)
+    n, _small = _stated(table, np.array([12.0, 3.0]), np.array([12.0, 3.0]), 5)
     s = table.add_sums(np.array([30.0]))
     table.imply(np.array([n]), s)
     assert protect(table).tolist() == [SHOWN, PRIMARY, SHOWN]
@@ -195,7 +205,7 @@ def test_what_is_taken_takes_more_in_turn() -> None:
     """n small takes its sum s; s (registered after) takes s2: all three go, whatever
     order the rules were given in."""
     table = FigureTable()
-    n = table.add(np.array([3.0]), np.array([3.0]), 5)
+    n = _stated(table, np.array([3.0]), np.array([3.0]), 5)
     s, s2 = table.add_sums(np.array([9.0, 27.0]))
     table.imply(np.array([s]), np.array([s2]))
     table.imply(n, np.array([s]))
@@ -207,7 +217,7 @@ def test_a_partner_alone_in_a_sum_of_zeros_gives_way_to_one_that_is_not() -> Non
     a row whose total a reader knows (b + 0 = U, U hidden): withheld, it would be worked
     out from U. So c (7) goes."""
     table = FigureTable()
-    a, b, c, t, zero = table.add(np.array([3.0, 4.0, 7.0, 14.0, 0.0]),
+    a, b, c, t, zero = _stated(table, np.array([3.0, 4.0, 7.0, 14.0, 0.0]),
                                  np.array([3.0, 9.0, 7.0, 14.0, 0.0]), 5)
     u = table.add_hidden(np.array([4.0]))
     table.add_up(np.array([[a, b, c]]), np.array([t]))
@@ -227,7 +237,7 @@ def test_a_lone_sum_with_nothing_to_withhold_does_not_stop_the_rest() -> None:
     """a + 0 = h (h a hidden total): nothing can protect a there. The next sum,
     c + d = T, still gets its partner."""
     table = FigureTable()
-    a, zero, c, d, t = table.add(np.array([3.0, 0.0, 2.0, 9.0, 11.0]),
+    a, zero, c, d, t = _stated(table, np.array([3.0, 0.0, 2.0, 9.0, 11.0]),
                                  np.array([3.0, 0.0, 2.0, 9.0, 11.0]), 5)
     h = table.add_hidden(np.array([3.0]))
     table.add_up(np.array([[a, zero]]), h)
@@ -259,8 +269,8 @@ def test_a_total_counted_several_times_is_read_so() -> None:
     times the group's size. Size 4 (small) and answers 3 (small) + 9: 3 x size = 12 with
     the size at most 4 pins it (and a reader reading the size once would be wrong)."""
     table = FigureTable()
-    size = table.add(np.array([4.0]), np.array([4.0]), 5)
-    answers = table.add(np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
+    size = _stated(table, np.array([4.0]), np.array([4.0]), 5)
+    answers = _stated(table, np.array([3.0, 9.0]), np.array([3.0, 9.0]), 5)
     table.add_equal(answers, size, 3)
     assert protect(table).tolist() == [PRIMARY, PRIMARY, SECONDARY]
 
@@ -272,8 +282,8 @@ def test_a_sum_can_keep_what_a_reader_needs_for_last() -> None:
     do (n1, n2 zero or withheld), a right one still goes."""
     def solve(n: list[float], c: list[float], right_last: bool) -> list[int]:
         table = FigureTable()
-        left = table.add(np.array(n), np.array(n), 5)
-        right = table.add(np.array(c), np.array(c), 5)
+        left = _stated(table, np.array(n), np.array(n), 5)
+        right = _stated(table, np.array(c), np.array(c), 5)
         table.add_relation(np.concatenate([left, right])[None], np.array([1.0, 1, 1, -1, -1]),
                            late=np.array([False] * 3 + [right_last] * 2))
         return protect(table).tolist()
@@ -298,8 +308,9 @@ def _lp_range(table: FigureTable, state: np.ndarray, cell: int) -> tuple[float, 
             rows.append(row)
             rhs.append(-sum(a * values[c] for c, a in zip(members, sign, strict=True)
                             if c not in col))
-    # (withheld to protect: at least 1 for a count, as owcf never withholds a 0)
-    bounds = [(1, upper[c]) if state[c] == PRIMARY else (data["least"][c], None) for c in cells]
+    # (what a reader knows: at least its least; withheld as small, at most its top)
+    bounds = [(data["least"][c], upper[c] if state[c] == PRIMARY and upper[c] < np.inf else None)
+              for c in cells]
     ends = []
     for sign in (1.0, -1.0):
         goal = np.zeros(len(cells))
@@ -330,10 +341,10 @@ def test_a_chain_of_sums_is_read_together() -> None:
     linear programming works x out."""
     def solve(breaks: bool) -> tuple[FigureTable, list[int]]:
         table = FigureTable()
-        a, b = table.add(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
-        x, y = table.add(np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
-        (z,) = table.add(np.array([40.0]), np.array([40.0]), 10, breaks_chains=breaks)
-        (t,) = table.add(np.array([43.0]), np.array([43.0]), 10)
+        a, b = _stated(table, np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+        x, y = _stated(table, np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+        (z,) = _stated(table, np.array([40.0]), np.array([40.0]), 10, breaks_chains=breaks)
+        (t,) = _stated(table, np.array([43.0]), np.array([43.0]), 10)
         table.add_up(np.array([[a, b]]), np.array([x]))
         table.add_up(np.array([[x, y, z]]), np.array([t]))
         return table, protect(table).tolist()
@@ -387,7 +398,7 @@ def test_one_sum_gets_the_fewest_smallest_partners_that_leave_room(
     members[0] += -sum(members) % times  # whole totals
     values = np.array([*members, sum(members) // times], dtype=float)
     table = FigureTable()
-    cells = table.add(values, values, threshold)
+    cells = _stated(table, values, values, threshold)
     table.add_equal(cells[:-1], cells[-1:], times)
     state = protect(table).tolist()
     coef = np.array([1.0] * len(members) + [-float(times)])
@@ -409,10 +420,10 @@ def test_an_answer_count_protects_before_an_n_and_an_n_before_a_size() -> None:
     the size."""
     for fixed_count, fixed_n, partner in ((-1, -1, 2), (0, -1, 1), (0, 0, 3)):
         table = FigureTable()
-        a = table.add(np.array([3.0]), np.array([3.0]), 5)
-        n = table.add(np.array([6.0]), np.array([6.0]), 5, fixed=np.array([fixed_n]), rank=1)
-        c = table.add(np.array([9.0]), np.array([9.0]), 5, fixed=np.array([fixed_count]))
-        s = table.add(np.array([5.0]), np.array([5.0]), 5, rank=2)
+        a = _stated(table, np.array([3.0]), np.array([3.0]), 5)
+        n = _stated(table, np.array([6.0]), np.array([6.0]), 5, fixed=np.array([fixed_n]), rank=1)
+        c = _stated(table, np.array([9.0]), np.array([9.0]), 5, fixed=np.array([fixed_count]))
+        s = _stated(table, np.array([5.0]), np.array([5.0]), 5, rank=2)
         table.add_up(np.concatenate([a, n, c, s])[None], table.add_hidden(np.array([23.0])))
         state = protect(table).tolist()
         assert state[partner] == SECONDARY and state.count(SECONDARY) == 1, (partner, state)
@@ -422,13 +433,13 @@ def test_a_sum_that_pins_is_seen_though_another_figure_is_already_withheld() -> 
     """A mean withheld with its n (taken with it, before any sum is read) does not
     hide that 1 + 1 + 20 = 22 pins both 1s elsewhere: the 20 goes."""
     table = FigureTable()
-    n = table.add(np.array([2.0]), np.array([2.0]), 5)
+    n = _stated(table, np.array([2.0]), np.array([2.0]), 5)
     means = table.add_sums(np.array([7.0, 9.0]))  # (two groups' sums of scores, known together)
     table.imply(n, means[:1])
     table.add_up(means[None], table.add_hidden(np.array([16.0])))
-    row = table.add(np.array([1.0, 1.0, 20.0, 22.0]), np.array([1.0, 1.0, 20.0, 22.0]), 5)
+    row = _stated(table, np.array([1.0, 1.0, 20.0, 22.0]), np.array([1.0, 1.0, 20.0, 22.0]), 5)
     table.add_up(row[None, :3], row[3:])
-    other = table.add(np.array([30.0, 40.0]), np.array([30.0, 40.0]), 5)  # (a third sum)
+    other = _stated(table, np.array([30.0, 40.0]), np.array([30.0, 40.0]), 5)  # (a third sum)
     table.add_up(other[None], table.add_hidden(np.array([70.0])))
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SECONDARY, SHOWN,
                                        PRIMARY, PRIMARY, SECONDARY, SHOWN, SHOWN, SHOWN, SHOWN]
@@ -439,8 +450,8 @@ def test_a_figure_withheld_to_protect_counted_three_times_may_still_be_pinned() 
     already (to protect another figure): 3 x the 10 can move only as far as the 1 can,
     2, so the 10 moves by less than 1; the 29 goes too."""
     table = FigureTable()
-    size = table.add(np.array([10.0]), np.array([10.0]), 4, fixed=np.array([SECONDARY]))
-    answers = table.add(np.array([1.0, 29.0]), np.array([1.0, 29.0]), 4)
+    size = _stated(table, np.array([10.0]), np.array([10.0]), 4, fixed=np.array([SECONDARY]))
+    answers = _stated(table, np.array([1.0, 29.0]), np.array([1.0, 29.0]), 4)
     table.add_equal(answers, size, 3)
     assert protect(table).tolist() == [SECONDARY, PRIMARY, SECONDARY]
 
@@ -452,7 +463,7 @@ def _first_pass(figures: list[tuple[float, int, float]], rows: list[list[tuple[i
     for one withheld as small)."""
     table = FigureTable()
     for value, _, top in figures:
-        table.add(np.array([value]), np.array([10.0]), int(top) + 1)
+        _stated(table, np.array([value]), np.array([10.0]), int(top) + 1)
     for row in rows:
         table.add_relation(np.array([[c for c, _ in row]]), np.array([a for _, a in row]))
     state = np.array([s for _, s, _ in figures], dtype=np.int8)
@@ -494,9 +505,9 @@ def test_a_sum_of_scores_protects_before_a_smaller_n() -> None:
     """Sums of scores (a mean times its ``n``) rank with answer counts: a sum that
     pins takes one before an ``n``, though the ``n`` is smaller."""
     table = FigureTable()
-    small = table.add(np.array([2.0]), np.array([2.0]), 5)
+    small = _stated(table, np.array([2.0]), np.array([2.0]), 5)
     scores = table.add_sums(np.array([8.0]))
-    n = table.add(np.array([6.0]), np.array([6.0]), 5, rank=1)
+    n = _stated(table, np.array([6.0]), np.array([6.0]), 5, rank=1)
     table.add_up(np.concatenate([small, n, scores])[None], table.add_hidden(np.array([16.0])))
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN, SHOWN]
 
@@ -505,7 +516,7 @@ def test_what_a_partner_takes_with_it_is_protected_in_turn() -> None:
     """3 + 10 = 13: the 10 goes to protect the 3, and takes the 20 with it (as an n takes
     its mean); 20 + 25 = 45 then pins the 20, so the 25 goes too."""
     table = FigureTable()
-    a, b, x, y = table.add(np.array([3.0, 10.0, 20.0, 25.0]), np.array([3.0, 10.0, 20.0, 25.0]), 5)
+    a, b, x, y = _stated(table, np.array([3.0, 10.0, 20.0, 25.0]), np.array([3.0, 10.0, 20.0, 25.0]), 5)
     table.add_up(np.array([[a, b]]), table.add_hidden(np.array([13.0])))
     table.add_up(np.array([[x, y]]), table.add_hidden(np.array([45.0])))
     table.imply(np.array([b]), np.array([x]))
@@ -516,9 +527,9 @@ def test_two_figures_withheld_to_protect_leave_each_other_room_whatever_they_cou
     """31 = 3 x 10 + 1, the 10 and the 1 withheld already (to protect other figures):
     the 10 lies anywhere from 0 to 10 1/3, the 1 from 0 to 31; nothing more goes."""
     table = FigureTable()
-    m, n = table.add(np.array([10.0, 1.0]), np.array([10.0, 10.0]), 5,
+    m, n = _stated(table, np.array([10.0, 1.0]), np.array([10.0, 10.0]), 5,
                      fixed=np.array([SECONDARY, SECONDARY]))
-    (p,) = table.add(np.array([31.0]), np.array([31.0]), 5)
+    (p,) = _stated(table, np.array([31.0]), np.array([31.0]), 5)
     table.add_relation(np.array([[p, m, n]]), np.array([1.0, -3.0, -1.0]))
     assert protect(table).tolist() == [SECONDARY, SECONDARY, SHOWN]
 
@@ -526,11 +537,11 @@ def test_two_figures_withheld_to_protect_leave_each_other_room_whatever_they_cou
 def test_cells_that_come_as_floats_are_read_as_cells() -> None:
     """Cells joined with an empty list come as floats: sums take them as cells."""
     table = FigureTable()
-    a, b, t = table.add(np.array([3.0, 9.0, 12.0]), np.array([3.0, 9.0, 12.0]), 5)
+    a, b, t = _stated(table, np.array([3.0, 9.0, 12.0]), np.array([3.0, 9.0, 12.0]), 5)
     table.add_up(np.array([[a, b]], dtype=float), np.array([t], dtype=float))
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
     table = FigureTable()
-    a, b, t = table.add(np.array([3.0, 9.0, 12.0]), np.array([3.0, 9.0, 12.0]), 5)
+    a, b, t = _stated(table, np.array([3.0, 9.0, 12.0]), np.array([3.0, 9.0, 12.0]), 5)
     table.add_equal(np.array([a, b], dtype=float), np.array([t], dtype=float), 1)
     assert protect(table).tolist() == [PRIMARY, SECONDARY, SHOWN]
 
@@ -553,13 +564,13 @@ def _chained_tables(draw: st.DrawFn) -> tuple[FigureTable, np.ndarray]:
     sum of all published ones included)."""
     values = np.array(draw(st.lists(st.integers(0, 9), min_size=2, max_size=7)), dtype=float)
     table = FigureTable()
-    cells = table.add(values, values, 10)
+    cells = _stated(table, values, values, 10)
     for _ in range(draw(st.integers(1, 3))):
         members = draw(st.lists(st.sampled_from(range(len(values))), min_size=2,
                                 max_size=len(values), unique=True))
         signs = [draw(st.sampled_from([1.0, 2.0, 3.0, -1.0, -2.0])) for _ in members]
         total = float(np.dot(signs, values[members]))
-        (t,) = table.add(np.array([abs(total)]), np.array([abs(total)]), 0)
+        (t,) = _stated(table, np.array([abs(total)]), np.array([abs(total)]), 0)
         table.add_relation(np.array([[*cells[members], t]]),
                            np.array([*signs, -1.0 if total >= 0 else 1.0]))
     state = np.array([draw(st.sampled_from([SHOWN, PRIMARY, SECONDARY])) if v else SHOWN
@@ -608,8 +619,8 @@ def test_a_sum_gives_a_bound_only_where_it_is_the_one_that_narrows() -> None:
     """x + y = 10 with y = 7 published gives x its bounds, 3 and 3; x + z + w = 12, z and
     w withheld to protect (at least 0), gives x neither: at most 12, and no least."""
     table = FigureTable()
-    x, y, z, w = table.add(np.array([3.0, 7.0, 4.0, 5.0]), np.array([30.0] * 4), 5)
-    ten, twelve = table.add(np.array([10.0, 12.0]), np.array([30.0, 30.0]), 5)
+    x, y, z, w = _stated(table, np.array([3.0, 7.0, 4.0, 5.0]), np.array([30.0] * 4), 5)
+    ten, twelve = _stated(table, np.array([10.0, 12.0]), np.array([30.0, 30.0]), 5)
     table.add_up(np.array([[x, y]]), np.array([ten]))
     table.add_up(np.array([[x, z, w]]), np.array([twelve]))
     sums = _Sums(table)
@@ -645,11 +656,11 @@ def test_chains_free_a_figure_with_the_smallest_count_that_may_break_them_once_p
     may break chains are taken: with d not one, c goes; with neither, nothing."""
     def solve(breaks: tuple[bool, bool]) -> list[int]:
         table = FigureTable()
-        a, b = table.add(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
-        x, y = table.add(np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
-        (c,) = table.add(np.array([40.0]), np.array([40.0]), 10, breaks_chains=breaks[0])
-        (d,) = table.add(np.array([30.0]), np.array([30.0]), 10, breaks_chains=breaks[1])
-        t, e, f = table.add(np.array([73.0, 5.0, 35.0]), np.array([73.0, 5.0, 35.0]), 5)
+        a, b = _stated(table, np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+        x, y = _stated(table, np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+        (c,) = _stated(table, np.array([40.0]), np.array([40.0]), 10, breaks_chains=breaks[0])
+        (d,) = _stated(table, np.array([30.0]), np.array([30.0]), 10, breaks_chains=breaks[1])
+        t, e, f = _stated(table, np.array([73.0, 5.0, 35.0]), np.array([73.0, 5.0, 35.0]), 5)
         table.add_up(np.array([[a, b]]), np.array([x]))
         table.add_up(np.array([[x, y, c, d]]), np.array([t]))
         table.add_up(np.array([[d, e]]), np.array([f]))
@@ -668,12 +679,12 @@ def test_chains_leave_published_figures_and_true_zeros_alone() -> None:
     break chains, keeps everything published (a published figure is known, not
     pinned)."""
     table = FigureTable()
-    a, b = table.add(np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
-    x, y = table.add(np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
-    c, d, one, zero = table.add(np.array([40.0, 30.0, 1.0, 0.0]), np.array([40.0, 30.0, 30.0, 0.0]),
+    a, b = _stated(table, np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+    x, y = _stated(table, np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+    c, d, one, zero = _stated(table, np.array([40.0, 30.0, 1.0, 0.0]), np.array([40.0, 30.0, 30.0, 0.0]),
                                 10, breaks_chains=True)
-    h, k = table.add(np.array([20.0, 12.0]), np.array([20.0, 12.0]), 10, breaks_chains=True)
-    t, m = table.add(np.array([74.0, 32.0]), np.array([74.0, 32.0]), 10)
+    h, k = _stated(table, np.array([20.0, 12.0]), np.array([20.0, 12.0]), 10, breaks_chains=True)
+    t, m = _stated(table, np.array([74.0, 32.0]), np.array([74.0, 32.0]), 10)
     table.add_up(np.array([[a, b]]), np.array([x]))
     table.add_up(np.array([[x, y, c, d, one, zero]]), np.array([t]))
     table.add_up(np.array([[h, k]]), np.array([m]))
@@ -687,9 +698,9 @@ def test_chains_free_a_figure_with_one_unit_of_room_and_take_what_a_reader_needs
     reader needs) makes y 1. Each withheld figure's reason leaves it one unit of room, so
     the chain is freed; d goes, not the smaller c, which the sum keeps for last."""
     table = FigureTable()
-    a, b, x, y = table.add(np.array([1.0, 1.0, 2.0, 1.0]), np.array([1.0, 1.0, 2.0, 1.0]), 3)
-    d, c = table.add(np.array([40.0, 30.0]), np.array([40.0, 30.0]), 3, breaks_chains=True)
-    (t,) = table.add(np.array([13.0]), np.array([13.0]), 3)
+    a, b, x, y = _stated(table, np.array([1.0, 1.0, 2.0, 1.0]), np.array([1.0, 1.0, 2.0, 1.0]), 3)
+    d, c = _stated(table, np.array([40.0, 30.0]), np.array([40.0, 30.0]), 3, breaks_chains=True)
+    (t,) = _stated(table, np.array([13.0]), np.array([13.0]), 3)
     table.add_up(np.array([[a, b]]), np.array([x]))
     table.add_relation(np.array([[x, y, d, t, c]]), np.array([1.0, 1, 1, -1, -1]),
                        late=np.array([False, False, False, True, True]))
@@ -701,7 +712,7 @@ def test_what_a_reader_knows_of_each_kind_of_figure_withheld() -> None:
     sum of scores, or a quantity no output states, at least 0. Only figures registered
     so break chains, and none but a small count is primary."""
     table = FigureTable()
-    table.add(np.array([3.0, 0.0]), np.array([3.0, 3.0]), 5, breaks_chains=True)
+    _stated(table, np.array([3.0, 0.0]), np.array([3.0, 3.0]), 5, breaks_chains=True)
     table.add_sums(np.array([7.5]))
     table.add_hidden(np.array([4.0]))
     data = table.arrays()
@@ -716,8 +727,8 @@ def test_a_figure_withheld_to_protect_at_1_gives_a_sum_no_room() -> None:
     at 2 it could give y a unit, and z stays."""
     for x_value, z_state in ((1.0, SECONDARY), (2.0, SHOWN)):
         table = FigureTable()
-        (x,) = table.add(np.array([x_value]), np.array([50.0]), 5, fixed=np.array([SECONDARY]))
-        y, z = table.add(np.array([1.0, 20.0]), np.array([1.0, 20.0]), 5)
-        (t,) = table.add(np.array([21.0 + x_value]), np.array([50.0]), 5)
+        (x,) = _stated(table, np.array([x_value]), np.array([50.0]), 5, fixed=np.array([SECONDARY]))
+        y, z = _stated(table, np.array([1.0, 20.0]), np.array([1.0, 20.0]), 5)
+        (t,) = _stated(table, np.array([21.0 + x_value]), np.array([50.0]), 5)
         table.add_up(np.array([[x, y, z]]), np.array([t]))
         assert protect(table).tolist() == [SECONDARY, PRIMARY, z_state, SHOWN], x_value

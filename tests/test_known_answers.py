@@ -413,7 +413,7 @@ def test_a_gap_with_a_lone_respondent_is_not_worked_out(model) -> None:
     hidden = analyse(responses(questionnaire, rows), framework, min_cell=2).perception_gaps
     planning = next(g for g in hidden if g.id == "planning")
     assert (planning.difference, planning.flagged, planning.suppressed) == (
-        None, False, "fewer-than-min-cell")
+        None, False, "withheld")
 
 
 # -- reliability, more --------------------------------------------------------------------
@@ -497,6 +497,7 @@ def test_withheld_figures_carry_every_reason(model) -> None:
     planning = leaders.dimension("planning")
     assert planning.name == "Planning" and planning.n is None and planning.mean is None
     for field in ("n", "mean", "sd", "ci_low", "ci_high"):
-        assert planning.suppressed[field] == "fewer-than-min-cell"
-    assert planning.suppressed["counts.4"] == "fewer-than-min-cell"
+        assert planning.suppressed[field] == "withheld"
+    assert planning.suppressed["counts.4"] == "withheld"
+    assert leaders.suppressed == {"respondents": "fewer-than-min-cell"}
     assert planning.counts["4"] is None

@@ -111,13 +111,15 @@ def test_small_groups_are_withheld(tiny: Path) -> None:
     vision = leaders.dimension("vision")
     assert leaders.respondents is None
     assert (vision.n, vision.mean, vision.ci_low) == (None, None, None)
-    assert vision.suppressed["mean"] == "fewer-than-min-cell"
+    assert vision.suppressed["mean"] == "withheld"
     # counts of 1 or 2 are withheld; true zeros stay zero
     assert vision.counts["4"] is None and vision.counts["DK"] == 0
-    # the pattern crosses audience with workforce group: four groups with an n of 1
-    # each, withheld as 1 to 2. Everyone's n of 4 would make each exactly 1, so it goes
+    # the pattern crosses audience with workforce group: four groups of 1, each with an
+    # n of 1, withheld. The groups say they are fewer than 3 (1 or 2 each), their n only
+    # "withheld" (each 0 to its group's size), so everyone's n of 4 pins none of them:
+    # it is published, and its counts of 3 and 4 are withheld
     overall = result.overall.dimension("vision")
-    assert overall.n is None and overall.suppressed["n"] == "secondary"
+    assert overall.n == 4 and "n" not in overall.suppressed
     assert overall.counts["3"] is None and overall.counts["4"] is None
 
 

@@ -382,8 +382,13 @@ def test_the_lp_audit_reads_true_sums_and_finds_what_they_give_away(model) -> No
         [f"audience=staff|{e['id']}|{lab}" for e in (v2, dimension, colour) for lab in pair]
         + ["audience=staff|v2|S"])
 
-    # owcf shows every true zero as 0, so a reader knows a count withheld to protect is
-    # at least 1 (one left out with no reason given only that it is at least 0)
+    # older outputs said which counts were withheld to protect and never withheld a 0, so
+    # a reader knew each was at least 1 (one left out with no reason, at least 0); owcf
+    # now says only "withheld", which a 0 may be: at least 0
+    _withhold(v2, pair[1], "withheld")
+    assert reader(split, framework, questionnaire)[1][f"audience=staff|v2|{pair[1]}"] == \
+        (0.0, math.inf)
+    _withhold(v2, pair[1], "secondary")
     _, bounds, _ = reader(split, framework, questionnaire)
     assert bounds[f"audience=staff|v2|{pair[0]}"] == (1.0, math.inf)
     assert bounds["audience=staff|v2|S"] == (0.0, math.inf)
@@ -463,8 +468,9 @@ def test_children_threshold_applies_wherever_children_are_counted(model) -> None
     assert staff.threshold == 5 and staff.respondents is None  # secondary: 13 - 6 would reveal 7
     assert result.overall.threshold == 10 and result.overall.respondents == 13
     assert young.dimension("vision").mean is None
-    assert young.dimension("vision").suppressed["mean"] == "fewer-than-min-cell"
-    assert staff.dimension("vision").suppressed["n"] == "secondary"
+    # (a figure other than a group's size says only that it is withheld, not which way)
+    assert young.dimension("vision").suppressed["mean"] == "withheld"
+    assert staff.dimension("vision").suppressed["n"] == "withheld"
     # and the reason a group's size is withheld is given with it
     assert young.suppressed == {"respondents": "fewer-than-min-cell"}
     assert staff.suppressed == {"respondents": "secondary"}
@@ -487,17 +493,17 @@ def test_one_child_in_a_group_raises_its_threshold(model) -> None:
 
 def test_a_withheld_gap_gives_the_reason_its_means_were_withheld(model) -> None:
     """Leaders (3) are below the threshold; staff (6), the smallest other audience, are
-    withheld too so that leaders cannot be worked out from everyone: a gap involving
-    leaders is withheld as too small, one between staff and young people as secondary."""
+    withheld too so that leaders cannot be worked out from everyone: every gap with a
+    withheld mean is withheld, with the means' reason (``withheld``: a mean never says
+    whether it is small or protects one)."""
     framework, questionnaire = model
     rows = ([("staff", "health", {"v1": 2})] * 6 + [("leaders", "health", {"v1": 3})] * 3
             + [("young_people", None, {"v1": 4})] * 7)
     result = analyse(build(questionnaire, rows), framework, min_cell=5)
     reasons = {(g.audience_a, g.audience_b): g.to_dict()["suppressed"]
                for g in result.perception_gaps if g.id == "vision"}
-    assert reasons == {("staff", "leaders"): "fewer-than-min-cell",
-                       ("staff", "young_people"): "secondary",
-                       ("leaders", "young_people"): "fewer-than-min-cell"}
+    assert reasons == {("staff", "leaders"): "withheld", ("staff", "young_people"): "withheld",
+                       ("leaders", "young_people"): "withheld"}
     staff_young = next(g for g in result.perception_gaps if g.id == "vision"
                        and g.audience_b == "young_people" and g.audience_a == "staff")
     assert staff_young.mean_a is None and staff_young.mean_b == pytest.approx(4.0)
@@ -572,7 +578,7 @@ def test_the_json_field_names_scripts_read(model) -> None:
                      "n": vision.n, "n_eff": vision.n_eff, "mean": vision.mean,
                      "sd": vision.sd, "se": vision.se, "ci_low": vision.ci_low,
                      "ci_high": vision.ci_high, "counts": vision.counts, "suppressed": None}
-    assert leaders.dimension("vision").to_dict()["suppressed"]["mean"] == "fewer-than-min-cell"
+    assert leaders.dimension("vision").to_dict()["suppressed"]["mean"] == "withheld"
     reliability = next(r for r in result.reliability if r.dimension == "vision").to_dict()
     assert list(reliability) == ["dimension", "items", "n", "alpha", "alpha_if_item_deleted",
                                  "flagged", "suppressed"]
@@ -584,9 +590,12 @@ def test_the_json_field_names_scripts_read(model) -> None:
     assert (out["respondents"], out["by"], out["weights"]) == (14, ["audience"], "respondents")
     assert out["disclosure"] == {
         "min_cell": 5, "min_cell_by_audience": {},
-        "reasons": {"fewer-than-min-cell": "rests on fewer respondents than the group's "
-                    "threshold", "secondary": "withheld so that another withheld figure "
-                    "cannot be worked out by subtraction"}}
+        "reasons": {"fewer-than-min-cell": "a group of fewer respondents than its threshold",
+                    "secondary": "a group withheld so that a smaller one cannot be worked "
+                    "out by subtraction",
+                    "withheld": "rests on fewer respondents than the group's threshold, or "
+                    "withheld so that such a figure cannot be worked out (which of the two "
+                    "is not said: saying it would give figures away)"}}
     assert list(out)[10:] == ["method", "groups", "reliability", "perception_gaps"]
     assert out["method"] == result.method and len(out["groups"]) == len(result.groups)
     gap = result.perception_gaps[0]

@@ -151,8 +151,8 @@ def _lone_members(table: NationalTable, withheld: dict[int, str | None]) -> list
     values = np.array([f.value for f in table.figures])
     decided = np.full(len(values), -1, dtype=np.int8)
     decided[list(withheld)] = PRIMARY  # the cells withheld so far stay withheld
-    # (reasons and bounds are this module's: to the sums, every withheld cell is at least 1)
-    index = cells.add(values, np.zeros(len(values)), 2, fixed=decided, per=math.inf)
+    # (reasons and bounds are this module's: to the sums, every withheld cell is at least 0)
+    index = cells.add(values, np.zeros(len(values)), 2, fixed=decided)
     for relation in table.relations:
         if all(a == 1.0 for _, a in relation.terms):
             cells.add_up(index[[c for c, _ in relation.terms]], index[relation.total])

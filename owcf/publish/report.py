@@ -31,14 +31,12 @@ from owcf.publish.charts.style import (
     DOT_WIDTH,
     NARROW_BARS_WIDTH,
     OVERVIEW_WIDTH,
-    PROTECTING,
     RADAR_WIDTH,
-    WITHHELD,
 )
 from owcf.publish.release import main_points, priorities, release
 from owcf.publish.templating import fmt_date, render
 from owcf.stats.positions import GapReport, Position, current_positions
-from owcf.stats.results import Analysis, Estimate, GroupResult, Reliability
+from owcf.stats.results import Analysis, GroupResult, Reliability
 
 FORMATS = ("html", "md")
 #: the progress chart's width in points: its table (with each change's interval) beside it
@@ -205,24 +203,12 @@ class Sections:
 
 
 def _answer_rows(members: Sequence[tuple[str, Mapping[str, int | None]]],
-                 values: Sequence[int], codes: Sequence[str],
-                 withheld: Mapping[str, str]) -> tuple[AnswerRow, ...]:
+                 values: Sequence[int], codes: Sequence[str]) -> tuple[AnswerRow, ...]:
     rows = []
     for label, counts in members:
-        shares, instead, note = answer_shares(counts, values, codes,
-                                              withheld.get(label, WITHHELD))
+        shares, instead, note = answer_shares(counts, values, codes)
         rows.append(AnswerRow(label, shares, instead, note))
     return tuple(rows)
-
-
-def _why_withheld(estimates: Sequence[Estimate], values: Sequence[int]) -> str:
-    """How a row of answer counts from ``estimates`` reads when its bar is withheld (a
-    count on the scale ``values`` is): "small numbers" if any such count is itself small,
-    else withheld to protect another figure (a group of 82 people is not small)."""
-    keys = {f"counts.{v}" for v in values}
-    reasons = {reason for e in estimates for key, reason in e.suppressed.items()
-               if key in keys}
-    return PROTECTING if reasons == {"secondary"} else WITHHELD
 
 
 def _total(counts: Sequence[Mapping[str, int | None]]) -> dict[str, int | None]:
@@ -287,8 +273,6 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
         ]
         members = [(framework.audience(_group_id(g, "audience")).name, g.colour(colour.id).counts)
                    for g in audiences]
-        why = {framework.audience(_group_id(g, "audience")).name:
-               _why_withheld([g.colour(colour.id)], q_scale) for g in audiences}
         answers = None
         if members:  # no responses yet, no answers to show
             panels = [("By audience", members)]
@@ -300,15 +284,13 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
             number += 1
             calls.append((diverging_bars_svg, (f"owcf-{colour.id}-answers", panels, q_labels,
                                                q_scale, answers[3], q_aside,
-                                               NARROW_BARS_WIDTH, why)))
+                                               NARROW_BARS_WIDTH)))
         planned.append((colour, rows, radar, dots, answers,
-                        (("By audience", _answer_rows(members, q_scale, codes, why)),)))
+                        (("By audience", _answer_rows(members, q_scale, codes)),)))
     workforce = None
     if groups:
         members = [(framework.workforce_group(_group_id(g, "workforce_group")).name,
                     _total([c.counts for c in g.colours])) for g in groups]
-        why = {framework.workforce_group(_group_id(g, "workforce_group")).name:
-               _why_withheld(g.colours, q_scale) for g in groups}
         everyone = _total([c.counts for c in analysis.overall.colours])
         title = _answers_title("All questions", everyone, members, q_scale)
         workforce = ("charts/workforce-groups-answers.svg", number,
@@ -317,8 +299,8 @@ def build_sections(trust: Trust, gaps: GapReport, analysis: Analysis,
                      "agreement to the right")
         calls.append((diverging_bars_svg, ("owcf-workforce-groups-answers",
                                            [("By workforce group", members)], q_labels,
-                                           q_scale, workforce[3], q_aside, BARS_WIDTH, why)))
-        workforce_rows = (("By workforce group", _answer_rows(members, q_scale, codes, why)),)
+                                           q_scale, workforce[3], q_aside, BARS_WIDTH)))
+        workforce_rows = (("By workforce group", _answer_rows(members, q_scale, codes)),)
     svgs = iter(draw(calls))
     out = []
     for colour, rows, radar, dots, answers, answer_panels in planned:
@@ -677,7 +659,9 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
         "answer_labels": [o.label for o in trust.questionnaire.answer_scale],
         "non_answer_codes": ", ".join(n.code for n in trust.questionnaire.non_answers),
         "reasons": {"fewer-than-min-cell": "rests on fewer respondents than the threshold",
-                    "secondary": "withheld so that another withheld figure cannot be worked out"},
+                    "secondary": "withheld so that another withheld figure cannot be worked out",
+                    "withheld": "rests on fewer respondents than the threshold or would let "
+                                "one that does be worked out"},
     }
     files: dict[str, bytes] = {}
     formats = set(formats)

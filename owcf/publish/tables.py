@@ -141,8 +141,9 @@ def _emit_rich(tables: list[TextTable], stream: IO[str], notes: Sequence[str],
 
 
 def withheld(reason: str | None, threshold: int) -> str:
-    """How a withheld figure reads in a terminal table."""
-    return SECONDARY_MARK if reason == "secondary" else f"<{threshold}"
+    """How a withheld figure reads in a terminal table: "<N" only where the output says
+    it is fewer than N."""
+    return f"<{threshold}" if reason == "fewer-than-min-cell" else SECONDARY_MARK
 
 
 def _cells(est: Estimate, group: GroupResult, analysis: Analysis) -> list[str]:
@@ -199,7 +200,8 @@ def print_analysis(analysis: Analysis, stream: IO[str], items: bool = False,
     """The analysis tables, then what the withheld marks mean."""
     emit(analysis_tables(analysis, items), stream,
          [f"weights: {analysis.weights}. <N: fewer than N respondents; {SECONDARY_MARK}: "
-          "withheld so another withheld figure cannot be worked out."], width)
+          "withheld (fewer than N respondents, or would let such a figure be worked "
+          "out)."], width)
 
 
 def _num(value: float | None) -> str:

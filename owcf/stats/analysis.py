@@ -34,7 +34,7 @@ from owcf.errors import OwcfError, Problem
 from owcf.ingest.responses import ResponseSet
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
-from owcf.stats.disclosure import PRIMARY, REASONS
+from owcf.stats.disclosure import PRIMARY, REASONS, WITHHELD
 from owcf.stats.pattern import GroupTotals, LevelTotals, Pattern, protect_groups
 from owcf.stats.results import (
     STAT_FIELDS,
@@ -75,16 +75,15 @@ METHOD = {
     "suppression": "one pattern per data set, over everyone, every group of audience, "
                    "workforce group and the trust's breakdowns, and audience crossed with "
                    "workforce group: figures resting on fewer "
-                   "respondents than the threshold are withheld (primary; a true zero is "
-                   "shown as 0); then, wherever figures add up and the sum alone pins a "
-                   "withheld figure (it is the only one withheld, or small ones leave no "
-                   "room: two of them adding up to 2 are 1 each), the smallest other "
-                   "non-zero one is withheld too, answer counts before n and n before "
-                   "group sizes; an item's withheld answer count takes its dimension's "
-                   "count of that answer with it; then the sums are read together, bounds "
-                   "carried from one to the next, and where they pin a withheld figure the "
-                   "smallest non-zero item answer count in a sum giving it a bound is "
-                   "withheld too (secondary)",
+                   "respondents than the threshold are withheld (primary); then, wherever "
+                   "figures add up and the sums alone or read together pin a withheld "
+                   "figure to less than 1 of room, another member is withheld too "
+                   "(secondary): the smallest non-zero one, answer counts before n and n "
+                   "before group sizes, and a 0 only where no other will do and no sum "
+                   "shows it is 0 (never one of an item not asked of the group); an item's "
+                   "withheld answer count takes its dimension's count of that answer with "
+                   "it. Outputs say which groups are fewer than their threshold; of any "
+                   "other figure only that it is withheld",
     "threshold": "min_cell, or the higher threshold of any audience with respondents in the group",
     "reliability": "Cronbach's alpha on respondents who answered every item of the dimension "
                    "(unweighted); flagged below 0.7",
@@ -508,17 +507,17 @@ def _estimates(units: Sequence[tuple[str, str, str | None, str | None]],
         suppressed: dict[str, str] = {}
         if n_state[u]:
             n = None
-            suppressed["n"] = REASONS[int(n_state[u])]
+            suppressed["n"] = WITHHELD
         hidden = int(n_state[u] or stats_state[u])
         if hidden:
             values = dict.fromkeys(values)
-            suppressed |= dict.fromkeys(STAT_FIELDS[1:], REASONS[hidden])
+            suppressed |= dict.fromkeys(STAT_FIELDS[1:], WITHHELD)
         shown: dict[str, int | None] = {}
         for label, state, count in zip(labels, count_state[u].tolist(), counts[u].tolist(),
                                        strict=True):
             shown[label] = None if state else round(count)
             if state:
-                suppressed[f"counts.{label}"] = REASONS[state]
+                suppressed[f"counts.{label}"] = WITHHELD
         out.append(Estimate(ident, name, n, values["mean"], values["sd"], values["ci_low"],
                             values["ci_high"], shown, colour, dimension, values["n_eff"],
                             values["se"], suppressed))

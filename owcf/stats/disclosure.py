@@ -35,7 +35,11 @@ from collections import deque
 import numpy as np
 
 SHOWN, PRIMARY, SECONDARY = 0, 1, 2
+#: why a group is withheld, as outputs say it (a board reads "fewer than 5" of a group)
 REASONS = {PRIMARY: "fewer-than-min-cell", SECONDARY: "secondary"}
+#: why any other figure is withheld: one word for both, since telling a reader which
+#: figures are small tells them each is 1 to threshold - 1, and with sums that pins some
+WITHHELD = "withheld"
 
 
 class FigureTable:
@@ -58,6 +62,7 @@ class FigureTable:
         #: per block, the members protection takes only when no other will do
         self.late: list[np.ndarray] = []
         self.implied: list[tuple[np.ndarray, np.ndarray]] = []
+        self._known: list[np.ndarray] = []
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
                fixed: np.ndarray | None, upper: np.ndarray | float = np.inf,
@@ -77,21 +82,21 @@ class FigureTable:
         return index
 
     def add(self, values: np.ndarray, basis: np.ndarray, threshold: np.ndarray | int,
-            fixed: np.ndarray | None = None, per: np.ndarray | float = 1, rank: int = 0,
-            breaks_chains: bool = False) -> np.ndarray:
+            fixed: np.ndarray | None = None, rank: int = 0, breaks_chains: bool = False,
+            stated: bool = False, least: float = 0.0) -> np.ndarray:
         """Register figures ``values`` resting on ``basis`` respondents: primary when
         ``0 < basis < threshold`` and the figure is not 0. ``fixed`` gives states decided
-        already (-1 where not). A figure withheld as small is, to a reader, between 1 and
-        ``per`` times (threshold - 1) (``per``: the answers a respondent can give to it);
-        one withheld to protect, at least 1 (a figure of 0 is never withheld).
-        Protection takes figures of a higher ``rank`` only where no lower one will do (a
-        group's size protects an answer count last: it says the most). Where sums read
-        together pin a figure, only figures that ``breaks_chains`` are withheld to free
-        it. Returns each figure's cell, shaped like ``values``."""
+        already (-1 where not). To a reader, any of them withheld is at least ``least``;
+        where the outputs say which are withheld as small (``stated``: a group "fewer
+        than 5"), one so is also at most threshold - 1. Protection takes figures of a
+        higher ``rank`` only where no lower one will do (a group's size protects an
+        answer count last: it says the most). Where sums read together pin a figure,
+        only figures that ``breaks_chains`` are withheld to free it. Returns each
+        figure's cell, shaped like ``values``."""
         values, basis = np.asarray(values), np.asarray(basis)
-        upper = (np.asarray(threshold, dtype=float) - 1) * np.asarray(per, dtype=float)
+        upper = np.asarray(threshold, dtype=float) - 1 if stated else np.inf
         return self._block(values, (basis > 0) & (basis < threshold) & (values != 0), False,
-                           fixed, upper, rank, breaks_chains, least=1.0)
+                           fixed, upper, rank, breaks_chains, least)
 
     def add_sums(self, values: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
         """Register sums of scores (a mean times its ``n``): never primary themselves (to a
@@ -136,13 +141,20 @@ class FigureTable:
         a, b = np.broadcast_arrays(np.asarray(cells), np.asarray(then))
         self.implied.append((a.ravel(), b.ravel()))
 
+    def know(self, cells: np.ndarray) -> None:
+        """A reader knows ``cells`` without any output (an item never asked of a group's
+        audience is 0): they are never withheld to protect another."""
+        self._known.append(np.asarray(cells, dtype=np.int64).ravel())
+
     def arrays(self) -> dict[str, np.ndarray]:
         def cat(parts: list[np.ndarray]) -> np.ndarray:
             return np.concatenate(parts) if parts else np.zeros(0)  # (an empty table: no figures)
+        known = np.zeros(self.size, dtype=bool)
+        known[cat(self._known).astype(np.int64)] = True
         return {"values": cat(self._values), "primary": cat(self._primary),
                 "hidden": cat(self._hidden), "fixed": cat(self._fixed),
                 "upper": cat(self._upper), "rank": cat(self._rank),
-                "breaks": cat(self._breaks), "least": cat(self._least)}
+                "breaks": cat(self._breaks), "least": cat(self._least), "known": known}
 
 
 def protect(table: FigureTable) -> np.ndarray:
@@ -156,6 +168,11 @@ def protect(table: FigureTable) -> np.ndarray:
     if not state.any():
         return state
     sums = _Sums(table)
+    # what may never be withheld to protect: decided before, known to a reader, a 0
+    # that a sum alone shows is 0, or one a reader knows is at least 1 (withheld, its
+    # bounds would not hold the truth)
+    kept = (decided | hidden | data["known"] | _forced_zeros(sums, values)
+            | ((values == 0) & (data["least"] > 0)))
     # every sum at first; then only those of figures withheld since (the others pinned
     # nothing, or had nothing left to withhold)
     look: list[int] | None = None
@@ -166,15 +183,28 @@ def protect(table: FigureTable) -> np.ndarray:
         if look is not None:
             look = sorted({r for c in np.flatnonzero(state != read).tolist()
                            for r in sums.rows_of(c)})
-        _pinned_sums(sums, state, values, decided | hidden, data["upper"], data["rank"], look,
+        _pinned_sums(sums, state, values, kept, data["upper"], data["rank"], look,
                      data["least"])
         read = state.copy()
         # no sum alone pins a figure: read them together, as a chain of bounds
         if np.array_equal(state, before) and not (
-                breaks.any() and _unchain(sums, state, values, breaks & ~decided, hidden,
+                breaks.any() and _unchain(sums, state, values, breaks & ~kept, hidden,
                                           data["upper"], data["rank"], data["least"])):
             return state
         look = []
+
+
+def _forced_zeros(sums: _Sums, values: np.ndarray) -> np.ndarray:
+    """The figures of 0 a sum alone shows are 0: every member on the other side of it
+    is 0 (a row of answers whose total is 0), so withheld, they would protect nothing."""
+    member = sums.coef != 0
+    at = values[sums.cells]
+    rising = ((at != 0) & member & (sums.coef > 0)).any(axis=1, keepdims=True)
+    falling = ((at != 0) & member & (sums.coef < 0)).any(axis=1, keepdims=True)
+    forced = member & (at == 0) & np.where(sums.coef > 0, ~falling, ~rising)
+    out = np.zeros(len(values), dtype=bool)
+    out[sums.cells[forced]] = True
+    return out
 
 
 class _Sums:
@@ -227,11 +257,11 @@ def _bounds(sums: _Sums, state: np.ndarray, values: np.ndarray, upper: np.ndarra
             least: np.ndarray | None = None, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """The smallest and largest value of each figure a reader can work out from the
     sums, each read in turn with the bounds the others gave, until none narrows: a
-    published figure is its value, one withheld as small 1 to ``upper``, any other
-    withheld at least ``least`` (else 0). (Weaker than linear programming, which reads
+    published figure is its value, one withheld at least ``least`` (else 0), and one
+    withheld as small at most ``upper``. (Weaker than linear programming, which reads
     them all at once, but it follows a bound through any chain of sums.)"""
     floor = np.zeros(len(values)) if least is None else least
-    lo = np.where(state == SHOWN, values, np.where(state == PRIMARY, 1.0, floor)).astype(float)
+    lo = np.where(state == SHOWN, values, floor).astype(float)
     hi = np.where(state == SHOWN, values, np.where(state == PRIMARY, upper, np.inf)).astype(float)
     # every member of every sum holding a withheld figure (the others say nothing new),
     # flat: its cell, its coefficient, its sum
@@ -286,16 +316,16 @@ def _unchain(sums: _Sums, state: np.ndarray, values: np.ndarray, may: np.ndarray
     # a quantity no output states is not known to this reader: it is worked out, where
     # it can be, from the figures that are published (at least 0: its ``least``)
     lo, hi = _bounds(sums, np.where(hidden, np.int8(SECONDARY), state), values, upper, least)
-    room = np.where(state == PRIMARY, upper - 1.0, np.inf)  # what its reason alone leaves
+    room = np.where(state == PRIMARY, upper - least, np.inf)  # what its reason alone leaves
     pinned = np.flatnonzero((state > 0) & (hi - lo < 1 - 1e-6) & (room >= 1))
-    could = (values != 0) & may & ~hidden
+    could = may & ~hidden
     # (a sum with no figure left to withhold cannot be freed: skip it without reading)
     open_sums = (((state[sums.cells] == SHOWN) & could[sums.cells]) & (sums.coef != 0)).any(axis=1)
     touched: set[int] = set()
     for cell in pinned.tolist():
         rows = [r for r in sums.rows_of(cell) if open_sums[r] and r not in touched
                 and _gives_bound(sums, r, cell, lo, hi)]
-        free = [(c in sums.late[r], rank[c], values[c], c, r) for r in rows
+        free = [(values[c] == 0, c in sums.late[r], rank[c], values[c], c, r) for r in rows
                 for c in sums.members[r] if not state[c] and could[c]]
         if free:
             *_, pick, row = min(free)
@@ -351,7 +381,7 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
     smallest non-zero other member of the lowest ``rank`` (never a ``fixed`` one);
     repeat until no sum pins one. ``look``: the sums that may (None: every one);
     ``least``: what a reader knows a figure withheld to protect is at least."""
-    could = ((values != 0) & ~fixed).tolist()  # what may ever be withheld
+    could = (~fixed).tolist()  # what may ever be withheld
     members, rows_of = sums.members, sums.rows_of
     order = rank.tolist()
 
@@ -370,7 +400,7 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
             return False  # one that can move a unit either way leaves each a whole unit
         shares = []
         for c, a in withheld:
-            lo, hi = (1.0, top[c]) if state[c] == PRIMARY else (floor[c], math.inf)
+            lo, hi = (floor[c], top[c] if state[c] == PRIMARY else math.inf)
             rise, fall = abs(a) * (hi - value[c]), abs(a) * (value[c] - lo)
             shares.append((abs(a), rise, fall) if a > 0 else (abs(a), fall, rise))
         if len(shares) == 1:
@@ -380,10 +410,10 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
                    for a, u, d in shares)
 
     def partnered(number: int, cell: int) -> bool:
-        """Whether sum ``number`` keeps another member withheld, or one that could be
-        of no higher a rank than ``cell`` (an n that is the group's size less its true
-        zeros would take the size with it)."""
-        return any(state[c] or (could[c] and order[c] <= order[cell])
+        """Whether sum ``number`` keeps another member withheld, or a non-zero one that
+        could be of no higher a rank than ``cell`` (an n that is the group's size less
+        its true zeros would take the size with it; a 0 protects only as a last resort)."""
+        return any(state[c] or (could[c] and value[c] != 0 and order[c] <= order[cell])
                    for c in members[number] if c != cell)
 
     queue = deque(np.flatnonzero(_may_pin(sums, state, upper, values, least)).tolist()
@@ -401,7 +431,7 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.n
         # a figure that would be alone in a sum with nothing else to withhold (the one
         # non-zero answer of a row of true zeros) protects nothing: its sum gives it away
         late = sums.late[number]
-        free.sort(key=lambda c: (c in late, order[c], value[c], c))
+        free.sort(key=lambda c: (value[c] == 0, c in late, order[c], value[c], c))
         pick = next((c for c in free if all(partnered(r, c) for r in rows_of(c) if r != number)),
                     free[0])
         state[pick] = SECONDARY

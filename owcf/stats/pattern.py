@@ -104,8 +104,11 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
               q: Questionnaire, decided: Pattern | None) -> dict[str, np.ndarray]:
     thr = totals.threshold.astype(float)
     cells: dict[str, np.ndarray] = {}
+    # (outputs say when a group is fewer than its threshold; a group they list has
+    # respondents: its size is at least 1)
     cells["size"] = table.add(totals.size, totals.size, thr,
-                              fixed=decided.size if decided else None, rank=2)
+                              fixed=decided.size if decided else None, rank=2,
+                              stated=True, least=1.0)
     for name in LEVELS:
         lv = totals.levels[name]
         cells[f"n.{name}"] = table.add(  # (an n takes its mean with it: after counts)
@@ -113,8 +116,7 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
         # (an item's answers, which no report table shows, break chains of sums)
         cells[f"counts.{name}"] = table.add(
             lv.counts, lv.contributors, thr[:, None, None],
-            fixed=decided.counts[name] if decided else None,
-            per=_items_per(name, framework, q)[None, :, None], breaks_chains=name == "item")
+            fixed=decided.counts[name] if decided else None, breaks_chains=name == "item")
         stats = decided.stats[name] if decided else None
         cells[f"s1.{name}"] = table.add_sums(lv.s1, fixed=stats)
         cells[f"s2.{name}"] = table.add_sums(lv.s2, fixed=stats)
@@ -181,12 +183,6 @@ def _per_unit(framework: Framework, q: Questionnaire, items: np.ndarray
     return {"item": np.asarray(items, dtype=float), "dimension": dims, "colour": colours}
 
 
-def _items_per(level: str, framework: Framework, q: Questionnaire) -> np.ndarray:
-    """Per unit of ``level``, its items: the answers one respondent gives to it (at
-    least 1, so an empty unit still bounds its figures)."""
-    return np.maximum(_per_unit(framework, q, np.ones(len(q.items)))[level], 1)
-
-
 def _on_scale(q: Questionnaire, framework: Framework) -> np.ndarray:
     """Which answer categories (blank last) are on the scale, so scored."""
     return ~np.isnan(slot_positions(q, framework, q.items[0]))
@@ -237,8 +233,11 @@ def _relate_rows(table: FigureTable, cells: Mapping[str, np.ndarray], totals: Gr
             for g, key in enumerate(totals.audience):
                 if key is not None or same[u]:
                     times = asked[key][u] if key is not None else per[0, u]
-                    if times == 0:
-                        continue  # nobody in the group is asked: its row is all zeros
+                    if times == 0:  # nobody in the group is asked: a reader knows its 0s
+                        table.know(counts[g, u])
+                        if name == "item":
+                            table.know(cells["n.item"][g, u])
+                        continue
                     for row in rows(g, u):
                         table.add_equal(row, size[g:g + 1], times)
                 elif g == 0 and audience_row:  # (an audience with no respondents adds 0)

@@ -150,10 +150,14 @@ class Analysis:
             "weights": self.weights,
             "disclosure": {"min_cell": self.min_cell,
                            "min_cell_by_audience": dict(self.min_cell_by_audience),
-                           "reasons": {"fewer-than-min-cell": "rests on fewer respondents "
-                                       "than the group's threshold",
-                                       "secondary": "withheld so that another withheld "
-                                       "figure cannot be worked out by subtraction"}},
+                           "reasons": {"fewer-than-min-cell": "a group of fewer respondents "
+                                       "than its threshold",
+                                       "secondary": "a group withheld so that a smaller "
+                                       "one cannot be worked out by subtraction",
+                                       "withheld": "rests on fewer respondents than the "
+                                       "group's threshold, or withheld so that such a "
+                                       "figure cannot be worked out (which of the two is "
+                                       "not said: saying it would give figures away)"}},
             "method": dict(self.method),
             "groups": [g.to_dict() for g in self.groups],
             "reliability": [r.to_dict() for r in self.reliability],

@@ -52,8 +52,7 @@ def diverging_bars_svg(chart_id: str, panels: Sequence[tuple[str, Rows]],
                        categories: Sequence[str], scale_values: Sequence[int],
                        description: str,
                        non_answers: Sequence[tuple[str, str]] = NON_ANSWERS,
-                       width: float = BARS_WIDTH,
-                       withheld: Mapping[str, str] | None = None) -> str:
+                       width: float = BARS_WIDTH) -> str:
     """Diverging stacked bars of the answer distribution in titled panels, as <svg>.
 
     ``panels`` are (title, rows): by audience, by workforce group, each with its heading.
@@ -65,8 +64,7 @@ def diverging_bars_svg(chart_id: str, panels: Sequence[tuple[str, Rows]],
     percentages of the answers on the scale; don't know and not applicable are written
     beside the bar as percentages of all answers. A row with any count on the scale withheld
     gets no bar (drawing the rest would misstate the shares); a withheld don't know or not
-    applicable count only withholds the note beside the bar. ``withheld`` says, by row
-    label, why a row's counts are withheld where that is not :data:`WITHHELD`.
+    applicable count only withholds the note beside the bar (:data:`WITHHELD` says why).
     """
     if len(categories) != len(scale_values) or len(scale_values) < 2:
         raise ValueError("categories and scale_values must name the same two or more answers")
@@ -74,8 +72,7 @@ def diverging_bars_svg(chart_id: str, panels: Sequence[tuple[str, Rows]],
     if not panels:
         raise ValueError("a chart needs at least one row")
     codes = [code for code, _ in non_answers]
-    why = withheld or {}
-    bars = [(title, [_bar(label, counts, scale_values, codes, why.get(label, WITHHELD))
+    bars = [(title, [_bar(label, counts, scale_values, codes)
                      for label, counts in rows])
             for title, rows in panels]
     inks = answer_inks(len(categories))
@@ -165,11 +162,11 @@ def _all_counted(counts: list[int | None]) -> TypeGuard[list[int]]:
 
 
 def _bar(label: str, counts: Mapping[str, int | None], scale_values: Sequence[int],
-         codes: Sequence[str], withheld: str = WITHHELD) -> _Bar:
+         codes: Sequence[str]) -> _Bar:
     on_scale = [counts.get(str(v), 0) for v in scale_values]
     aside = [counts.get(code, 0) for code in codes]
     if not _all_counted(on_scale):
-        return _Bar(label, None, instead=withheld)
+        return _Bar(label, None, instead=WITHHELD)
     scored = sum(on_scale)
     if not _all_counted(aside):
         # the bar needs only the scale's counts; the shares of all answers need every count
@@ -214,12 +211,11 @@ def _segments(shares: Sequence[float]) -> list[tuple[int, float, float]]:
 
 
 def answer_shares(counts: Mapping[str, int | None], scale_values: Sequence[int],
-                  codes: Sequence[str], withheld: str = WITHHELD
-                  ) -> tuple[tuple[str, ...] | None, str, str]:
+                  codes: Sequence[str]) -> tuple[tuple[str, ...] | None, str, str]:
     """The figures a diverging bar shows, as its table equivalent prints them: each
     answer's share of the answers on the scale (None with no bar, and then why), and the
     note on the non-answers."""
-    bar = _bar("", counts, scale_values, codes, withheld)
+    bar = _bar("", counts, scale_values, codes)
     if bar.shares is None:
         return None, bar.instead, bar.note
     return tuple(_percent(s) for s in bar.shares), "", bar.note

@@ -47,9 +47,9 @@ NEUTRAL_HUE = "#808080"
 AGREE_HUE = "#0072B2"
 #: non-answers (code, label) written beside the answer bars, unless a chart is told others
 NON_ANSWERS = (("DK", "Don't know"), ("NA", "Not applicable"))
-WITHHELD = "withheld (small numbers)"
-#: a row withheld only so that another withheld figure cannot be worked out from it
-PROTECTING = "withheld to protect another figure"
+#: a row withheld: some of its counts are small, or would let small ones be worked out
+#: (which, it does not say: that would give them away)
+WITHHELD = "withheld to protect small numbers"
 
 #: a chart axis: a value on the scale to its x (or y) in points
 Scale = Callable[[float], float]
