@@ -732,3 +732,70 @@ def test_a_figure_withheld_to_protect_at_1_gives_a_sum_no_room() -> None:
         (t,) = _stated(table, np.array([21.0 + x_value]), np.array([50.0]), 5)
         table.add_up(np.array([[x, y, z]]), np.array([t]))
         assert protect(table).tolist() == [SECONDARY, PRIMARY, z_state, SHOWN], x_value
+
+
+# -- what outputs do not say: answer counts and n (only "withheld"), and true zeros --------
+
+def test_a_figure_whose_reason_is_not_stated_is_bounded_by_nothing_but_0() -> None:
+    """An answer count or n says only that it is withheld: to a reader at least 0, with
+    no top, whether small or not (a group's size says "fewer than N": 1 to N - 1)."""
+    table = FigureTable()
+    count = table.add(np.array([3.0]), np.array([3.0]), 5)
+    size = table.add(np.array([3.0]), np.array([3.0]), 5, stated=True, least=1.0)
+    data = table.arrays()
+    assert data["upper"][count].tolist() == [np.inf] and data["least"][count].tolist() == [0.0]
+    assert data["upper"][size].tolist() == [4.0] and data["least"][size].tolist() == [1.0]
+
+
+def test_two_unstated_figures_adding_up_to_2_leave_each_room() -> None:
+    """a + b + 30 = 32 with a and b small: said only to be withheld, each is 0 to 2, so
+    nothing more goes (said to be small, each would be 1: see above)."""
+    table = FigureTable()
+    cells = table.add(np.array([1.0, 1.0, 30.0, 32.0]), np.array([1.0, 1.0, 30.0, 32.0]), 5)
+    table.add_up(cells[None, :3], cells[3:])
+    state = protect(table).tolist()
+    assert state == [PRIMARY, PRIMARY, SHOWN, SHOWN]
+    assert _worked_out(table, state) == []
+
+
+def test_a_0_protects_only_where_no_non_zero_figure_can() -> None:
+    """a + 0 = h (h known to a reader, not published): only the 0 can protect a, and it
+    does; a reader knows it only as withheld, so a is anywhere from 0 to 3. In c + 0 +
+    d = T, d (9) goes, not the 0."""
+    table = FigureTable()
+    a, zero, c, other_zero, d, t = table.add(np.array([3.0, 0.0, 2.0, 0.0, 9.0, 11.0]),
+                                             np.array([3.0, 0.0, 2.0, 0.0, 9.0, 11.0]), 5)
+    table.add_up(np.array([[a, zero]]), table.add_hidden(np.array([3.0])))
+    table.add_up(np.array([[c, other_zero, d]]), np.array([t]))
+    state = protect(table).tolist()
+    assert state[:6] == [PRIMARY, SECONDARY, PRIMARY, SHOWN, SECONDARY, SHOWN]
+    assert _worked_out(table, state) == []
+
+
+def test_a_0_a_reader_knows_is_0_never_protects() -> None:
+    """a + 0 = h, as above, but each 0 is one a reader knows: one whose sum's other side
+    is 0 (0 + 0 = T, T published as 0), one of an item not asked of the group's audience
+    (``know``), one of figures a reader knows are at least 1 (a group's size). Nothing is
+    left to protect a."""
+    for how in ("sum", "know", "least"):
+        table = FigureTable()
+        a, zero = table.add(np.array([3.0, 0.0]), np.array([3.0, 0.0]), 5,
+                            **({"stated": True, "least": 1.0} if how == "least" else {}))
+        table.add_up(np.array([[a, zero]]), table.add_hidden(np.array([3.0])))
+        if how == "sum":
+            other, t = table.add(np.array([0.0, 0.0]), np.array([0.0, 0.0]), 5)
+            table.add_up(np.array([[zero, other]]), np.array([t]))
+        elif how == "know":
+            table.know(zero)
+        assert protect(table).tolist()[:2] == [PRIMARY, SHOWN], how
+
+
+def test_a_partner_that_only_a_0_could_protect_gives_way_to_one_that_needs_nothing() -> None:
+    """a + b + c = T, a small, b (4) the smallest, but b + 0 = U (U known): withheld, b
+    would take the 0 with it, two figures where c (7) alone will do. So c goes."""
+    table = FigureTable()
+    a, b, c, t, zero = table.add(np.array([3.0, 4.0, 7.0, 14.0, 0.0]),
+                                 np.array([3.0, 9.0, 7.0, 14.0, 0.0]), 5)
+    table.add_up(np.array([[a, b, c]]), np.array([t]))
+    table.add_up(np.array([[b, zero]]), table.add_hidden(np.array([4.0])))
+    assert protect(table).tolist()[:5] == [PRIMARY, SHOWN, SECONDARY, SHOWN, SHOWN]
