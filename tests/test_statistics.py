@@ -24,7 +24,7 @@ from owcf.model.trust import Population
 from owcf.stats.analysis import analyse, cronbach_alpha, respondent_scores
 from owcf.stats.results import Analysis
 
-from .audit_lp import disclosed, reader
+from .audit_lp import disclosed, pinned_by_sums, reader
 from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
 
 TOL = 1e-9
@@ -398,6 +398,30 @@ def test_the_lp_audit_reads_true_sums_and_finds_what_they_give_away(model) -> No
     _, bounds, _ = reader(split, framework, questionnaire)
     assert bounds[f"audience=staff|v2|{pair[1]}"] == (0.0, math.inf)
     assert bounds["audience=staff|v2|n"] == (1.0, math.inf)
+
+
+def test_the_sums_alone_pin_what_linear_programming_pins_with_no_bounds() -> None:
+    """tests/audit_lp.pinned_by_sums, the audit's fast part: in a 2 x 3 table whose
+    margins are published, the four withheld cells of two columns leave each other room;
+    with a fifth withheld cell in the third column, that one is pinned by its column
+    (alone there), and so is nothing else. A cell withheld in no sum is never pinned by
+    sums. Linear programming, every bound read away, says the same."""
+    cells = {f"{r}{c}": v for r, row in zip("ab", ((3, 4, 5), (6, 7, 8)), strict=True)
+             for c, v in zip("xyz", row, strict=True)}
+    rows = {r: sum(v for k, v in cells.items() if k[0] == r) for r in "ab"}
+    cols = {c: sum(v for k, v in cells.items() if k[1] == c) for c in "xyz"}
+    relations = [{**{f"{r}{c}": 1.0 for c in "xyz"}, f"row {r}": -1.0} for r in "ab"] + \
+                [{**{f"{r}{c}": 1.0 for r in "ab"}, f"col {c}": -1.0} for c in "xyz"]
+    published = {**{f"row {r}": float(v) for r, v in rows.items()},
+                 **{f"col {c}": float(v) for c, v in cols.items()}}
+    free = (-math.inf, math.inf)
+    for withheld, pinned in ((["ax", "ay", "bx", "by"], []),
+                             (["ax", "ay", "bx", "by", "az"], ["az"])):
+        shown = {**published, **{k: float(v) for k, v in cells.items() if k not in withheld}}
+        bounds = dict.fromkeys(withheld, free)
+        assert pinned_by_sums(bounds, relations) == pinned
+        assert disclosed(shown, bounds, relations) == pinned
+    assert pinned_by_sums({"alone": free}, relations) == []
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
