@@ -5,18 +5,20 @@ Every figure one data set's outputs can publish is registered once in a
 everyone, answer counts add up along a row and from items to colours...), so every
 output of that data reads the same pattern. :func:`protect` decides it:
 
-* **Primary**: a figure resting on 1 to threshold - 1 respondents. A figure of 0 is
-  never withheld and never chosen as protection: a true zero shows as 0.
+* **Primary**: a figure resting on 1 to threshold - 1 respondents (a figure of 0 rests
+  on nobody).
 * A withheld figure takes with it what would give it away (:meth:`FigureTable.imply`:
   an ``n`` its mean and SD).
 * **Secondary**: wherever figures add up and that sum alone pins a withheld figure
-  within the bounds a reader knows (it is the only one withheld; or those withheld as
-  small, each 1 to threshold - 1, and those withheld to protect, each at least 1 as no 0
-  is withheld, leave it less than 1 of room: two adding up to 2 are 1 each), the
+  within the bounds a reader knows (it is the only one withheld; or the bounds leave it
+  less than 1 of room: two groups "fewer than 5" adding up to 2 are 1 each; any figure
+  whose reason outputs do not state is at least 0, a group's size at least 1), the
   smallest other non-zero one of the lowest rank (answer counts, then ``n``, then group
-  sizes) is withheld too; a quantity no output states but a reader can work
-  out, such as how many were asked an item, counts as known. This repeats until no sum
-  pins one. Figures decided before (a pattern this one extends) keep their state.
+  sizes) is withheld too; a 0 only where none is left, and never one a reader knows is
+  0 (one a sum alone shows is 0, one :meth:`FigureTable.know` names, one of figures
+  known to be at least 1). A quantity no output states but a reader can work out, such
+  as how many were asked an item, counts as known. This repeats until no sum pins one.
+  Figures decided before (a pattern this one extends) keep their state.
 
 * **Chains**: then the sums are read together, bounds carried from one to the next
   (:func:`_bounds`); where that pins a withheld figure, an answer count registered as
