@@ -34,7 +34,7 @@ from owcf.errors import OwcfError, Problem
 from owcf.ingest.responses import ResponseSet
 from owcf.model.framework import Framework
 from owcf.model.questionnaire import Questionnaire
-from owcf.stats.disclosure import PRIMARY, REASONS, WITHHELD
+from owcf.stats.disclosure import REASONS, WITHHELD
 from owcf.stats.pattern import GroupTotals, LevelTotals, Pattern, protect_groups
 from owcf.stats.results import (
     STAT_FIELDS,
@@ -603,10 +603,9 @@ def _perception_gaps(groups: Sequence[GroupResult], framework: Framework
 
 
 def _withheld(*estimates: Estimate) -> str | None:
-    """Why a figure made from these estimates is withheld: a primary reason over a
-    secondary one; None when none of their means is withheld."""
-    reasons = {e.suppressed["mean"] for e in estimates if "mean" in e.suppressed}
-    return REASONS[PRIMARY] if REASONS[PRIMARY] in reasons else next(iter(reasons), None)
+    """Why a figure made from these estimates is withheld: their means' reason (a mean
+    says only that it is withheld); None when none of their means is withheld."""
+    return next((e.suppressed["mean"] for e in estimates if "mean" in e.suppressed), None)
 
 
 def _pick(group: GroupResult, scope: str, ident: str) -> Estimate:
