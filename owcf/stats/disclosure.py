@@ -197,15 +197,13 @@ def protect(table: FigureTable) -> np.ndarray:
 
 
 def _forced_zeros(sums: _Sums, values: np.ndarray) -> np.ndarray:
-    """The figures of 0 a sum alone shows are 0: every member on the other side of it
-    is 0 (a row of answers whose total is 0), so withheld, they would protect nothing."""
+    """The figures of 0 a sum alone shows are 0: those of a sum whose every figure is 0
+    (no figure is below 0, so a sum of 0s on one side has only 0s on the other: a row
+    whose total is 0). Withheld, they would protect nothing."""
     member = sums.coef != 0
-    at = values[sums.cells]
-    rising = ((at != 0) & member & (sums.coef > 0)).any(axis=1, keepdims=True)
-    falling = ((at != 0) & member & (sums.coef < 0)).any(axis=1, keepdims=True)
-    forced = member & (at == 0) & np.where(sums.coef > 0, ~falling, ~rising)
+    all_zero = ~(member & (values[sums.cells] != 0)).any(axis=1)
     out = np.zeros(len(values), dtype=bool)
-    out[sums.cells[forced]] = True
+    out[sums.cells[member & all_zero[:, None]]] = True
     return out
 
 
