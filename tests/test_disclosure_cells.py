@@ -799,3 +799,20 @@ def test_a_partner_that_only_a_0_could_protect_gives_way_to_one_that_needs_nothi
     table.add_up(np.array([[a, b, c]]), np.array([t]))
     table.add_up(np.array([[b, zero]]), table.add_hidden(np.array([4.0])))
     assert protect(table).tolist()[:5] == [PRIMARY, SHOWN, SECONDARY, SHOWN, SHOWN]
+
+
+def test_chains_free_a_figure_with_a_non_zero_count_before_a_0() -> None:
+    """The chain above (a + b = x, x + y + z = t, x pinned at 2), with a 0 that may break
+    chains beside z in the second sum: z (40) goes, not the 0 (a 0 is protection of
+    last resort; withheld, this one would not even free x, and z would go as well)."""
+    table = FigureTable()
+    a, b = _stated(table, np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+    x, y = _stated(table, np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+    (z,) = _stated(table, np.array([40.0]), np.array([40.0]), 10, breaks_chains=True)
+    (zero,) = table.add(np.array([0.0]), np.array([0.0]), 10, breaks_chains=True)
+    (t,) = _stated(table, np.array([43.0]), np.array([43.0]), 10)
+    table.add_up(np.array([[a, b]]), np.array([x]))
+    table.add_up(np.array([[x, y, z, zero]]), np.array([t]))
+    state = protect(table).tolist()
+    assert state == [PRIMARY, PRIMARY, PRIMARY, PRIMARY, SECONDARY, SHOWN, SHOWN]
+    assert _worked_out(table, state) == []
