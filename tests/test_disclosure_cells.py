@@ -816,3 +816,31 @@ def test_chains_free_a_figure_with_a_non_zero_count_before_a_0() -> None:
     state = protect(table).tolist()
     assert state == [PRIMARY, PRIMARY, PRIMARY, PRIMARY, SECONDARY, SHOWN, SHOWN]
     assert _worked_out(table, state) == []
+
+
+def test_figures_counted_several_times_get_no_shortcut() -> None:
+    """3 m + 2 n + q = t: m (10) withheld already to protect another figure, n (1) small
+    (1 or 2 under a threshold of 3). n can move by 1, so 2 n by 2, and 3 m by no more:
+    m moves by 2/3 of a unit, so q (5) goes too. (The first pass skips a sum only where
+    every withheld figure in it is counted once.)"""
+    table = FigureTable()
+    m = _stated(table, np.array([10.0]), np.array([10.0]), 3, fixed=np.array([SECONDARY]))
+    rest = _stated(table, np.array([1.0, 5.0, 37.0]), np.array([1.0, 5.0, 37.0]), 3)
+    table.add_relation(np.concatenate([m, rest])[None], np.array([3.0, 2.0, 1.0, -1.0]))
+    state = protect(table).tolist()
+    assert state == [SECONDARY, PRIMARY, SECONDARY, SHOWN]
+    assert _worked_out(table, state) == []
+
+
+def test_chains_read_a_quantity_no_output_states_as_unknown() -> None:
+    """The chain above, but its second sum adds up to a quantity no output states (h):
+    x + y + z = h. Read with h known, x would be pinned at 2 and z would go; chains work
+    h out where they can, and here they cannot, so x lies anywhere from 2 to 9 and nothing
+    more is withheld. (One sum alone still reads h as known, the safer way.)"""
+    table = FigureTable()
+    a, b = _stated(table, np.array([1.0, 1.0]), np.array([1.0, 1.0]), 5)
+    x, y = _stated(table, np.array([2.0, 1.0]), np.array([2.0, 1.0]), 10)
+    (z,) = _stated(table, np.array([40.0]), np.array([40.0]), 10, breaks_chains=True)
+    table.add_up(np.array([[a, b]]), np.array([x]))
+    table.add_up(np.array([[x, y, z]]), table.add_hidden(np.array([43.0])))
+    assert protect(table).tolist() == [PRIMARY, PRIMARY, PRIMARY, PRIMARY, SHOWN, SHOWN]
