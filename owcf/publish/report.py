@@ -658,9 +658,8 @@ def render_report(trust: Trust, analysis: Analysis, formats: Iterable[str] = FOR
         "dimension_names": {d.id: d.name for d in framework.dimensions},
         "answer_labels": [o.label for o in trust.questionnaire.answer_scale],
         "non_answer_codes": ", ".join(n.code for n in trust.questionnaire.non_answers),
-        "reasons": {"fewer-than-min-cell": "rests on fewer respondents than the threshold",
-                    "secondary": "withheld so that another withheld figure cannot be worked out",
-                    "withheld": "rests on fewer respondents than the threshold or would let "
+        # (the appendix counts the figures of colours, dimensions and items: their one reason)
+        "reasons": {"withheld": "rests on fewer respondents than the threshold or would let "
                                 "one that does be worked out"},
     }
     files: dict[str, bytes] = {}

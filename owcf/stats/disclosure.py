@@ -311,22 +311,21 @@ def _unchain(sums: _Sums, state: np.ndarray, values: np.ndarray, may: np.ndarray
              hidden: np.ndarray, upper: np.ndarray, rank: np.ndarray, least: np.ndarray) -> bool:
     """Where sums read together (:func:`_bounds`) leave a withheld figure less than 1 of
     room, though its reason alone leaves it 1 or more, withhold the smallest non-zero
-    other figure of a sum giving one of its bounds, among those that ``may`` be.
-    Whether any was withheld."""
+    other figure (a 0 last) of a sum giving one of its bounds, among those that ``may``
+    be (never a quantity no output states). Whether any was withheld."""
     # a quantity no output states is not known to this reader: it is worked out, where
     # it can be, from the figures that are published (at least 0: its ``least``)
     lo, hi = _bounds(sums, np.where(hidden, np.int8(SECONDARY), state), values, upper, least)
     room = np.where(state == PRIMARY, upper - least, np.inf)  # what its reason alone leaves
     pinned = np.flatnonzero((state > 0) & (hi - lo < 1 - 1e-6) & (room >= 1))
-    could = may & ~hidden
     # (a sum with no figure left to withhold cannot be freed: skip it without reading)
-    open_sums = (((state[sums.cells] == SHOWN) & could[sums.cells]) & (sums.coef != 0)).any(axis=1)
+    open_sums = (((state[sums.cells] == SHOWN) & may[sums.cells]) & (sums.coef != 0)).any(axis=1)
     touched: set[int] = set()
     for cell in pinned.tolist():
         rows = [r for r in sums.rows_of(cell) if open_sums[r] and r not in touched
                 and _gives_bound(sums, r, cell, lo, hi)]
         free = [(values[c] == 0, c in sums.late[r], rank[c], values[c], c, r) for r in rows
-                for c in sums.members[r] if not state[c] and could[c]]
+                for c in sums.members[r] if not state[c] and may[c]]
         if free:
             *_, pick, row = min(free)
             state[pick] = SECONDARY
@@ -373,15 +372,15 @@ def _may_pin(sums: _Sums, state: np.ndarray, upper: np.ndarray, values: np.ndarr
     return (count > 0) & ~((count > 1) & protecting & plain & roomy)
 
 
-def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, fixed: np.ndarray,
+def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, kept: np.ndarray,
                  upper: np.ndarray, rank: np.ndarray, look: list[int] | None,
                  least: np.ndarray) -> None:
     """Wherever a sum alone pins a withheld figure (it is the only one withheld, or the
-    ones withheld as small leave no room: two with 2 to share are 1 each), withhold the
-    smallest non-zero other member of the lowest ``rank`` (never a ``fixed`` one);
-    repeat until no sum pins one. ``look``: the sums that may (None: every one);
-    ``least``: what a reader knows a figure withheld to protect is at least."""
-    could = (~fixed).tolist()  # what may ever be withheld
+    bounds leave it no room: two groups "fewer than 5" with 2 to share are 1 each),
+    withhold the smallest non-zero other member of the lowest ``rank`` (a 0 last; never
+    a ``kept`` one); repeat until no sum pins one. ``look``: the sums that may (None:
+    every one); ``least``: what a reader knows each withheld figure is at least."""
+    could = (~kept).tolist()  # what may ever be withheld
     members, rows_of = sums.members, sums.rows_of
     order = rank.tolist()
 
