@@ -37,6 +37,9 @@ from collections import deque
 import numpy as np
 
 SHOWN, PRIMARY, SECONDARY = 0, 1, 2
+#: figures a reader does not know, up to which every withheld one's whole range is found
+#: by linear programming (beyond, the sums read at once and chains of bounds only)
+WHOLE_RANGES = 4000
 #: why a group is withheld, as outputs say it (a board reads "fewer than 5" of a group)
 REASONS = {PRIMARY: "fewer-than-min-cell", SECONDARY: "secondary"}
 #: why any other figure is withheld: one word for both, since telling a reader which
@@ -65,6 +68,8 @@ class FigureTable:
         self.late: list[np.ndarray] = []
         self.implied: list[tuple[np.ndarray, np.ndarray]] = []
         self._known: list[np.ndarray] = []
+        #: sums with weights, read only all at once (see :meth:`add_weighted`)
+        self.weighted: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
                fixed: np.ndarray | None, upper: np.ndarray | float = np.inf,
@@ -138,6 +143,15 @@ class FigureTable:
         self.late.append(np.zeros(len(self.signs[-1]), dtype=bool) if late is None
                          else np.asarray(late, dtype=bool))
 
+    def add_weighted(self, cells: np.ndarray, coefficients: np.ndarray) -> None:
+        """Each row of ``cells``, each cell times its coefficient (``coefficients``, the
+        same shape), adds up to 0: a sum of scores is its answer counts times their
+        positions. The sum-by-sum rules never read these (:meth:`imply` withholds a sum
+        of scores with any of its counts); reading every sum at once, :func:`protect`
+        does."""
+        self.weighted.append((np.asarray(cells, dtype=np.int64),
+                              np.asarray(coefficients, dtype=float)))
+
     def imply(self, cells: np.ndarray, then: np.ndarray) -> None:
         """Withholding ``cells[i]`` withholds ``then[i]`` too (a mean goes with its n)."""
         a, b = np.broadcast_arrays(np.asarray(cells), np.asarray(then))
@@ -178,6 +192,7 @@ def protect(table: FigureTable) -> np.ndarray:
     # every sum at first; then only those of figures withheld since (the others pinned
     # nothing, or had nothing left to withhold)
     look: list[int] | None = None
+    reader: _Reader | None = None
     read = state.copy()  # the state the sums were last read at
     while True:
         before = state.copy()
@@ -188,11 +203,15 @@ def protect(table: FigureTable) -> np.ndarray:
         _pinned_sums(sums, state, values, kept, data["upper"], data["rank"], look,
                      data["least"])
         read = state.copy()
-        # no sum alone pins a figure: read them together, as a chain of bounds
+        # no sum alone pins a figure: read them together, as a chain of bounds, then
+        # all at once
         if np.array_equal(state, before) and not (
                 breaks.any() and _unchain(sums, state, values, breaks & ~kept, hidden,
                                           data["upper"], data["rank"], data["least"])):
-            return state
+            if reader is None:
+                reader = _Reader(table, sums, values, kept, data)
+            if not reader.free(state):
+                return state
         look = []
 
 
@@ -438,3 +457,167 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, kept: np.nd
             if other not in queued:
                 queue.append(other)
                 queued.add(other)
+
+
+class _Reader:
+    """Every sum read at once, as linear algebra and linear programming read them.
+
+    A withheld figure the sums pin whatever the other withheld figures are (it lies in
+    the row space of the sums over the withheld figures) gets a *witness*: a change to
+    it and to other figures that keeps every sum, and every figure within what a reader
+    knows of it, and moves it by a whole unit; the published figures the change moves
+    are withheld too. Each is found by linear programming over the figures near the
+    pinned one (the cheapest published figures first, as :func:`_pinned_sums` orders
+    them), and every figure a witness moves by a unit is free: withholding more never
+    pins it again. (The witness method of cell suppression, after Fischetti and
+    Salazar-Gonzalez.)"""
+
+    def __init__(self, table: FigureTable, sums: _Sums, values: np.ndarray, kept: np.ndarray,
+                 data: dict[str, np.ndarray]) -> None:
+        from scipy.sparse import coo_array
+
+        rows, cols, coef = [], [], []
+        member = sums.coef != 0
+        rows.append(np.nonzero(member)[0])
+        cols.append(sums.cells[member])
+        coef.append(sums.coef[member])
+        start = len(sums.members)
+        for cells, weights in table.weighted:
+            width = cells.shape[-1]
+            cells, weights = cells.reshape(-1, width), weights.reshape(-1, width)
+            rows.append(np.repeat(np.arange(start, start + len(cells)), width))
+            cols.append(cells.ravel())
+            coef.append(weights.ravel())
+            start += len(cells)
+        self.matrix = coo_array((np.concatenate(coef), (np.concatenate(rows), np.concatenate(cols))),
+                                shape=(start, len(values))).tocsc()
+        self.touch = (self.matrix != 0).astype(float).tocsr()  # which cells each sum holds
+        self.sums, self.values = sums, values
+        # a quantity no output states is unknown here too (worked out, where it can be,
+        # from the sums), never withheld: only what a reader knows is kept out
+        self.hidden = data["hidden"]
+        self.known = kept & ~self.hidden
+        self.least, self.upper, self.rank = data["least"], data["upper"], data["rank"]
+        # what a witness costs: answer counts before n before group sizes, small before
+        # large, a 0 last (the order of _pinned_sums)
+        self.cost = (1 + values) * 10.0 ** data["rank"] + np.where(values == 0, 1e4, 0)
+        #: figures the known ones pin alone: no witness can free them
+        self.lost = set(self._pinned(np.flatnonzero(~self.known)).tolist())
+
+    def _pinned(self, columns: np.ndarray) -> np.ndarray:
+        """Of ``columns``, the figures the sums pin when all of ``columns`` are unknown:
+        a random vector less its part in the row space (least squares) is 0 there."""
+        from scipy.sparse import diags
+        from scipy.sparse.linalg import lsmr
+
+        if not len(columns):
+            return columns
+        sub = self.matrix[:, columns].tocsr()
+        sub = sub[np.diff(sub.indptr) > 0]
+        # each sum scaled to length 1: the same row space, reached in a third of the steps
+        sub = diags(1 / np.sqrt(np.asarray(sub.multiply(sub).sum(axis=1)).ravel())) @ sub
+        z = np.random.default_rng(0).normal(size=len(columns))
+        w = lsmr(sub.T, z, atol=1e-12, btol=1e-12, maxiter=100_000)[0]
+        return columns[np.abs(z - sub.T @ w) < 1e-6]
+
+    def free(self, state: np.ndarray) -> bool:
+        """Give every pinned withheld figure a witness; whether any figure was withheld."""
+        # pinned by the sums whatever the bounds, or by a chain of bounds
+        unknown = np.where(self.hidden, np.int8(SECONDARY), state)
+        lo, hi = _bounds(self.sums, unknown, self.values, self.upper, self.least)
+        room = np.where(state == PRIMARY, self.upper - self.least, np.inf)
+        chained = np.flatnonzero((state > 0) & (hi - lo < 1 - 1e-6) & (room >= 1))
+        found = {*self._pinned(np.flatnonzero(unknown > 0)).tolist(), *chained.tolist()}
+        if (unknown > 0).sum() <= WHOLE_RANGES:
+            found.update(self._narrow(unknown).tolist())
+        pinned = [c for c in sorted(found) if state[c] and c not in self.lost]
+        freed: set[int] = set()
+        changed = False
+        for cell in pinned:
+            if cell in freed:
+                continue
+            found = self._witness(cell, state)
+            if found is None:
+                self.lost.add(cell)
+                continue
+            moved, change = found
+            fresh = moved[(state[moved] == SHOWN) & ~self.hidden[moved]]
+            state[fresh] = SECONDARY
+            changed |= bool(len(fresh))
+            freed.update(moved[np.abs(change) >= 1 - 1e-9].tolist())
+        return changed
+
+    def _narrow(self, unknown: np.ndarray) -> np.ndarray:
+        """The withheld figures that a few linear programs over every sum and bound
+        (each pushing the figures not yet so, each a random way) do not show taking two
+        values a unit apart: those a reader might pin. Each then gets a witness, which
+        costs nothing where the figure already has room."""
+        from scipy.optimize import linprog
+
+        columns = np.flatnonzero(unknown > 0)
+        sub = self.matrix[:, columns].tocsr()
+        live = np.diff(sub.indptr) > 0
+        b = -(self.matrix[:, unknown == SHOWN] @ self.values[unknown == SHOWN])[live]
+        sub = sub[live]
+        low = self.least[columns]
+        top = np.where(unknown[columns] == PRIMARY, self.upper[columns], np.inf)
+        cap = np.where(np.isinf(top), low + 1e6, top)  # (random goals need a finite box)
+        rng = np.random.default_rng(0)
+        seen_lo, seen_hi = self.values[columns].copy(), self.values[columns].copy()
+        for _ in range(6):  # push the figures not yet a unit apart, each a random way
+            open_ = seen_hi - seen_lo < 1 - 1e-6
+            if open_.sum() < 8:
+                break
+            goal = np.where(open_, rng.choice([-1.0, 1.0], size=len(columns)), 0.0)
+            for way in (goal, -goal):
+                result = linprog(way, A_eq=sub, b_eq=b, bounds=np.c_[low, cap], method="highs")
+                if result.status == 0:
+                    seen_lo = np.minimum(seen_lo, result.x)
+                    seen_hi = np.maximum(seen_hi, result.x)
+        return columns[seen_hi - seen_lo < 1 - 1e-6]
+
+    def _near(self, cell: int, state: np.ndarray, depth: int | None) -> np.ndarray:
+        """The figures (not known) within ``depth`` sums of ``cell``, stepping on only
+        through withheld ones (None: every figure)."""
+        if depth is None:
+            return np.flatnonzero(~self.known)
+        near = np.zeros(len(state), dtype=bool)
+        near[cell] = True
+        step = near.copy()
+        for _ in range(depth):
+            sums = self.touch @ step.astype(float) > 0
+            reached = (self.touch.T @ sums.astype(float) > 0) & ~self.known & ~near
+            near |= reached
+            step = reached & ((state > 0) | self.hidden)
+        return np.flatnonzero(near)
+
+    def _witness(self, cell: int, state: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """A change that moves ``cell`` by a unit and keeps every sum and every figure
+        within what a reader knows: the figures it moves and by how much."""
+        from scipy.optimize import linprog
+
+        # (a group's size moves every answer of its groups: nothing near will do)
+        for depth in (None,) if self.rank[cell] == 2 else (2, 3, 4, None):
+            region = self._near(cell, state, depth)
+            sub = self.matrix[:, region].tocsr()
+            sub = sub[np.diff(sub.indptr) > 0]
+            x = self.values[region]
+            withheld = (state[region] > 0) | self.hidden[region]
+            rise = np.where(state[region] == PRIMARY, self.upper[region], np.inf) - x
+            fall = x - self.least[region]
+            cost = np.where(withheld, 0.0, self.cost[region])
+            at = int(np.searchsorted(region, cell))
+            size = len(region)
+            for sign in (1.0, -1.0):
+                up = [(0.0, None if r == np.inf else max(r, 0.0)) for r in rise]
+                down = [(0.0, None if f == np.inf else max(f, 0.0)) for f in fall]
+                up[at], down[at] = ((1.0, 1.0), (0.0, 0.0)) if sign > 0 else ((0.0, 0.0), (1.0, 1.0))
+                from scipy.sparse import hstack
+
+                result = linprog(np.concatenate([cost, cost]), A_eq=hstack([sub, -sub]),
+                                 b_eq=np.zeros(sub.shape[0]), bounds=up + down, method="highs")
+                if result.status == 0:
+                    change = result.x[:size] - result.x[size:]
+                    moved = np.abs(change) > 1e-9
+                    return region[moved], change[moved]
+        return None

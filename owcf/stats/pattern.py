@@ -124,8 +124,17 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
         table.imply(cells[f"s1.{name}"], cells[f"s2.{name}"])
         table.imply(cells[f"s2.{name}"], cells[f"s1.{name}"])
     if q.items:
-        on_scale = cells["counts.item"][:, :, _on_scale(q, framework)]
+        scale = _on_scale(q, framework)
+        on_scale = cells["counts.item"][:, :, scale]
         table.imply(on_scale, np.broadcast_to(cells["s1.item"][:, :, None], on_scale.shape))
+        # an item's sums of scores are its answers on the scale times their positions
+        # (and their squares): the sums read all at once need them to move together
+        position = np.array([slot_positions(q, framework, i)[scale] for i in q.items])  # (U, S)
+        for power, family in ((1, "s1.item"), (2, "s2.item")):
+            weights = np.broadcast_to(np.append(position ** power, -np.ones((len(q.items), 1)),
+                                                axis=1), (*on_scale.shape[:2], scale.sum() + 1))
+            table.add_weighted(np.concatenate([on_scale, cells[family][:, :, None]], axis=2),
+                               weights)
     return cells
 
 
