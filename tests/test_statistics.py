@@ -311,6 +311,29 @@ def test_no_output_ever_shows_or_lets_anyone_work_out_a_small_cell(
         assert gap.difference is None or (gap.mean_a is not None and gap.mean_b is not None)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(RESPONDENT, min_size=1, max_size=40), min_cell=st.integers(3, 8),
+       children=st.integers(0, 12))
+@example(rows=[("staff", "health", dict.fromkeys(ITEMS, "1"))] * 5
+         + [("staff", "schools", dict.fromkeys(ITEMS, "1"))] + [("staff", None, {})] * 3
+         + [("leaders", "health", {})] * 4 + [("leaders", "schools", {})] * 6
+         + [("leaders", None, {})] + [("young_people", "health", {})] * 3
+         + [("young_people", "schools", {})] * 2 + [("young_people", None, {})],
+         min_cell=4, children=1)  # (benchmarks/audit_random.py: leaders in health pinned by bounds)
+def test_no_withheld_figure_can_be_worked_out_from_every_run_read_together(
+        model, rows, min_cell, children) -> None:
+    """Issue 11's standard: the linear-programming audit (tests/audit_lp.py, which
+    knows nothing of how owcf chose) over everyone, by audience, by workforce group and
+    the two crossed, read together, finds no withheld figure a reader can pin to less
+    than a unit."""
+    framework, questionnaire = model
+    responses = build(questionnaire, _routed(questionnaire, rows))
+    outputs = [analyse(responses, framework, by, min_cell,
+                       min_cell_by_audience={"young_people": children}).to_dict()
+               for by in ((), ("audience",), ("workforce_group",), ("audience", "workforce_group"))]
+    assert disclosed(*reader(outputs, framework, questionnaire)) == []
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(RESPONDENT, st.sampled_from(["red team", "blue team", None])),
                      min_size=1, max_size=40), min_cell=st.integers(3, 6))
