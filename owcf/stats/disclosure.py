@@ -62,6 +62,7 @@ class FigureTable:
         self._rank: list[np.ndarray] = []
         self._breaks: list[np.ndarray] = []
         self._least: list[np.ndarray] = []
+        self._dear: list[np.ndarray] = []
         self.size = 0
         #: blocks of sums, one per row: the cells of a row, each times its coefficient
         #: in ``signs`` (one per column of the block), add up to 0
@@ -76,7 +77,8 @@ class FigureTable:
 
     def _block(self, values: np.ndarray, primary: np.ndarray | np.bool_, hidden: bool,
                fixed: np.ndarray | None, upper: np.ndarray | float = np.inf,
-               rank: int = 0, breaks_chains: bool = False, least: float = 0.0) -> np.ndarray:
+               rank: int = 0, breaks_chains: bool = False, least: float = 0.0,
+               dear: float = 1.0) -> np.ndarray:
         values = np.asarray(values)
         index = np.arange(self.size, self.size + values.size).reshape(values.shape)
         self._values.append(values.ravel())
@@ -88,12 +90,13 @@ class FigureTable:
         self._rank.append(np.full(values.size, rank))
         self._breaks.append(np.full(values.size, breaks_chains))
         self._least.append(np.full(values.size, least))
+        self._dear.append(np.full(values.size, dear))
         self.size += values.size
         return index
 
     def add(self, values: np.ndarray, basis: np.ndarray, threshold: np.ndarray | int,
             fixed: np.ndarray | None = None, rank: int = 0, breaks_chains: bool = False,
-            stated: bool = False, least: float = 0.0) -> np.ndarray:
+            stated: bool = False, least: float = 0.0, dear: float = 1.0) -> np.ndarray:
         """Register figures ``values`` resting on ``basis`` respondents: primary when
         ``0 < basis < threshold`` and the figure is not 0. ``fixed`` gives states decided
         already (-1 where not). To a reader, any of them withheld is at least ``least``;
@@ -101,12 +104,13 @@ class FigureTable:
         than 5"), one so is also at most threshold - 1. Protection takes figures of a
         higher ``rank`` only where no lower one will do (a group's size protects an
         answer count last: it says the most). Where sums read together pin a figure,
-        only figures that ``breaks_chains`` are withheld to free it. Returns each
+        only figures that ``breaks_chains`` are withheld to free it. Reading every sum at
+        once, a figure costs ``dear`` times its worth (the report shows it). Returns each
         figure's cell, shaped like ``values``."""
         values, basis = np.asarray(values), np.asarray(basis)
         upper = np.asarray(threshold, dtype=float) - 1 if stated else np.inf
         return self._block(values, (basis > 0) & (basis < threshold) & (values != 0), False,
-                           fixed, upper, rank, breaks_chains, least)
+                           fixed, upper, rank, breaks_chains, least, dear)
 
     def add_sums(self, values: np.ndarray, fixed: np.ndarray | None = None) -> np.ndarray:
         """Register sums of scores (a mean times its ``n``): never primary themselves (to a
@@ -173,7 +177,8 @@ class FigureTable:
         return {"values": cat(self._values), "primary": cat(self._primary),
                 "hidden": cat(self._hidden), "fixed": cat(self._fixed),
                 "upper": cat(self._upper), "rank": cat(self._rank),
-                "breaks": cat(self._breaks), "least": cat(self._least), "known": known}
+                "breaks": cat(self._breaks), "least": cat(self._least), "known": known,
+                "dear": cat(self._dear)}
 
 
 #: patterns worked out in this process, by the digest of their table (see :func:`protect`)
@@ -541,7 +546,8 @@ class _Reader:
         self.least, self.upper, self.rank = data["least"], data["upper"], data["rank"]
         # what a witness costs: answer counts before n before group sizes, small before
         # large, a 0 last (the order of _pinned_sums)
-        self.cost = (1 + values) * 10.0 ** data["rank"] + np.where(values == 0, 1e4, 0)
+        self.cost = ((1 + values) * 10.0 ** data["rank"] * data["dear"]
+                     + np.where(values == 0, 1e4, 0))
         #: figures the known ones pin alone, whatever the bounds: a reader knows them
         self.known_by_sums = set(self._pinned(np.flatnonzero(~self.known)).tolist())
         #: figures no witness can free (those, and any the known ones pin with the bounds)

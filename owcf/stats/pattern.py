@@ -108,15 +108,17 @@ def _register(table: FigureTable, totals: GroupTotals, framework: Framework,
     # respondents: its size is at least 1)
     cells["size"] = table.add(totals.size, totals.size, thr,
                               fixed=decided.size if decided else None, rank=2,
-                              stated=True, least=1.0)
+                              stated=True, least=1.0, dear=10.0)
     for name in LEVELS:
         lv = totals.levels[name]
         cells[f"n.{name}"] = table.add(  # (an n takes its mean with it: after counts)
             lv.n, lv.n, thr[:, None], fixed=decided.n[name] if decided else None, rank=1)
-        # (an item's answers, which no report table shows, break chains of sums)
+        # (an item's answers, which no report table shows, break chains of sums; the
+        # report shows colours' answers, so reading every sum at once takes them last)
         cells[f"counts.{name}"] = table.add(
             lv.counts, lv.contributors, thr[:, None, None],
-            fixed=decided.counts[name] if decided else None, breaks_chains=name == "item")
+            fixed=decided.counts[name] if decided else None, breaks_chains=name == "item",
+            dear={"colour": 10.0, "dimension": 3.0, "item": 1.0}[name])
         stats = decided.stats[name] if decided else None
         cells[f"s1.{name}"] = table.add_sums(lv.s1, fixed=stats)
         cells[f"s2.{name}"] = table.add_sums(lv.s2, fixed=stats)
