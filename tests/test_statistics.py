@@ -311,6 +311,18 @@ def test_no_output_ever_shows_or_lets_anyone_work_out_a_small_cell(
         assert gap.difference is None or (gap.mean_a is not None and gap.mean_b is not None)
 
 
+def _coded(text: str) -> list:
+    """Respondents written as "audience workforce-group answers; ...": one character an
+    item (1 to 4, D for DK, N for NA, _ for blank), "-" for no workforce group."""
+    answer = {"D": "DK", "N": "NA", "_": ""}
+    rows = []
+    for entry in text.split(";"):
+        audience, group, answers = entry.split()
+        rows.append((audience, None if group == "-" else group,
+                     {i: answer.get(a, a) for i, a in zip(ITEMS, answers, strict=True)}))
+    return rows
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(RESPONDENT, min_size=1, max_size=40), min_cell=st.integers(3, 8),
        children=st.integers(0, 12))
@@ -320,6 +332,14 @@ def test_no_output_ever_shows_or_lets_anyone_work_out_a_small_cell(
          + [("leaders", None, {})] + [("young_people", "health", {})] * 3
          + [("young_people", "schools", {})] * 2 + [("young_people", None, {})],
          min_cell=4, children=1)  # (benchmarks/audit_random.py: leaders in health pinned by bounds)
+@example(rows=_coded("""young_people schools D3_3__; staff - 3D23D2; staff - _N233_;
+         young_people schools N3D1N4; leaders - _222_2; staff schools 4222_D;
+         young_people health 34N221; leaders health 4_1N3_; staff - N3D_N4;
+         leaders health 11_21D; leaders - _D41D2; leaders schools D12123; staff - D33333;
+         leaders health 1_1N__; leaders health 2134N3; staff health N_1212;
+         young_people health DDNN14; young_people health D2_42_; young_people health 2211_2;
+         leaders - 1DD324; staff - 333D4_; leaders - DD4312; leaders - 42D2D1"""),
+         min_cell=5, children=1)  # (the same: a witness that took a group past its top)
 def test_no_withheld_figure_can_be_worked_out_from_every_run_read_together(
         model, rows, min_cell, children) -> None:
     """Issue 11's standard: the linear-programming audit (tests/audit_lp.py, which

@@ -547,10 +547,12 @@ def data_quality(analysis: Analysis, by_group: Analysis | None, trust: Trust,
 
 def _count(name: str, group: GroupResult, size: float | None = None) -> Count:
     """A group's respondents; when withheld, why: fewer than its threshold, or to
-    protect a smaller group (a group of 40 is not "fewer than 5")."""
+    protect a smaller group (a group of 40 is not "fewer than 5"), or only "withheld"
+    (a small group whose being small, said, would give a figure away)."""
     reason = group.suppressed.get("respondents")
     words = "" if reason is None else (f"fewer than {group.threshold}"
-                                       if reason == "fewer-than-min-cell"
+                                       if reason == "fewer-than-min-cell" else "withheld"
+                                       if reason == "withheld"
                                        else "withheld to protect a smaller group")
     return Count(name, group.respondents, size, words)
 

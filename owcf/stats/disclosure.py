@@ -40,14 +40,17 @@ from collections import deque
 import numpy as np
 
 SHOWN, PRIMARY, SECONDARY = 0, 1, 2
+#: a figure withheld as small whose outputs may not say so: saying "fewer than N" of it
+#: would pin a figure whatever else is withheld (see :meth:`_Reader._witness`)
+UNSTATED = 3
 #: figures a reader does not know, up to which every withheld one's whole range is found
 #: by linear programming (beyond, the sums read at once and chains of bounds only)
 WHOLE_RANGES = 4000
 #: why a group is withheld, as outputs say it (a board reads "fewer than 5" of a group)
-REASONS = {PRIMARY: "fewer-than-min-cell", SECONDARY: "secondary"}
 #: why any other figure is withheld: one word for both, since telling a reader which
 #: figures are small tells them each is 1 to threshold - 1, and with sums that pins some
 WITHHELD = "withheld"
+REASONS = {PRIMARY: "fewer-than-min-cell", SECONDARY: "secondary", UNSTATED: WITHHELD}
 
 
 class FigureTable:
@@ -248,7 +251,7 @@ def _protect(table: FigureTable) -> np.ndarray:
                 breaks.any() and _unchain(sums, state, values, breaks & ~kept, hidden,
                                           data["upper"], data["rank"], data["least"])):
             if reader is None:
-                reader = _Reader(table, sums, values, kept & (state == SHOWN), data)
+                reader = _Reader(table, sums, values, kept & (state == SHOWN), data, decided)
             if not reader.free(state):
                 # a figure withheld to protect that a reader works out from what is
                 # published for good (in an extended pattern, often from what the data
@@ -518,7 +521,7 @@ class _Reader:
     Salazar-Gonzalez.)"""
 
     def __init__(self, table: FigureTable, sums: _Sums, values: np.ndarray, kept: np.ndarray,
-                 data: dict[str, np.ndarray]) -> None:
+                 data: dict[str, np.ndarray], decided: np.ndarray) -> None:
         from scipy.sparse import coo_array
 
         rows, cols, coef = [], [], []
@@ -537,7 +540,7 @@ class _Reader:
         self.matrix = coo_array((np.concatenate(coef), (np.concatenate(rows), np.concatenate(cols))),
                                 shape=(start, len(values))).tocsc()
         self.touch = (self.matrix != 0).astype(float).tocsr()  # which cells each sum holds
-        self.sums, self.values = sums, values
+        self.sums, self.values, self.decided = sums, values, decided
         # a quantity no output states is unknown here too (worked out, where it can be,
         # from the sums), never withheld: only what a reader knows (``kept``, published
         # for good) is left out
@@ -592,7 +595,11 @@ class _Reader:
             moved, change = found
             fresh = moved[(state[moved] == SHOWN) & ~self.hidden[moved]]
             state[fresh] = SECONDARY
-            changed |= bool(len(fresh))
+            # a group the change takes past the top its reason gives: no longer said
+            over = moved[(state[moved] == PRIMARY) & ~self.decided[moved]
+                         & (self.values[moved] + change > self.upper[moved] + 1e-9)]
+            state[over] = UNSTATED
+            changed |= bool(len(fresh) or len(over))
             freed.update(moved[np.abs(change) >= 1 - 1e-9].tolist())
         return changed
 
@@ -646,24 +653,32 @@ class _Reader:
         from scipy.optimize import linprog
         from scipy.sparse import hstack
 
-        # (a group's size moves every answer of its groups: nothing near will do)
-        for depth in (None,) if self.rank[cell] == 2 else (2, 3, 4, None):
-            region = self._near(cell, state, depth)
+        # (a group's size moves every answer of its groups: nothing near will do); last,
+        # groups said to be small may pass their top, at a price: where nothing else
+        # frees a figure, what pins it is the tops the reasons give
+        stated = (None, True) if self.rank[cell] == 2 else (2, 3, 4, None, True)
+        for depth in stated:
+            region = self._near(cell, state, None if depth is True else depth)
             sub = self.matrix[:, region].tocsr()
             sub = sub[np.diff(sub.indptr) > 0]
             x = self.values[region]
             withheld = (state[region] > 0) | self.hidden[region]
-            rise = np.where(state[region] == PRIMARY, self.upper[region], np.inf) - x
+            small = state[region] == PRIMARY
+            loose = small & ~self.decided[region] & (depth is True)  # (decided: as it was)
+            rise = np.where(small & ~loose, self.upper[region], np.inf) - x
             fall = x - self.least[region]
             cost = np.where(withheld, 0.0, self.cost[region])
+            rising = cost + np.where(loose, 1e6, 0.0)  # (passing a top)
             at = int(np.searchsorted(region, cell))
             size = len(region)
             best = None
             for sign in (1.0, -1.0):  # up or down, whichever withholds less
+                if (rise if sign > 0 else fall)[at] < 1:
+                    continue  # (its own bounds leave it no unit that way)
                 up = [(0.0, None if r == np.inf else max(r, 0.0)) for r in rise]
                 down = [(0.0, None if f == np.inf else max(f, 0.0)) for f in fall]
                 up[at], down[at] = ((1.0, 1.0), (0.0, 0.0)) if sign > 0 else ((0.0, 0.0), (1.0, 1.0))
-                result = linprog(np.concatenate([cost, cost]), A_eq=hstack([sub, -sub]),
+                result = linprog(np.concatenate([rising, cost]), A_eq=hstack([sub, -sub]),
                                  b_eq=np.zeros(sub.shape[0]), bounds=up + down, method="highs")
                 if result.status == 0 and (best is None or result.fun < best.fun - 1e-9):
                     best = result
