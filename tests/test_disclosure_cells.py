@@ -21,8 +21,8 @@ from owcf.stats.disclosure import (
     _bounds,
     _gives_bound,
     _may_pin,
-    _rest,
     _Reader,
+    _rest,
     _Sums,
     protect,
 )

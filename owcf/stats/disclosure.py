@@ -588,11 +588,11 @@ class _Reader:
         for cell in pinned:
             if cell in freed:
                 continue
-            found = self._witness(cell, state)
-            if found is None:
+            witness = self._witness(cell, state)
+            if witness is None:
                 self.lost.add(cell)
                 continue
-            moved, change = found
+            moved, change = witness
             fresh = moved[(state[moved] == SHOWN) & ~self.hidden[moved]]
             state[fresh] = SECONDARY
             # a group the change takes past the top its reason gives: no longer said
