@@ -581,7 +581,7 @@ class _Reader:
         chained = np.flatnonzero((state > 0) & (hi - lo < 1 - 1e-6) & (room >= 1))
         found = {*self._pinned(np.flatnonzero(unknown > 0)).tolist(), *chained.tolist()}
         if (unknown > 0).sum() <= WHOLE_RANGES:
-            found.update(self._narrow(unknown).tolist())
+            found.update(self._open(unknown).tolist())
         pinned = [c for c in sorted(found) if state[c] and c not in self.lost]
         freed: set[int] = set()
         changed = False
@@ -603,7 +603,7 @@ class _Reader:
             freed.update(moved[np.abs(change) >= 1 - 1e-9].tolist())
         return changed
 
-    def _narrow(self, unknown: np.ndarray) -> np.ndarray:
+    def _open(self, unknown: np.ndarray) -> np.ndarray:
         """The withheld figures that a few linear programs over every sum and bound
         (each pushing the figures not yet so, each a random way) do not show taking two
         values a unit apart: those a reader might pin. Each then gets a witness, which
@@ -653,11 +653,12 @@ class _Reader:
         from scipy.optimize import linprog
         from scipy.sparse import hstack
 
-        # (a group's size moves every answer of its groups: nothing near will do); last,
-        # groups said to be small may pass their top, at a price: where nothing else
-        # frees a figure, what pins it is the tops the reasons give
-        stated = (None, True) if self.rank[cell] == 2 else (2, 3, 4, None, True)
-        for depth in stated:
+        # where to look: the figures 2, 3, 4 sums away, then every figure (a group's size
+        # moves every answer of its groups: nothing near will do); last, every figure
+        # with the groups said to be small free to pass their top, at a price (True):
+        # where nothing else frees a figure, what pins it is the tops the reasons give
+        reaches = (None, True) if self.rank[cell] == 2 else (2, 3, 4, None, True)
+        for depth in reaches:
             region = self._near(cell, state, None if depth is True else depth)
             sub = self.matrix[:, region].tocsr()
             sub = sub[np.diff(sub.indptr) > 0]
