@@ -28,6 +28,9 @@ from scipy.sparse.linalg import lsqr
 
 Relation = Mapping[str, float]
 LEVELS = ("colours", "dimensions", "items")
+#: how the names of quantities no output states begin (how many of a group's respondents
+#: are asked an item): unknowns a reader reasons with, never reported as worked out
+UNSTATED = "?"
 
 
 def name(key: Mapping[str, Any], *rest: str) -> str:
@@ -45,7 +48,10 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     of each field and to everyone (figure by figure: respondents, ``n``, answer counts,
     sums of scores, a mean times its ``n``); an item's answers on the scale add up to its ``n`` and,
     weighted by their positions, to its sum of scores; a row's answers add up to the
-    group's respondents when every audience is asked the item; items add up to
+    group's respondents when every audience is asked the item (for an item asked of some
+    audiences: in a group of one audience, its respondents or 0; in any other, the sum
+    of its audiences' crossed groups' respondents where a run gives them, else one
+    unknown, the same for every item asked of the same audiences); items add up to
     dimensions and dimensions to colours, answer by answer. Bounds: a group withheld as
     fewer than its threshold has 1 to the threshold - 1 respondents, any other withheld
     group at least 1 (an output lists only groups with respondents); any other figure
@@ -56,7 +62,11 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
     from owcf.stats.tally import slot_positions
 
     q = questionnaire
-    everyone_asked = {i.id for i in q.items if i.audiences is None}
+    audiences = [a.id for a in framework.audiences]
+    asked_of = {i.id: tuple(sorted(audiences if i.audiences is None else i.audiences))
+                for i in q.items}
+    everyone_asked = {i for i, asked in asked_of.items() if len(asked) == len(audiences)}
+    runs = {frozenset(data["by"]) for data in outputs}
     positions = {i.id: slot_positions(q, framework, i) for i in q.items}
     items_of = {d.id: [i.id for i in q.items_for(d.id)] for d in framework.dimensions}
     dims_of = {c.id: [d.id for d in c.dimensions] for c in framework.colours}
@@ -125,9 +135,22 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
             relations.append({**{f"{key}|{i.id}|{lab}": float(pos[c])
                                  for c, lab in enumerate(labels) if lab in scale},
                               f"{key}|{i.id}|S": -1.0})
+            row = {f"{key}|{i.id}|{lab}": 1.0 for lab in labels}
+            fields = keys[key]
             if i.id in everyone_asked:
-                relations.append({**{f"{key}|{i.id}|{lab}": 1.0 for lab in labels},
-                                  f"{key}|respondents": -1.0})
+                relations.append({**row, f"{key}|respondents": -1.0})
+            elif "audience" in fields:
+                asked = fields["audience"] in asked_of[i.id]
+                relations.append({**row, **({f"{key}|respondents": -1.0} if asked else {})})
+            elif frozenset([*fields, "audience"]) in runs:  # (a group not listed has none)
+                crossed = [name({**fields, "audience": a}, "respondents")
+                           for a in asked_of[i.id]]
+                relations.append({**row, **{c: -1.0 for c in crossed
+                                            if c in published or c in withheld}})
+            else:
+                asked_here = f"{UNSTATED}{key}|asked:{'+'.join(asked_of[i.id])}"
+                withheld[asked_here] = (0.0, math.inf)
+                relations.append({**row, asked_here: -1.0})
         for lab in labels:
             for d, its in items_of.items():
                 if its:
@@ -198,7 +221,7 @@ def disclosed(published: Mapping[str, float], withheld: Mapping[str, tuple[float
     out += [c for c, (lo, hi) in withheld.items()
             if hi - lo < width - 1e-6 and not any(c in r for r in live)
             and (only is None or c in only)]
-    return sorted(set(out))
+    return sorted(c for c in set(out) if not c.startswith(UNSTATED))
 
 
 def pinned_by_sums(withheld: Collection[str], relations: Sequence[Relation]) -> list[str]:
@@ -225,7 +248,8 @@ def pinned_by_sums(withheld: Collection[str], relations: Sequence[Relation]) -> 
     w = lsqr(A.T, z, atol=1e-14, btol=1e-14, iter_lim=100_000)[0]
     y = z - A.T @ w
     scale = np.abs(y).max()
-    return [c for c, v in zip(cells, np.abs(y), strict=True) if v < 1e-9 * scale]
+    return [c for c, v in zip(cells, np.abs(y), strict=True)
+            if v < 1e-9 * scale and not c.startswith(UNSTATED)]
 
 
 def _apart(A: Any, b: np.ndarray, limits: list[tuple[float, float | None]], width: float,

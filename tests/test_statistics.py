@@ -24,7 +24,7 @@ from owcf.model.trust import Population
 from owcf.stats.analysis import analyse, cronbach_alpha, respondent_scores
 from owcf.stats.results import Analysis
 
-from .audit_lp import disclosed, pinned_by_sums, reader
+from .audit_lp import UNSTATED, disclosed, pinned_by_sums, reader
 from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, rounded, write
 
 TOL = 1e-9
@@ -383,6 +383,33 @@ def test_a_field_the_trust_did_not_declare_extends_the_pattern_without_changing_
 def _withhold(entry: dict, label: str, reason: str) -> None:
     entry["counts"][label] = None
     entry["suppressed"] = {**(entry["suppressed"] or {}), f"counts.{label}": reason}
+
+
+def test_the_lp_audit_ties_items_asked_of_the_same_audiences(model) -> None:
+    """Items asked of the same audiences have rows that add up to the same number (how
+    many of the group were asked), which no output states: the audit reads it as an
+    unknown, so one answer withheld in p2 of everyone is p1's row less p2's others."""
+    framework, questionnaire = model
+    answers = (*ANSWERS, "2", "3")
+    rows = [(a, g, {i: answers[(k * 5 + j) % len(answers)] for j, i in enumerate(ITEMS)})
+            for k, (a, g) in enumerate([("staff", "health")] * 8 + [("leaders", "schools")] * 6
+                                       + [("young_people", None)] * 5)]
+    responses = build(questionnaire, _routed(questionnaire, rows))
+    truth = [analyse(responses, framework, (), 1).to_dict()]
+    _, withheld, _ = reader(truth, framework, questionnaire)
+    asked = {c for c in withheld if c.startswith(UNSTATED)}
+    assert asked == {"?|asked:leaders", "?|asked:leaders+staff"}  # (s2; p1 and p2)
+    p2 = next(e for e in truth[0]["groups"][0]["items"] if e["id"] == "p2")
+    label = next(k for k, v in p2["counts"].items() if v)
+    _withhold(p2, label, "withheld")
+    assert disclosed(*reader(truth, framework, questionnaire)) == [f"|p2|{label}"]
+    # with the audiences' own groups published, each row adds up to theirs
+    by_audience = [analyse(responses, framework, by, 1).to_dict() for by in ((), ("audience",))]
+    _, withheld, relations = reader(by_audience, framework, questionnaire)
+    assert not any(c.startswith(UNSTATED) for c in withheld)
+    (row,) = [r for r in relations if "|p1|blank" in r and "audience=staff|respondents" in r]
+    assert row["audience=leaders|respondents"] == row["audience=staff|respondents"] == -1
+    assert "audience=young_people|respondents" not in row
 
 
 def test_the_lp_audit_reads_true_sums_and_finds_what_they_give_away(model) -> None:
