@@ -388,7 +388,8 @@ def _withhold(entry: dict, label: str, reason: str) -> None:
 def test_the_lp_audit_ties_items_asked_of_the_same_audiences(model) -> None:
     """Items asked of the same audiences have rows that add up to the same number (how
     many of the group were asked), which no output states: the audit reads it as an
-    unknown, so one answer withheld in p2 of everyone is p1's row less p2's others."""
+    unknown, so one answer off the scale withheld in p2 of everyone is p1's row less p2's
+    others."""
     framework, questionnaire = model
     answers = (*ANSWERS, "2", "3")
     rows = [(a, g, {i: answers[(k * 5 + j) % len(answers)] for j, i in enumerate(ITEMS)})
@@ -399,10 +400,15 @@ def test_the_lp_audit_ties_items_asked_of_the_same_audiences(model) -> None:
     _, withheld, _ = reader(truth, framework, questionnaire)
     asked = {c for c in withheld if c.startswith(UNSTATED)}
     assert asked == {"?|asked:leaders", "?|asked:leaders+staff"}  # (s2; p1 and p2)
-    p2 = next(e for e in truth[0]["groups"][0]["items"] if e["id"] == "p2")
-    label = next(k for k, v in p2["counts"].items() if v)
-    _withhold(p2, label, "withheld")
-    assert disclosed(*reader(truth, framework, questionnaire)) == [f"|p2|{label}"]
+    everyone = truth[0]["groups"][0]
+    p2 = next(e for e in everyone["items"] if e["id"] == "p2")
+    label = next(k for k in ("DK", "NA", "blank") if p2["counts"][k])  # (not in n)
+    planning = next(e for e in everyone["dimensions"] if e["id"] == p2["dimension"])
+    colour = next(e for e in everyone["colours"] if e["id"] == planning["colour"])
+    for entry in (p2, planning, colour):  # (else the published dimension gives it away)
+        _withhold(entry, label, "withheld")
+    assert disclosed(*reader(truth, framework, questionnaire)) == sorted(
+        f"|{e['id']}|{label}" for e in (p2, planning, colour))
     # with the audiences' own groups published, each row adds up to theirs
     by_audience = [analyse(responses, framework, by, 1).to_dict() for by in ((), ("audience",))]
     _, withheld, relations = reader(by_audience, framework, questionnaire)
