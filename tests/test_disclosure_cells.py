@@ -938,3 +938,132 @@ def test_figures_the_sums_pin_together_get_a_witness() -> None:
     state = protect(table)
     assert _audit_table(table, state) == []
     assert (state > 0).sum() > len(hidden) and state[cells[1, 2]] == PRIMARY
+
+
+
+def _groups(inside: list[list[int]], secondary: tuple[tuple[int, int], ...]
+            ) -> tuple[FigureTable, np.ndarray, np.ndarray, _Reader]:
+    """Groups crossed two ways, threshold 4, sizes stated, with the rows', columns' and
+    everyone's sizes: those below 4 withheld as small, ``secondary`` withheld to protect.
+    Nothing is published for good, so a witness may move any published figure. Returns
+    the table, the interior's cells, the state and a reader of it."""
+    values = np.array(inside)
+    table = FigureTable()
+    cells = _stated(table, values, values, 4)
+    rows = _stated(table, values.sum(axis=1), values.sum(axis=1), 4)
+    columns = _stated(table, values.sum(axis=0), values.sum(axis=0), 4)
+    everyone = _stated(table, np.array([values.sum()]), np.array([values.sum()]), 4)
+    table.add_up(cells, rows)
+    table.add_up(cells.T, columns)
+    table.add_up(rows[None], everyone)
+    data = table.arrays()
+    state = np.where(data["primary"], PRIMARY, SHOWN).astype(np.int8)
+    for r, c in secondary:
+        state[cells[r, c]] = SECONDARY
+    nothing = np.zeros(len(state), dtype=bool)
+    return table, cells, state, _Reader(table, _Sums(table), data["values"], nothing, data,
+                                        nothing)
+
+
+def _two_rows(a: int, b: int) -> tuple[FigureTable, np.ndarray, np.ndarray, _Reader]:
+    """Row 0 ``a``, ``b``, 6; row 1 7, 8, 9, its first two withheld to protect."""
+    return _groups([[a, b, 6], [7, 8, 9]], ((1, 0), (1, 1)))
+
+
+@pytest.mark.parametrize(("a", "b", "pinned"), [
+    (1, 1, True),    # two groups "fewer than 4" adding up to 2: 1 each
+    (2, 3, False),   # adding up to 5: 2 to 3 and 3 to 2, a unit apart
+    (3, 3, True),    # adding up to 6: 3 each, by their tops alone
+])
+def test_the_reader_sees_what_only_the_bounds_pin(a: int, b: int, pinned: bool) -> None:
+    """Row 0's two small groups, row 1's two below them, and a 2 x 2 block of four more
+    withheld: every sum keeps a free direction, so the sums alone pin none; with what the
+    reasons say (1 to 3 each) the first and third cases pin row 0's and row 1's pairs.
+    The linear programs the reader runs on small tables find those the audit finds, and
+    see the block's figures a unit apart (and the pair's, in the second case)."""
+    table, cells, state, reader = _groups(
+        [[a, b, 6, 9], [7, 8, 9, 10], [5, 6, 11, 12]],
+        ((1, 0), (1, 1), (1, 2), (1, 3), (2, 2), (2, 3)))
+    withheld = np.flatnonzero(state > 0)
+    assert len(withheld) == 8
+    assert reader._pinned(withheld).tolist() == []
+    pair = sorted(cells[[0, 0, 1, 1], [0, 1, 0, 1]].tolist())
+    expected = [str(c) for c in pair] if pinned else []
+    assert sorted(_audit_table(table, state), key=int) == expected
+    found = sorted(reader._open(state).tolist())
+    assert found == pair if pinned else not set(found) & set(cells[1:, 2:].ravel().tolist())
+
+
+def test_the_reader_sees_what_the_sums_alone_pin() -> None:
+    """A 2 x 2 block withheld in a table whose every total is published: the sums alone
+    pin none of it (one free direction), but publish one and they pin the other three,
+    whatever the bounds."""
+    table, cells, state, reader = _groups([[5, 6, 6], [7, 8, 9]],
+                                          ((0, 0), (0, 1), (1, 0), (1, 1)))
+    assert reader._pinned(np.flatnonzero(state > 0)).tolist() == []
+    state[cells[1, 1]] = SHOWN
+    three = sorted(cells[[0, 0, 1], [0, 1, 0]].tolist())
+    assert sorted(reader._pinned(np.flatnonzero(state > 0)).tolist()) == three
+    assert sorted(_audit_table(table, state), key=int) == [str(c) for c in three]
+
+
+def test_a_witness_keeps_every_sum_and_bound_and_moves_the_figure_a_unit() -> None:
+    """Two groups of 1 in row 0, pinned by their bounds: the witness for the first moves
+    it up a unit (down is below 1), row 1's first down, and column 2's published 6 and 9
+    to balance (7 for 6 would break row 0's second, at 1 and pinned too). Every sum
+    still holds; only the published figures it moves are newly withheld; then nothing is
+    pinned."""
+    table, cells, state, reader = _two_rows(1, 1)
+    first = int(cells[0, 0])
+    moved, change = reader._witness(first, state)
+    full = np.zeros(len(state))
+    full[moved] = change
+    assert np.abs(reader.matrix @ full).max() < 1e-9
+    assert full[first] == pytest.approx(1.0)
+    data = table.arrays()
+    after = data["values"] + full
+    assert (after >= data["least"] - 1e-9).all()
+    assert (after[state == PRIMARY] <= data["upper"][state == PRIMARY] + 1e-9).all()
+    assert sorted(moved.tolist()) == sorted(cells[[0, 0, 1, 1], [0, 2, 0, 2]].tolist())
+    assert reader.free(state) is True
+    assert sorted(np.flatnonzero(state > 0).tolist()) == sorted(cells.ravel().tolist())
+    assert reader.free(state) is False
+    assert _audit_table(table, state) == []
+
+
+def test_a_figure_the_sums_leave_room_needs_no_witness() -> None:
+    """Two groups of 2 and 3 withheld, with a unit of room each: reading everything at
+    once withholds nothing more."""
+    _, _, state, reader = _two_rows(2, 3)
+    before = state.copy()
+    assert reader.free(state) is False
+    assert (state == before).all()
+
+
+def test_the_figures_near_one_are_those_a_sum_away_stepping_only_through_withheld_ones(
+        ) -> None:
+    """From row 0's first group: one sum away, row 0, column 0 and their totals; two, also
+    what the withheld figures reached (row 0's second group, row 1's first) share sums
+    with; never a figure a reader knows for good."""
+    table, cells, state, reader = _two_rows(1, 1)
+    rows, columns = [6, 7], [8, 9, 10]  # (the cells after the interior's six)
+    first = int(cells[0, 0])
+    one = set(reader._near(first, state, 1).tolist())
+    assert one == {*cells[0].tolist(), *cells[:, 0].tolist(), rows[0], columns[0]}
+    two = set(reader._near(first, state, 2).tolist())
+    assert two == one | {*cells[:, 1].tolist(), *cells[1].tolist(), rows[1], columns[1]}
+    assert len(reader._near(first, state, None)) == len(table.arrays()["values"])
+    reader.known[cells[0, 2]] = True
+    assert int(cells[0, 2]) not in reader._near(first, state, 1)
+
+
+def test_a_witness_for_a_group_at_its_top_moves_it_down() -> None:
+    """Two groups of 3 under a threshold of 4, each at its top: no witness may take one
+    up, so it goes down a unit, and the other group of row 0 with it stays (the published
+    6 takes the unit)."""
+    _, cells, state, reader = _two_rows(3, 3)
+    first = int(cells[0, 0])
+    moved, change = reader._witness(first, state)
+    assert dict(zip(moved.tolist(), change.tolist(), strict=True))[first] == pytest.approx(-1.0)
+    assert int(cells[0, 1]) not in moved.tolist() or \
+        dict(zip(moved.tolist(), change.tolist(), strict=True))[int(cells[0, 1])] <= 0
