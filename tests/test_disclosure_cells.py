@@ -1067,3 +1067,23 @@ def test_a_witness_for_a_group_at_its_top_moves_it_down() -> None:
     assert dict(zip(moved.tolist(), change.tolist(), strict=True))[first] == pytest.approx(-1.0)
     assert int(cells[0, 1]) not in moved.tolist() or \
         dict(zip(moved.tolist(), change.tolist(), strict=True))[int(cells[0, 1])] <= 0
+
+
+
+def test_a_figure_withheld_to_protect_that_figures_published_for_good_pin_is_published(
+        ) -> None:
+    """Row 2 + 5 + 9 = 16, the 2 small. The 5 is also 14 less a 9 that is itself 15 - 6,
+    the 14, 15 and 6 published for good by an earlier pattern. Each sum alone sees the
+    5 and the 9 withheld to protect; read together, a reader has both, so they protect
+    nothing: the row's other 9 protects instead, and they are published."""
+    table = FigureTable()
+    a, b, c, total, w = _stated(table, np.array([2.0, 5.0, 9.0, 16.0, 9.0]),
+                                np.array([2.0, 5.0, 9.0, 16.0, 9.0]), 5)
+    d, e, k = _stated(table, np.array([6.0, 14.0, 15.0]), np.array([6.0, 14.0, 15.0]), 5,
+                      fixed=np.array([SHOWN, SHOWN, SHOWN]))
+    table.add_up(np.array([[a, b, c]]), np.array([total]))
+    table.add_up(np.array([[b, w]]), np.array([e]))
+    table.add_up(np.array([[w, d]]), np.array([k]))
+    state = protect(table)
+    assert state.tolist() == [PRIMARY, SHOWN, SECONDARY, SHOWN, SHOWN, SHOWN, SHOWN, SHOWN]
+    assert _audit_table(table, state) == []
