@@ -1087,3 +1087,28 @@ def test_a_figure_withheld_to_protect_that_figures_published_for_good_pin_is_pub
     state = protect(table)
     assert state.tolist() == [PRIMARY, SHOWN, SECONDARY, SHOWN, SHOWN, SHOWN, SHOWN, SHOWN]
     assert _audit_table(table, state) == []
+
+
+@pytest.fixture
+def too_big_to_search(monkeypatch) -> None:
+    """Every table read as one too big for the linear programs that look for figures
+    pinned by bounds (a trust's whole pattern): the sums alone and chains must do."""
+    monkeypatch.setattr(disclosure, "WHOLE_RANGES", 0)
+    monkeypatch.setattr(disclosure, "_DONE", {})
+
+
+@pytest.mark.usefixtures("too_big_to_search")
+def test_without_the_search_a_chain_of_bounds_still_finds_what_they_pin() -> None:
+    """Row 0's two groups of 1 are pinned by their bounds, through row 0 and the columns
+    to row 1's two: a chain of bounds finds them, and witnesses free them."""
+    table, _, state, reader = _two_rows(1, 1)
+    assert reader.free(state) is True
+    assert reader.free(state) is False
+    assert _audit_table(table, state) == []
+
+
+@pytest.mark.usefixtures("too_big_to_search")
+def test_without_the_search_the_sums_alone_still_find_what_they_pin() -> None:
+    """The two joined blocks of a 4 x 4 table (see above): no chain of bounds pins the
+    joining figure, the sums read at once do."""
+    test_figures_the_sums_pin_together_get_a_witness()
