@@ -1112,3 +1112,15 @@ def test_without_the_search_the_sums_alone_still_find_what_they_pin() -> None:
     """The two joined blocks of a 4 x 4 table (see above): no chain of bounds pins the
     joining figure, the sums read at once do."""
     test_figures_the_sums_pin_together_get_a_witness()
+
+
+def test_a_witness_withholds_the_cheapest_published_figures_and_a_0_last() -> None:
+    """A group of 3 at its top goes down a unit; a published group of row 0 takes it up,
+    and the one below it in row 1 down. The 5 and 8 of column 1 cost less than the 6 and
+    9 of column 2; the 0 and 4 of column 3 would cost least but for the 0, which a
+    witness takes only where nothing else will do."""
+    _, cells, state, reader = _groups([[3, 5, 6, 0], [7, 8, 9, 4]], ((1, 0),))
+    moved, change = reader._witness(int(cells[0, 0]), state)
+    assert dict(zip(moved.tolist(), change.tolist(), strict=True)) == pytest.approx(
+        {int(cells[0, 0]): -1.0, int(cells[1, 0]): 1.0, int(cells[0, 1]): 1.0,
+         int(cells[1, 1]): -1.0})
