@@ -879,7 +879,12 @@ def _audit_table(table: FigureTable, state: np.ndarray) -> list[str]:
 def _crossed_sizes() -> tuple[FigureTable, np.ndarray]:
     """Three audiences crossed with three workforce groups, threshold 4, every size
     stated (as a report lists groups): the margins and everyone published."""
-    inside = np.array([[5, 1, 3], [4, 6, 1], [3, 2, 1]])
+    return _crossed(np.array([[5, 1, 3], [4, 6, 1], [3, 2, 1]]))
+
+
+def _crossed(inside: np.ndarray) -> tuple[FigureTable, np.ndarray]:
+    """Groups crossed two ways (``inside``), threshold 4, every size stated, with the
+    rows', columns' and everyone's sizes: the table and the interior's cells."""
     table = FigureTable()
     cells = _stated(table, inside, inside, 4)
     rows = _stated(table, inside.sum(axis=1), inside.sum(axis=1), 4)
@@ -943,19 +948,10 @@ def test_figures_the_sums_pin_together_get_a_witness() -> None:
 
 def _groups(inside: list[list[int]], secondary: tuple[tuple[int, int], ...]
             ) -> tuple[FigureTable, np.ndarray, np.ndarray, _Reader]:
-    """Groups crossed two ways, threshold 4, sizes stated, with the rows', columns' and
-    everyone's sizes: those below 4 withheld as small, ``secondary`` withheld to protect.
-    Nothing is published for good, so a witness may move any published figure. Returns
-    the table, the interior's cells, the state and a reader of it."""
-    values = np.array(inside)
-    table = FigureTable()
-    cells = _stated(table, values, values, 4)
-    rows = _stated(table, values.sum(axis=1), values.sum(axis=1), 4)
-    columns = _stated(table, values.sum(axis=0), values.sum(axis=0), 4)
-    everyone = _stated(table, np.array([values.sum()]), np.array([values.sum()]), 4)
-    table.add_up(cells, rows)
-    table.add_up(cells.T, columns)
-    table.add_up(rows[None], everyone)
+    """The groups of :func:`_crossed`, those below 4 withheld as small, ``secondary``
+    withheld to protect. Nothing is published for good, so a witness may move any
+    published figure. Returns the table, the interior's cells, the state and a reader."""
+    table, cells = _crossed(np.array(inside))
     data = table.arrays()
     state = np.where(data["primary"], PRIMARY, SHOWN).astype(np.int8)
     for r, c in secondary:
