@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.audit_lp import LEVELS, UNSTATED, disclosed, name, reader, withheld_as_small  # noqa: E402  (the tests' independent audit)
+from tests.audit_lp import LEVELS, disclosed, is_figure, name, reader, withheld_as_small  # noqa: E402  (the tests' independent audit)
 
 # figures a what-if reads as unpublished: (the levels they are at, the answers; None: all)
 FAMILIES = {"dimension-counts": (("dimensions",), None), "colour-counts": (("colours",), None),
@@ -68,7 +68,7 @@ def main() -> int:
     inputs, _ = gather(trust=args.trust)
     outputs = [json.loads(path.read_text(encoding="utf-8")) for path in args.outputs]
     published, withheld, relations = reader(outputs, inputs.framework, inputs.questionnaire)
-    withheld_by_owcf = {c: b for c, b in withheld.items() if not c.startswith(UNSTATED)}
+    withheld_by_owcf = {c: b for c, b in withheld.items() if is_figure(c)}
     if args.unpublish:  # (read again, as if those figures were never stated)
         for family in args.unpublish:
             _unpublish(outputs, *FAMILIES[family])

@@ -30,7 +30,13 @@ Relation = Mapping[str, float]
 LEVELS = ("colours", "dimensions", "items")
 #: how the names of quantities no output states begin (how many of a group's respondents
 #: are asked an item): unknowns a reader reasons with, never reported as worked out
-UNSTATED = "?"
+UNKNOWN = "?"
+
+
+def is_figure(cell: str) -> bool:
+    """Whether a cell :func:`reader` names is a figure an output states, published or
+    withheld (not one of the unknowns it reasons with)."""
+    return not cell.startswith(UNKNOWN)
 
 
 def name(key: Mapping[str, Any], *rest: str) -> str:
@@ -148,7 +154,7 @@ def reader(outputs: Sequence[Mapping[str, Any]], framework: Any, questionnaire: 
                 relations.append({**row, **{c: -1.0 for c in crossed
                                             if c in published or c in withheld}})
             else:
-                asked_here = f"{UNSTATED}{key}|asked:{'+'.join(asked_of[i.id])}"
+                asked_here = f"{UNKNOWN}{key}|asked:{'+'.join(asked_of[i.id])}"
                 withheld[asked_here] = (0.0, math.inf)
                 relations.append({**row, asked_here: -1.0})
         for lab in labels:
@@ -221,7 +227,7 @@ def disclosed(published: Mapping[str, float], withheld: Mapping[str, tuple[float
     out += [c for c, (lo, hi) in withheld.items()
             if hi - lo < width - 1e-6 and not any(c in r for r in live)
             and (only is None or c in only)]
-    return sorted(c for c in set(out) if not c.startswith(UNSTATED))
+    return sorted(c for c in set(out) if is_figure(c))
 
 
 def pinned_by_sums(withheld: Collection[str], relations: Sequence[Relation]) -> list[str]:
@@ -249,7 +255,7 @@ def pinned_by_sums(withheld: Collection[str], relations: Sequence[Relation]) -> 
     y = z - A.T @ w
     scale = np.abs(y).max()
     return [c for c, v in zip(cells, np.abs(y), strict=True)
-            if v < 1e-9 * scale and not c.startswith(UNSTATED)]
+            if v < 1e-9 * scale and is_figure(c)]
 
 
 def _apart(A: Any, b: np.ndarray, limits: list[tuple[float, float | None]], width: float,
