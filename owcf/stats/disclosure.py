@@ -189,7 +189,7 @@ _DONE: dict[str, np.ndarray] = {}
 
 
 def protect(table: FigureTable) -> np.ndarray:
-    """SHOWN / PRIMARY / SECONDARY for every figure of ``table`` (hidden ones: SHOWN,
+    """SHOWN / PRIMARY / SECONDARY / UNSTATED for every figure of ``table`` (hidden ones: SHOWN,
     as they are never published). The same table again (another run of the same data in
     this process) reads the pattern worked out before: reading every sum at once takes
     seconds on a trust's whole pattern."""

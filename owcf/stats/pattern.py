@@ -59,7 +59,7 @@ class GroupTotals:
 
 @dataclass
 class Pattern:
-    """SHOWN / PRIMARY / SECONDARY per figure, shaped like :class:`GroupTotals`."""
+    """SHOWN / PRIMARY / SECONDARY / UNSTATED per figure, shaped like :class:`GroupTotals`."""
 
     size: np.ndarray
     n: dict[str, np.ndarray]
