@@ -8,7 +8,9 @@ Targets (issue "The summary report a Children's Trust board reads"): one report 
 The 150 synthetic workspaces are copies of the Oxfordshire example, each with its own
 responses from the example's generator (a different seed per trust). They are made once
 in benchmarks/data/trusts/ (not committed). Every run is a fresh ``owcf`` process, timed
-from outside, so start-up and imports count.
+from outside, so start-up and imports count. A report's first run on a data set works
+out its suppression pattern; later runs read it back: both are timed (``one_report_s``
+is a later run's), each with a cache folder of its own, and ``--all`` with none filled.
 """
 
 from __future__ import annotations
@@ -73,18 +75,26 @@ def main() -> None:
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        env = dict(os.environ, OWCF_TRUST_PATH=str(trusts))
-        one = min(timed([owcf, "report", "-t", "oxfordshire", "-o", str(work / "one")], REPO,
-                        dict(os.environ)) for _ in range(args.repeat))
+        one_report = [owcf, "report", "-t", "oxfordshire", "-o", str(work / "one")]
+        # the first run on a data set works its suppression pattern out; later runs read
+        # it back (owcf.stats.cache): each timed with a cache folder of its own
+        first = min(timed(one_report, REPO, dict(os.environ, OWCF_CACHE_DIR=str(
+            work / f"first-{k}"))) for k in range(args.repeat))
+        warm = dict(os.environ, OWCF_CACHE_DIR=str(work / "warm"))
+        timed(one_report, REPO, warm)
+        one = min(timed(one_report, REPO, warm) for _ in range(args.repeat))
         batch = {}
         for jobs in sorted({1, cores}):
             out = work / f"all-{jobs}"
+            env = dict(os.environ, OWCF_TRUST_PATH=str(trusts),
+                       OWCF_CACHE_DIR=str(work / f"all-{jobs}-cache"))
             batch[jobs] = timed([owcf, "--quiet", "report", "--all", "-o", str(out),
                                  "--jobs", str(jobs)], work, env)
             written = len(list(out.glob("*/report.html")))
             shutil.rmtree(out)
     result = {
-        "one_report_s": round(one, 2), "one_report_target_s": 2.0,
+        "one_report_first_run_s": round(first, 2), "one_report_s": round(one, 2),
+        "one_report_target_s": 2.0,
         "all_reports": written, "cores": cores,
         **{f"all_jobs_{jobs}_s": round(seconds, 1) for jobs, seconds in batch.items()},
         "speed_up": round(batch[1] / batch[cores], 2) if cores > 1 else 1.0,

@@ -17,6 +17,12 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# The tests keep no suppression pattern on disk (owcf.stats.cache): never in the user's
+# cache, and never one read back that another owcf or a mutant worked out (mutmut runs
+# every mutant from one source file, which the key names). tests/test_pattern_cache.py
+# gives its tests folders of their own.
+os.environ["OWCF_CACHE_DIR"] = ""
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "oxfordshire"
 #: the example's first round (its baseline): tests written against the 2009 figures use it

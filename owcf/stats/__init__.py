@@ -4,6 +4,7 @@
 * :mod:`~owcf.stats.analysis`: weights, means, SDs, intervals, reliability and
   perception gaps from the tallies, giving the values in :mod:`~owcf.stats.results`;
 * :mod:`~owcf.stats.disclosure`: which figures are withheld (primary and secondary);
+  :mod:`~owcf.stats.cache` keeps that pattern between runs;
 * :mod:`~owcf.stats.tdist`: Student-t quantiles for non-integer degrees of freedom;
 * :mod:`~owcf.stats.positions`: the current position from every test, gaps to target
   and priorities.

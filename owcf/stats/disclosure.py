@@ -191,14 +191,31 @@ _DONE: dict[str, np.ndarray] = {}
 def protect(table: FigureTable) -> np.ndarray:
     """SHOWN / PRIMARY / SECONDARY / UNSTATED for every figure of ``table`` (hidden ones: SHOWN,
     as they are never published). The same table again (another run of the same data in
-    this process) reads the pattern worked out before: reading every sum at once takes
-    seconds on a trust's whole pattern."""
+    this process, or in an earlier run: :mod:`owcf.stats.cache`) reads the pattern worked
+    out before: reading every sum at once takes seconds on a trust's whole pattern."""
+    from owcf.stats import cache
+
     digest = _digest(table)
     if digest not in _DONE:
+        name = cache.key(digest)
+        state = cache.read(name, table.size)
+        if state is None or not _could_be(state, table):
+            state = _protect(table)
+            cache.write(name, state)
         if len(_DONE) >= 16:
             _DONE.pop(next(iter(_DONE)))
-        _DONE[digest] = _protect(table)
+        _DONE[digest] = state
     return _DONE[digest].copy()
+
+
+def _could_be(state: np.ndarray, table: FigureTable) -> bool:
+    """Whether ``state``, read back from disk, is a pattern of ``table`` at all: states
+    owcf knows, every small figure withheld, every decided one as decided."""
+    data = table.arrays()
+    decided = data["fixed"] >= 0
+    return bool(np.isin(state, (SHOWN, PRIMARY, SECONDARY, UNSTATED)).all()
+                and (state[data["primary"] & ~decided] != SHOWN).all()
+                and (state[decided] == data["fixed"][decided]).all())
 
 
 def _digest(table: FigureTable) -> str:
