@@ -40,6 +40,23 @@ def test_help_does_not_import_pandas_or_matplotlib() -> None:
     assert "HEAVY []" in out
 
 
+def test_the_command_line_starts_one_blas_thread_unless_told_otherwise(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # (before numpy is imported: test_help_does_not_import_pandas_or_matplotlib)
+    import owcf.cli
+
+    for name in owcf.cli.BLAS_THREADS:
+        monkeypatch.setenv(name, "")  # (so the test leaves the variable as it found it)
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("MKL_NUM_THREADS", "4")
+    seen: dict[str, str | None] = {}
+    monkeypatch.setattr(owcf.cli, "app", lambda: seen.update(
+        {name: os.environ.get(name) for name in owcf.cli.BLAS_THREADS}))
+    owcf.cli.main()
+    assert seen == {"OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "4",
+                    "VECLIB_MAXIMUM_THREADS": "1"}
+
+
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"owcf {__version__}"

@@ -8,6 +8,8 @@ place, :func:`owcf.cli.common.handled`. Data goes to stdout, diagnostics to stde
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from owcf.cli.actions import actions
@@ -38,6 +40,18 @@ for command in (init, framework, questionnaire, analyse, gaps, actions, progress
     app.command()(command)
 
 
+#: numpy's BLAS libraries and the variable each reads for how many threads to start
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+
+
 def main() -> None:
     """Console-script entry point."""
+    # One BLAS thread per process, unless the user says otherwise. By default BLAS starts
+    # a thread per core for every vector product, and owcf's are many and small (the
+    # disclosure engine's least squares): the threads only wait on each other, and beside
+    # `report --jobs` workers or any other busy process they fight over the cores (a data
+    # set's first analysis 19 s alone, 37 s beside one busy core; see docs/methods.md).
+    # Set before any command imports numpy, which reads it once.
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
     app()
