@@ -4,12 +4,15 @@ scale, a 1-4 answer scale), so every test also proves owcf is not tied to owcf.y
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from owcf.cli import BLAS_THREADS
 
 # CI runs the same examples every time, so a landing never hangs on a random draw; local
 # runs keep exploring new ones (and hypothesis replays any failure it has found before).
@@ -22,6 +25,11 @@ if os.environ.get("CI"):
 # every mutant from one source file, which the key names). tests/test_pattern_cache.py
 # gives its tests folders of their own.
 os.environ["OWCF_CACHE_DIR"] = ""
+
+# As the command line does (owcf.cli.main), before any test imports numpy.
+assert "numpy" not in sys.modules, "numpy imported before tests/conftest.py"
+for name in BLAS_THREADS:
+    os.environ.setdefault(name, "1")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "oxfordshire"
