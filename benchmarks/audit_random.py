@@ -3,6 +3,11 @@ hand): the interval audit of tests/audit_lp.py over every run of each data set r
 together (everyone, by audience, by workforce group, the two crossed).
 
     python benchmarks/audit_random.py --sets 40 --seed 1
+    python benchmarks/audit_random.py --sets 20 --team undeclared
+
+``--team`` gives each respondent a random team too (red, blue or none) and adds the runs
+by team and by audience crossed with team: a field the trust declares (one of its
+breakdowns, in the data set's pattern) or one it does not (a pattern extended by the run).
 
 The data sets use the tests' tiny framework (six items, three audiences, two workforce
 groups and none), 1 to 40 respondents answering at random, thresholds 3 to 8 and the
@@ -32,7 +37,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--team", choices=("none", "declared", "undeclared"), default="none")
     args = parser.parse_args()
+    import pandas as pd
+
     from owcf.errors import ProblemLog
     from owcf.model.framework import read_framework
     from owcf.model.questionnaire import read_questionnaire
@@ -52,9 +60,15 @@ def main() -> int:
         rows = [(rng.choice(AUDIENCES), rng.choice(WORKFORCE_GROUPS),
                  {i.id: rng.choice(ANSWERS) for i in q.items}) for _ in range(size)]
         responses = build(q, _routed(q, rows))
-        outputs = [analyse(responses, framework, by, min_cell,
+        runs = RUNS
+        if args.team != "none":
+            teams = [rng.choice(["red team", "blue team", None]) for _ in rows]
+            responses.respondents["team"] = pd.Series(teams, dtype=object)
+            runs = (*RUNS, ("team",), ("audience", "team"))
+        breakdowns = ["team"] if args.team == "declared" else None
+        outputs = [analyse(responses, framework, by, min_cell, breakdowns=breakdowns,
                            min_cell_by_audience={"young_people": children}).to_dict()
-                   for by in RUNS]
+                   for by in runs]
         shown, hidden, relations = reader(outputs, framework, q)
         cells = disclosed(shown, hidden, relations)
         leaking += bool(cells)
@@ -62,7 +76,8 @@ def main() -> int:
         withheld += sum(map(is_figure, hidden))
         found += len(cells)
         found_small += sum(1 for c in cells if withheld_as_small(hidden[c]))
-    print(json.dumps({"sets": args.sets, "seed": args.seed, "sets_with_a_figure_worked_out": leaking,
+    print(json.dumps({"sets": args.sets, "seed": args.seed, "team": args.team,
+                      "sets_with_a_figure_worked_out": leaking,
                       "published": published, "withheld": withheld, "worked_out": found,
                       "worked_out_small": found_small,
                       "seconds": round(time.perf_counter() - start, 1)}))

@@ -319,9 +319,11 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
     base = totals.unweighted(groups, groups.first, thr)
     pattern = (shared.of(base, framework, q) if shared is not None
                else protect_groups(base, framework, q))
-    if len(groups.members) > groups.first:  # a crossing or another field: extend it
-        pattern = protect_groups(totals.unweighted(groups, len(groups.members), thr), framework, q,
-                                 decided=pattern)
+    # another field's own groups extend the pattern, then a crossing extends that
+    for rows in (groups.single, len(groups.members)):
+        if rows > len(pattern.size):
+            pattern = protect_groups(totals.unweighted(groups, rows, thr), framework, q,
+                                     decided=pattern)
     stats = totals.statistics(sizes, (framework.scale.minimum, framework.scale.maximum))
 
     counts = {name: totals.total(totals.counts[name]) for name in totals.units}
@@ -344,8 +346,10 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
 
 class _Groups:
     """Everyone, every group of each protected field and of audience crossed with
-    workforce group (the cells results packages share), and the groups ``by`` asks for
-    when they are not among those: each as the cells (combinations of fields) it holds."""
+    workforce group (the cells results packages share: ``first`` groups in all), then the
+    groups of each other field ``by`` names (``single`` in all), then the groups ``by``
+    asks for when they are not among those: each as the cells (combinations of fields)
+    it holds."""
 
     def __init__(self, responses: ResponseSet, framework: Framework,
                  keys: Sequence[dict[str, str | None]], protected: Sequence[str],
@@ -366,8 +370,15 @@ class _Groups:
             self._rows[cells] = self._cross(cells)
         self.first = len(self.keys)
         # the same groups in whichever order by names them: one pattern
-        rank = {f: i for i, f in enumerate((*protected, *sorted(set(by) - set(protected))))}
+        others = sorted(set(by) - set(protected))
+        rank = {f: i for i, f in enumerate((*protected, *others))}
         canonical = tuple(sorted(by, key=rank.__getitem__))
+        # a field outside the pattern: its own groups first, so that every run with it
+        # (alone, or crossed with another field) withholds the same of them
+        for f in others:
+            self._rows[(f,)] = self._add((f,))
+            self.partitions.append((0, self._rows[(f,)]))
+        self.single = len(self.keys)
         rows = self._rows.get(canonical) if by else []
         if rows is None:
             rows = self._cross(canonical)

@@ -246,7 +246,7 @@ def _protect(table: FigureTable) -> np.ndarray:
     # what may never be withheld to protect: decided before, known to a reader, a 0
     # that a sum alone shows is 0, or one a reader knows is at least 1 (withheld, its
     # bounds would not hold the truth)
-    kept = (decided | hidden | data["known"] | _forced_zeros(sums, values)
+    kept = (decided | hidden | data["known"] | _forced_zeros(sums, values, decided & (state > 0))
             | ((values == 0) & (data["least"] > 0)))
     # every sum at first; then only those of figures withheld since (the others pinned
     # nothing, or had nothing left to withhold)
@@ -280,12 +280,13 @@ def _protect(table: FigureTable) -> np.ndarray:
         look = []
 
 
-def _forced_zeros(sums: _Sums, values: np.ndarray) -> np.ndarray:
+def _forced_zeros(sums: _Sums, values: np.ndarray, withheld: np.ndarray) -> np.ndarray:
     """The figures of 0 a sum alone shows are 0: those of a sum whose every figure is 0
     (no figure is below 0, so a sum of 0s on one side has only 0s on the other: a row
-    whose total is 0). Withheld, they would protect nothing."""
+    whose total is 0), unless one is ``withheld`` already (decided so by the pattern this
+    one extends: a reader does not see that total). Withheld, they would protect nothing."""
     member = sums.coef != 0
-    all_zero = ~(member & (values[sums.cells] != 0)).any(axis=1)
+    all_zero = ~(member & ((values[sums.cells] != 0) | withheld[sums.cells])).any(axis=1)
     out = np.zeros(len(values), dtype=bool)
     out[sums.cells[member & all_zero[:, None]]] = True
     return out
