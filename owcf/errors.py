@@ -99,6 +99,10 @@ CATALOGUE: dict[str, str] = {
     "no-baseline": "The trust names no earlier round (baselines:) to measure progress from.",
     "unknown-round": "A round named (as --since) is not one of the trust's baselines.",
     "baseline-scale": "A baseline's framework or answer scale differs from this round's.",
+    # disclosure control
+    "crossing-outside-pattern": "A breakdown crosses fields the data set's suppression pattern "
+                                "does not cross: read with the runs by each field, withheld "
+                                "figures may be worked out.",
 }
 
 

@@ -57,6 +57,33 @@ def test_the_command_line_starts_one_blas_thread_unless_told_otherwise(
                     "VECLIB_MAXIMUM_THREADS": "1"}
 
 
+def test_a_crossing_outside_the_pattern_is_warned_of(
+        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, TINY_RESPONSES, TINY_TRUST, write
+
+    root = tmp_path / "tinytown"
+    write(root / "framework.yaml", TINY_FRAMEWORK)
+    write(root / "questionnaire.yaml", TINY_QUESTIONNAIRE)
+    rows = list(csv.reader(io.StringIO(TINY_RESPONSES)))
+    for k, row in enumerate(rows):  # a team column beside the workforce group
+        row.insert(3, "team" if k == 0 else ("red", "blue")[k % 2])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    write(root / "responses.csv", out.getvalue())
+    write(root / "trust.yaml", TINY_TRUST + "breakdowns: [team]\n")
+    monkeypatch.setenv("OWCF_TRUST_PATH", str(tmp_path))
+    crossed = runner.invoke(app, ["analyse", "-t", "tinytown", "--by", "team", "--by", "audience",
+                                  "--format", "json"])
+    assert crossed.exit_code == 0, crossed.stderr
+    assert ("warning: crossing-outside-pattern: team crossed with audience is outside the data "
+            "set's suppression pattern") in crossed.stderr
+    assert json.loads(crossed.stdout)["by"] == ["team", "audience"]
+    for by in (["team"], ["audience", "workforce_group"]):
+        alone = runner.invoke(app, ["analyse", "-t", "tinytown", *(a for b in by for a in ("--by", b)),
+                                    "--format", "json"])
+        assert alone.exit_code == 0 and "crossing-outside-pattern" not in alone.stderr
+
+
 def test_version(runner: CliRunner) -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.strip() == f"owcf {__version__}"

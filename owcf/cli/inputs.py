@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from owcf.cli.common import State, say, show, usage
-from owcf.errors import OwcfError
+from owcf.errors import OwcfError, Problem, Severity
 from owcf.model.sources import MAX_CELLS, Platform
 
 if TYPE_CHECKING:
@@ -59,4 +59,12 @@ def analyse_inputs(inputs: Inputs, by: list[str], weights: str, min_cell: int | 
         raise usage(f"cannot break down by {', '.join(unknown)}: choose from "
                     f"{', '.join(inputs.breakdowns)} (a trust declares more under 'breakdowns:')")
     responses = ingest_inputs(inputs, strict).responses
+    from owcf.stats.analysis import outside_pattern
+
+    if outside_pattern(by):
+        show([Problem("crossing-outside-pattern",
+                      f"{' crossed with '.join(by)} is outside the data set's suppression "
+                      f"pattern: read with the runs by {' and by '.join(by)}, some withheld "
+                      "figures can be worked out (see docs/methods.md); check before "
+                      "publishing it", severity=Severity.WARNING)])
     return run.analyse_inputs(inputs, responses, by, weights=weights, min_cell=min_cell)

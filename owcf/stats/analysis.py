@@ -261,6 +261,14 @@ def protected_fields(responses: ResponseSet, breakdowns: Sequence[str] | None = 
     return tuple(dict.fromkeys(f for f in fields if f == "audience" or f in columns))
 
 
+def outside_pattern(by: Sequence[str]) -> bool:
+    """Whether a run by ``by`` crosses fields the data set's pattern does not cross (it
+    crosses audience with workforce group only): such a run extends the pattern with
+    every figure it decided kept, which cannot always protect, so read with the runs by
+    each of its fields it may give withheld figures away (docs/methods.md)."""
+    return len(set(by)) > 1 and set(by) != {"audience", "workforce_group"}
+
+
 class SharedPattern:
     """The suppression pattern of one data set, worked out by the first analysis given
     this and read by every other: the analyses of one run (a report's) need it once."""
