@@ -261,12 +261,16 @@ def protected_fields(responses: ResponseSet, breakdowns: Sequence[str] | None = 
     return tuple(dict.fromkeys(f for f in fields if f == "audience" or f in columns))
 
 
+#: the one crossing in a data set's pattern (the cells results packages share)
+CROSSED = ("audience", "workforce_group")
+
+
 def outside_pattern(by: Sequence[str]) -> bool:
     """Whether a run by ``by`` crosses fields the data set's pattern does not cross (it
     crosses audience with workforce group only): such a run extends the pattern with
     every figure it decided kept, which cannot always protect, so read with the runs by
     each of its fields it may give withheld figures away (docs/methods.md)."""
-    return len(set(by)) > 1 and set(by) != {"audience", "workforce_group"}
+    return len(set(by)) > 1 and set(by) != set(CROSSED)
 
 
 class SharedPattern:
@@ -373,7 +377,7 @@ class _Groups:
             self._rows[(f,)] = self._add((f,))
             self.partitions.append((0, self._rows[(f,)]))
         # the crossing publishes where nobody is (a structural 0): it belongs to the pattern
-        cells = tuple(f for f in ("audience", "workforce_group") if f in protected)
+        cells = tuple(f for f in CROSSED if f in protected)
         if len(cells) == 2:
             self._rows[cells] = self._cross(cells)
         self.first = len(self.keys)
