@@ -64,7 +64,7 @@ def analyse_inputs(inputs: Inputs, by: list[str], weights: str, min_cell: int | 
     if outside_pattern(by):
         show([Problem("crossing-outside-pattern",
                       f"{' crossed with '.join(by)} is outside the data set's suppression "
-                      f"pattern: read with the runs by {' and by '.join(by)}, some withheld "
-                      "figures can be worked out (see docs/methods.md); check before "
-                      "publishing it", severity=Severity.WARNING)])
+                      f"pattern: read with the runs by {' and by '.join(by)}, withheld "
+                      "figures may be worked out (see docs/methods.md); check it before "
+                      "publishing", severity=Severity.WARNING)])
     return run.analyse_inputs(inputs, responses, by, weights=weights, min_cell=min_cell)
