@@ -19,7 +19,7 @@ from owcf.files import write_files
 from owcf.workspace.inputs import gather
 from owcf.workspace.run import analyse_inputs, read_responses
 
-from .conftest import EXAMPLE, REPO
+from .conftest import EXAMPLE, REPO, TINY_RESPONSES, TINY_TRUST, write
 from .ingest_helpers import digests
 
 GOLDEN = Path(__file__).parent / "golden" / "oxfordshire-report.md"
@@ -57,21 +57,14 @@ def test_the_command_line_starts_one_blas_thread_unless_told_otherwise(
                     "VECLIB_MAXIMUM_THREADS": "1"}
 
 
-def test_a_crossing_outside_the_pattern_is_warned_of(
-        runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from .conftest import TINY_FRAMEWORK, TINY_QUESTIONNAIRE, TINY_RESPONSES, TINY_TRUST, write
-
-    root = tmp_path / "tinytown"
-    write(root / "framework.yaml", TINY_FRAMEWORK)
-    write(root / "questionnaire.yaml", TINY_QUESTIONNAIRE)
+def test_a_crossing_outside_the_pattern_is_warned_of(runner: CliRunner, trust_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(TINY_RESPONSES)))
     for k, row in enumerate(rows):  # a team column beside the workforce group
         row.insert(3, "team" if k == 0 else ("red", "blue")[k % 2])
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
-    write(root / "responses.csv", out.getvalue())
-    write(root / "trust.yaml", TINY_TRUST + "breakdowns: [team]\n")
-    monkeypatch.setenv("OWCF_TRUST_PATH", str(tmp_path))
+    write(trust_path / "responses.csv", out.getvalue())
+    write(trust_path / "trust.yaml", TINY_TRUST + "breakdowns: [team]\n")
     crossed = runner.invoke(app, ["analyse", "-t", "tinytown", "--by", "team", "--by", "audience",
                                   "--format", "json"])
     assert crossed.exit_code == 0, crossed.stderr
