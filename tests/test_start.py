@@ -96,6 +96,8 @@ def test_init_refuses_to_overwrite_and_writes_nothing(here: Path) -> None:
 def test_init_from_copies_settings_and_their_files_not_responses(
         here: Path, tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OWCF_TRUST_PATH", str(tiny.parent))
+    with (tiny / "trust.yaml").open("a", encoding="utf-8") as f:
+        f.write("breakdowns: [team]\ncrossings: [[audience, team]]\n")
     code, _, err = _run("init", "copy", "--from", "tinytown")
     assert code == 0, err
     new = here / "trusts" / "copy"
@@ -108,6 +110,7 @@ def test_init_from_copies_settings_and_their_files_not_responses(
     assert data["responses"] == [] and data["targets"] == {} and data["actions"] == []
     trust = load_trust(new)
     assert trust.id == "copy" and trust.framework.id == "tiny" and not trust.response_files
+    assert trust.breakdowns == ("team",) and trust.crossings == (("audience", "team"),)
     # the bundled example's settings: its breakdowns come along, not its plan
     code, _, err = _run("init", "oxon", "--from", "oxfordshire")
     assert code == 0, err

@@ -40,6 +40,7 @@ SCHEMA = "owcf-trust/1"
 TOP_KEYS = frozenset({
     "schema", "id", "name", "framework", "questionnaire", "responses", "introduction",
     "governance", "plan", "targets", "planned_actions", "actions", "closing", "breakdowns",
+    "crossings",
     "population", "disclosure", "evidence", "triangulation", "support", "pseudonym_salt",
     "status", "assessment_period", "contact", "provenance", "round", "baselines"
 })
@@ -190,6 +191,9 @@ class Trust:
     actions: tuple[Action, ...]
     closing: str = ""
     breakdowns: tuple[str, ...] = ()
+    #: crossings of respondent fields the trust publishes besides audience × workforce
+    #: group, each as its fields (their groups join the data set's suppression pattern)
+    crossings: tuple[tuple[str, ...], ...] = ()
     population: Population | None = None
     disclosure: Disclosure = Disclosure()
     evidence: tuple[Evidence, ...] = ()
@@ -255,6 +259,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
     actions = read_actions(top, framework)
     response_files = _read_responses(top, directory)
     breakdowns = _read_breakdowns(top)
+    crossings = _read_crossings(top, breakdowns)
     population = _read_population(top, framework, breakdowns)
     disclosure = _read_disclosure(top, framework)
     evidence = read_evidence(top, framework, tests)
@@ -277,7 +282,7 @@ def read_trust(path: Path, log: ProblemLog) -> Trust | None:
         plan_introduction=plan_intro, tests=tests, targets=targets,
         actions_introduction=actions_intro, focus_areas=focus_areas, actions=actions,
         closing=top.text("closing", required=False) or "", breakdowns=breakdowns,
-        population=population, disclosure=disclosure, evidence=evidence,
+        crossings=crossings, population=population, disclosure=disclosure, evidence=evidence,
         triangulation=triangulation, support=support, catalogue=catalogue,
         response_files=response_files,
         pseudonym_salt=top.text("pseudonym_salt", required=False), status=status,
@@ -534,6 +539,42 @@ def _read_breakdowns(top: Section) -> tuple[str, ...]:
                         file=top.file, line=line)
         else:
             out.append(name)
+    return tuple(out)
+
+
+def _read_crossings(top: Section, breakdowns: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """``crossings:``: each a list of two or more respondent fields (audience, workforce
+    group, the trust's breakdowns) whose crossed groups the trust publishes."""
+    entries = top.seq("crossings", required=False)
+    if entries is None:
+        return ()
+    fields = (*STANDARD_BREAKDOWNS, *breakdowns)
+    out: list[tuple[str, ...]] = []
+    seen: set[frozenset[str]] = set()
+    for i, entry in enumerate(entries):
+        line = entries.line_at(i)
+        if not isinstance(entry, list) or any(isinstance(x, (dict, list)) or x is None
+                                              for x in entry):
+            top.log.add("wrong-type", f"crossing {i + 1} must be a list of respondent fields, "
+                        "such as [locality, audience]", file=top.file, line=line)
+            continue
+        names = tuple(str(x) for x in entry)
+        unknown = [n for n in names if n not in fields]
+        if unknown:
+            top.log.add("invalid-value", f"crossing {i + 1} names {', '.join(map(repr, unknown))}:"
+                        f" cross {', '.join(fields)} (a trust declares more under 'breakdowns:')",
+                        file=top.file, line=line)
+        elif len(set(names)) < 2 or len(set(names)) != len(names):
+            top.log.add("invalid-value", f"crossing {i + 1} must name two or more different "
+                        f"fields, not {', '.join(names) or 'none'}", file=top.file, line=line)
+        elif frozenset(names) in seen:
+            top.log.add("duplicate-id", f"crossing {i + 1} ({' × '.join(names)}) is listed "
+                        "already", file=top.file, line=line)
+        else:
+            seen.add(frozenset(names))
+            # (audience × workforce group is in every data set's pattern already)
+            if set(names) != set(STANDARD_BREAKDOWNS):
+                out.append(names)
     return tuple(out)
 
 

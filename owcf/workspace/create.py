@@ -8,11 +8,12 @@ between two runs).
 
 With ``--from`` the settings of an existing workspace replace the template's defaults,
 each top-level block copied as written there, comments and all: ``framework``,
-``questionnaire`` (its tailoring), ``breakdowns``, ``disclosure``, ``triangulation`` and
-``support`` (the catalogue it draws on); a framework or questionnaire file it names
-inside its folder is copied too. Its responses, plan, targets, evidence, actions and
-texts are its own and are not copied. The new workspace is read before it is written:
-settings that do not fit together stop it, and nothing is written.
+``questionnaire`` (its tailoring), ``breakdowns``, ``crossings``, ``disclosure``,
+``triangulation`` and ``support`` (the catalogue it draws on); a framework or
+questionnaire file it names inside its folder is copied too. Its responses, plan,
+targets, evidence, actions and texts are its own and are not copied. The new workspace
+is read before it is written: settings that do not fit together stop it, and nothing is
+written.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from owcf.model.yamlio import Node, load_yaml
 from owcf.resources import data_dir
 
 #: the blocks ``--from`` copies from an existing workspace
-SETTINGS = ("framework", "questionnaire", "breakdowns", "disclosure", "triangulation",
-            "support")
+SETTINGS = ("framework", "questionnaire", "breakdowns", "crossings", "disclosure",
+            "triangulation", "support")
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:")
 
 
