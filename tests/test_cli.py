@@ -57,7 +57,8 @@ def test_the_command_line_starts_one_blas_thread_unless_told_otherwise(
                     "VECLIB_MAXIMUM_THREADS": "1"}
 
 
-def test_a_crossing_outside_the_pattern_is_warned_of(runner: CliRunner, trust_path: Path) -> None:
+def test_a_crossing_outside_the_pattern_is_warned_of_until_declared(runner: CliRunner,
+                                                                   trust_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(TINY_RESPONSES)))
     for k, row in enumerate(rows):  # a team column beside the workforce group
         row.insert(3, "team" if k == 0 else ("red", "blue")[k % 2])
@@ -70,11 +71,19 @@ def test_a_crossing_outside_the_pattern_is_warned_of(runner: CliRunner, trust_pa
     assert crossed.exit_code == 0, crossed.stderr
     assert ("warning: crossing-outside-pattern: team crossed with audience is outside the data "
             "set's suppression pattern") in crossed.stderr
+    assert "list [team, audience] under 'crossings:' in trust.yaml" in crossed.stderr
     assert json.loads(crossed.stdout)["by"] == ["team", "audience"]
     for by in (["team"], ["audience", "workforce_group"]):
         alone = runner.invoke(app, ["analyse", "-t", "tinytown", *(a for b in by for a in ("--by", b)),
                                     "--format", "json"])
         assert alone.exit_code == 0 and "crossing-outside-pattern" not in alone.stderr
+    # declared, in either order, the crossing is in the data set's pattern: no warning
+    write(trust_path / "trust.yaml", TINY_TRUST + "breakdowns: [team]\ncrossings: [[audience, team]]\n")
+    declared = runner.invoke(app, ["analyse", "-t", "tinytown", "--by", "team", "--by", "audience",
+                                   "--format", "json"])
+    assert declared.exit_code == 0 and "crossing-outside-pattern" not in declared.stderr
+    assert ([g["by"] for g in json.loads(declared.stdout)["groups"]]
+            == [g["by"] for g in json.loads(crossed.stdout)["groups"]])
 
 
 def test_version(runner: CliRunner) -> None:

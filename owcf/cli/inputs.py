@@ -61,10 +61,11 @@ def analyse_inputs(inputs: Inputs, by: list[str], weights: str, min_cell: int | 
     responses = ingest_inputs(inputs, strict).responses
     from owcf.stats.analysis import outside_pattern
 
-    if outside_pattern(by):
+    if outside_pattern(by, inputs.crossings):
         show([Problem("crossing-outside-pattern",
                       f"{' crossed with '.join(by)} is outside the data set's suppression "
                       f"pattern: read with the runs by {' and by '.join(by)}, withheld "
-                      "figures may be worked out (see docs/methods.md); check it before "
-                      "publishing", severity=Severity.WARNING)])
+                      "figures may be worked out (see docs/methods.md); to publish it, "
+                      f"list [{', '.join(by)}] under 'crossings:' in trust.yaml",
+                      severity=Severity.WARNING)])
     return run.analyse_inputs(inputs, responses, by, weights=weights, min_cell=min_cell)

@@ -23,7 +23,7 @@ cost grows with respondents once, not with the number of groups or weighting sch
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -265,12 +265,13 @@ def protected_fields(responses: ResponseSet, breakdowns: Sequence[str] | None = 
 CROSSED = ("audience", "workforce_group")
 
 
-def outside_pattern(by: Sequence[str]) -> bool:
+def outside_pattern(by: Sequence[str], crossings: Sequence[Sequence[str]] = ()) -> bool:
     """Whether a run by ``by`` crosses fields the data set's pattern does not cross (it
-    crosses audience with workforce group only): such a run extends the pattern with
-    every figure it decided kept, which cannot always protect, so read with the runs by
-    each of its fields it may give withheld figures away (docs/methods.md)."""
-    return len(set(by)) > 1 and set(by) != set(CROSSED)
+    crosses audience with workforce group, and the trust's ``crossings``): such a run
+    extends the pattern with every figure it decided kept, which cannot always protect,
+    so read with the runs by each of its fields it may give withheld figures away
+    (docs/methods.md)."""
+    return len(set(by)) > 1 and set(by) not in [set(CROSSED), *map(set, crossings)]
 
 
 class SharedPattern:
@@ -298,15 +299,17 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
             weights: str = "respondents", population: Any = None,
             min_cell_by_audience: Mapping[str, int] | None = None,
             breakdowns: Sequence[str] | None = None,
+            crossings: Sequence[Sequence[str]] = (),
             shared: SharedPattern | None = None) -> Analysis:
     """Score every respondent and summarise each colour, dimension and item, overall and
     by group, with weighting, reliability, perception gaps and disclosure control.
 
     What is withheld is decided once for the data set, over everyone, every group of
-    audience, workforce group and ``breakdowns`` (the trust's own fields) and audience
-    crossed with workforce group, whichever ``by`` asks for, so every output of the same
-    data withholds the same figures; another crossing or field extends that pattern
-    without changing it. Analyses given the same ``shared`` work that pattern out once."""
+    audience, workforce group and ``breakdowns`` (the trust's own fields), audience
+    crossed with workforce group and the trust's ``crossings`` (each a tuple of those
+    fields), whichever ``by`` asks for, so every output of the same data withholds the
+    same figures; another crossing or field extends that pattern without changing it.
+    Analyses given the same ``shared`` work that pattern out once."""
     by = tuple(by)
     _check_options(responses, by, weights, min_cell)
     thresholds = {a: max(v, min_cell) for a, v in (min_cell_by_audience or {}).items()}
@@ -325,7 +328,7 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
     key_audience = np.array([audience_index[str(k["audience"])] for k in keys], dtype=np.int64)
     counted, _, _ = tally(responses, framework, cell, len(keys) * n_strata,
                           np.repeat(key_audience, n_strata), audience)
-    groups = _Groups(responses, framework, keys, protected, by)
+    groups = _Groups(responses, framework, keys, protected, by, crossings)
     totals = _Totals(counted, groups.members, n_strata, key_audience, framework, q)
     thr = totals.thresholds(min_cell, thresholds, framework)
     base = totals.unweighted(groups, groups.first, thr)
@@ -357,15 +360,15 @@ def analyse(responses: ResponseSet, framework: Framework, by: Sequence[str] = ()
 
 
 class _Groups:
-    """Everyone, every group of each protected field and of audience crossed with
-    workforce group (the cells results packages share: ``first`` groups in all), then the
-    groups of each other field ``by`` names (``single`` in all), then the groups ``by``
-    asks for when they are not among those: each as the cells (combinations of fields)
-    it holds."""
+    """Everyone, every group of each protected field, of audience crossed with workforce
+    group (the cells results packages share) and of each of the trust's ``crossings``
+    of protected fields (``first`` groups in all), then the groups of each other field
+    ``by`` names (``single`` in all), then the groups ``by`` asks for when they are not
+    among those: each as the cells (combinations of fields) it holds."""
 
     def __init__(self, responses: ResponseSet, framework: Framework,
                  keys: Sequence[dict[str, str | None]], protected: Sequence[str],
-                 by: Sequence[str]) -> None:
+                 by: Sequence[str], crossings: Sequence[Sequence[str]] = ()) -> None:
         self._order = {f: [*_category_order(f, responses.respondents[f], framework), None]
                        for f in (*protected, *by)}
         self._keys = keys
@@ -376,37 +379,43 @@ class _Groups:
         for f in protected:
             self._rows[(f,)] = self._add((f,))
             self.partitions.append((0, self._rows[(f,)]))
-        # the crossing publishes where nobody is (a structural 0): it belongs to the pattern
-        cells = tuple(f for f in CROSSED if f in protected)
-        if len(cells) == 2:
-            self._rows[cells] = self._cross(cells)
-        self.first = len(self.keys)
-        # the same groups in whichever order by names them: one pattern
+        # the same groups in whichever order a crossing or by names them: one pattern
         others = sorted(set(by) - set(protected))
         rank = {f: i for i, f in enumerate((*protected, *others))}
-        canonical = tuple(sorted(by, key=rank.__getitem__))
+
+        def canonical(fields: Iterable[str]) -> tuple[str, ...]:
+            return tuple(sorted(fields, key=rank.__getitem__))
+
+        # a crossing publishes where nobody is (a structural 0), and its groups add up to
+        # its margins: the ones a trust publishes belong to the pattern (a crossing of a
+        # field the responses lack has no groups)
+        declared = {canonical(c) for c in (CROSSED, *crossings) if set(c) <= set(protected)}
+        for fields in sorted(declared, key=lambda c: (len(c), [rank[f] for f in c])):
+            self._rows[fields] = self._cross(fields)
+        self.first = len(self.keys)
         # a field outside the pattern: its own groups first, so that every run with it
         # (alone, or crossed with another field) withholds the same of them
         for f in others:
             self._rows[(f,)] = self._add((f,))
             self.partitions.append((0, self._rows[(f,)]))
         self.single = len(self.keys)
-        rows = self._rows.get(canonical) if by else []
+        rows = self._rows.get(canonical(by)) if by else []
         if rows is None:
-            rows = self._cross(canonical)
+            rows = self._cross(canonical(by))
         self.published = [0, *sorted(rows, key=lambda r: [self._order[f].index(self.keys[r][f])
                                                           for f in by])]
         self.keyed = {r: {f: self.keys[r][f] for f in by} for r in rows}
 
     def _cross(self, fields: tuple[str, ...]) -> list[int]:
         """The groups of ``fields`` crossed, with how they split everyone and each group
-        of a single protected field."""
+        of the fields and crossings of fewer of them already listed."""
         rows = self._add(fields)
         self.partitions.append((0, rows))
-        if len(fields) > 1:
-            for f in fields:
-                for margin in self._rows.get((f,), []):
-                    inside = [r for r in rows if self.keys[r][f] == self.keys[margin][f]]
+        for part, margins in list(self._rows.items()):
+            if set(part) < set(fields):
+                for margin in margins:
+                    inside = [r for r in rows
+                              if all(self.keys[r][f] == self.keys[margin][f] for f in part)]
                     self.partitions.append((margin, inside))
         return rows
 

@@ -46,6 +46,11 @@ class Inputs:
         return STANDARD_BREAKDOWNS + (self.trust.breakdowns if self.trust else ())
 
     @property
+    def crossings(self) -> tuple[tuple[str, ...], ...]:
+        """Crossings of those fields the trust publishes besides audience × workforce group."""
+        return self.trust.crossings if self.trust else ()
+
+    @property
     def disclosure(self) -> Disclosure:
         return self.trust.disclosure if self.trust else Disclosure()
 

@@ -84,7 +84,7 @@ def analyse_inputs(inputs: Inputs, responses: ResponseSet, by: Sequence[str] = (
                    inputs.labels, weights=weights,
                    population=inputs.trust.population if inputs.trust else None,
                    min_cell_by_audience=disclosure.by_audience, breakdowns=inputs.breakdowns,
-                   shared=shared)
+                   crossings=inputs.crossings, shared=shared)
 
 
 def published_analyses(inputs: Inputs, responses: ResponseSet, min_cell: int | None = None,
