@@ -9,7 +9,8 @@ together (everyone, by audience, by workforce group, the two crossed).
 by team and by audience crossed with team: a field the trust declares (one of its
 breakdowns, in the data set's pattern), that and its crossing with audience (declared
 under ``crossings:``, in the pattern too), or a field it does not declare (a pattern
-extended by the run).
+extended by the run). ``--team crossed-three`` declares audience × workforce group ×
+team as well, and adds its run.
 
 The data sets use the tests' tiny framework (six items, three audiences, two workforce
 groups and none), 1 to 40 respondents answering at random, thresholds 3 to 8 and the
@@ -39,7 +40,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--team", choices=("none", "declared", "crossed", "undeclared"), default="none")
+    parser.add_argument("--team", default="none",
+                        choices=("none", "declared", "crossed", "crossed-three", "undeclared"))
     args = parser.parse_args()
     import pandas as pd
 
@@ -67,8 +69,12 @@ def main() -> int:
             teams = [rng.choice(["red team", "blue team", None]) for _ in rows]
             responses.respondents["team"] = pd.Series(teams, dtype=object)
             runs = (*RUNS, ("team",), ("audience", "team"))
-        breakdowns = ["team"] if args.team in ("declared", "crossed") else None
-        crossings = [("audience", "team")] if args.team == "crossed" else []
+        three = ("audience", "workforce_group", "team")
+        if args.team == "crossed-three":
+            runs = (*runs, three)
+        breakdowns = None if args.team in ("none", "undeclared") else ["team"]
+        crossings = {"crossed": [("audience", "team")],
+                     "crossed-three": [("audience", "team"), three]}.get(args.team, [])
         outputs = [analyse(responses, framework, by, min_cell, breakdowns=breakdowns,
                            crossings=crossings,
                            min_cell_by_audience={"young_people": children}).to_dict()

@@ -101,8 +101,9 @@ CATALOGUE: dict[str, str] = {
     "baseline-scale": "A baseline's framework or answer scale differs from this round's.",
     # disclosure control
     "crossing-outside-pattern": "A breakdown crosses fields the data set's suppression pattern "
-                                "does not cross: read with the runs by each field, withheld "
-                                "figures may be worked out.",
+                                "does not cross (list it under 'crossings:' in trust.yaml): "
+                                "read with the runs by each field, withheld figures may be "
+                                "worked out.",
 }
 
 
