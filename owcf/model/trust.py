@@ -40,9 +40,9 @@ SCHEMA = "owcf-trust/1"
 TOP_KEYS = frozenset({
     "schema", "id", "name", "framework", "questionnaire", "responses", "introduction",
     "governance", "plan", "targets", "planned_actions", "actions", "closing", "breakdowns",
-    "crossings",
-    "population", "disclosure", "evidence", "triangulation", "support", "pseudonym_salt",
-    "status", "assessment_period", "contact", "provenance", "round", "baselines"
+    "crossings", "population", "disclosure", "evidence", "triangulation", "support",
+    "pseudonym_salt", "status", "assessment_period", "contact", "provenance", "round",
+    "baselines"
 })
 
 #: a report's status, as a statistical release gives it: a draft may still change
