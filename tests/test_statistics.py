@@ -406,6 +406,16 @@ TEAMS_AND_ANSWERS = [
 ]
 
 
+def _with_teams(questionnaire, coded: str, teams: str):
+    """The respondents of ``coded`` (see :func:`_coded`), each with a team: one character
+    a respondent, r (red), b (blue) or - (none); commas and spaces are read past."""
+    responses = build(questionnaire, _routed(questionnaire, _coded(coded)))
+    team = {"r": "red team", "b": "blue team", "-": None}
+    responses.respondents["team"] = pd.Series(
+        [team[t] for t in teams.replace(",", "").replace(" ", "")], dtype=object)
+    return responses
+
+
 @pytest.mark.parametrize(("min_cell", "teams", "coded"), TEAMS_AND_ANSWERS)
 def test_a_field_outside_the_pattern_withholds_its_groups_alike_alone_and_crossed(
         model, min_cell, teams, coded) -> None:
@@ -414,10 +424,7 @@ def test_a_field_outside_the_pattern_withholds_its_groups_alike_alone_and_crosse
     sum shows is 0 only where the sum's total is published (a total withheld before
     hides it). Read together, the runs give nothing away (these two did before)."""
     framework, questionnaire = model
-    responses = build(questionnaire, _routed(questionnaire, _coded(coded)))
-    team = {"r": "red team", "b": "blue team", "-": None}
-    responses.respondents["team"] = pd.Series(
-        [team[t] for t in teams.replace(",", "").replace(" ", "")], dtype=object)
+    responses = _with_teams(questionnaire, coded, teams)
     outputs = [analyse(responses, framework, by, min_cell).to_dict()
                for by in ((), ("audience",), ("workforce_group",), ("audience", "workforce_group"),
                           ("team",), ("audience", "team"))]
@@ -449,9 +456,7 @@ def test_a_crossing_the_trust_declares_is_protected_with_its_margins(
     fields, gives figures away; declared (a trust's ``crossings:``), its groups join the
     pattern and, read together, the runs give nothing away."""
     framework, questionnaire = model
-    responses = build(questionnaire, _routed(questionnaire, _coded(coded)))
-    team = {"r": "red team", "b": "blue team", "-": None}
-    responses.respondents["team"] = pd.Series([team[t] for t in teams], dtype=object)
+    responses = _with_teams(questionnaire, coded, teams)
 
     def runs(crossings: list[tuple[str, ...]]) -> list[dict]:
         return [analyse(responses, framework, by, min_cell, breakdowns=["team"],
@@ -485,10 +490,7 @@ def test_a_crossing_of_three_fields_adds_up_to_each_crossing_of_two(model) -> No
              "schools DN____; leaders schools DD342D; leaders schools 2_D3N_; young_people health "
              "3_____; staff health 1D1_D_; staff health D12_1_; leaders - N3DN_3; staff schools "
              "DD4_2D; young_people health 34D___")
-    responses = build(questionnaire, _routed(questionnaire, _coded(coded)))
-    team = {"r": "red team", "b": "blue team", "-": None}
-    responses.respondents["team"] = pd.Series([team[t] for t in "b-b---b-bbbbrr--r-b--rb"],
-                                              dtype=object)
+    responses = _with_teams(questionnaire, coded, "b-b---b-bbbbrr--r-b--rb")
     outputs = [analyse(responses, framework, by, 4, breakdowns=["team"],
                        crossings=[("audience", "team"), ("team", "workforce_group", "audience")],
                        min_cell_by_audience={"young_people": 10}).to_dict()
