@@ -82,6 +82,28 @@ def test_a_kept_pattern_that_shows_a_small_figure_is_not_read(folder: Path,
     assert worked == [1]
 
 
+def test_a_kept_extension_is_read_only_with_the_states_decided_before(folder: Path,
+                                                                      monkeypatch) -> None:
+    """An extended pattern (a run's crossing over the data set's own) kept on disk is
+    read back only where every figure decided before keeps its state, a shown one too."""
+    table = FigureTable()
+    values = np.array([3.0, 7.0, 9.0, 19.0, 4.0])  # _table's groups, decided; one new
+    fixed = np.array([PRIMARY, SECONDARY, SHOWN, SHOWN, -1], dtype=np.int8)
+    index = table.add(values, values, 5, fixed=fixed, stated=True, least=1.0)
+    table.add_up(index[None, :3], index[3:4])
+    first = protect(table).tolist()
+    assert first == [PRIMARY, SECONDARY, SHOWN, SHOWN, PRIMARY]
+    worked = _later_run(monkeypatch)
+    assert protect(table).tolist() == first and worked == []
+    (kept,) = folder.glob("*.pattern")
+    # withholding one more group decided shown would change what the data set's own
+    # runs publish beside this one
+    cache.write(kept.stem, np.array([PRIMARY, SECONDARY, SECONDARY, SHOWN, PRIMARY],
+                                    dtype=np.int8))
+    worked = _later_run(monkeypatch)
+    assert protect(table).tolist() == first and worked == [1]
+
+
 def test_nothing_is_kept_when_the_folder_is_set_empty(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("OWCF_CACHE_DIR", "")
     monkeypatch.setattr(disclosure, "_DONE", {})
