@@ -477,6 +477,26 @@ def test_a_crossing_the_trust_declares_is_protected_with_its_margins(
     assert by_key(declared[-2]["groups"]) == by_key(declared[-1]["groups"])
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(RESPONDENT, st.sampled_from(["red team", "blue team", None])),
+                     min_size=1, max_size=30),
+       min_cell=st.integers(3, 8), children=st.integers(0, 12))
+def test_no_withheld_figure_can_be_worked_out_with_a_declared_crossing(
+        model, rows, min_cell, children) -> None:
+    """Issue 11's standard with a trust's own field and crossing: team declared, and
+    audience × team under ``crossings:``; everyone, by audience, by workforce group, the
+    two crossed, by team and by audience × team, read together, give nothing away."""
+    framework, questionnaire = model
+    responses = build(questionnaire, _routed(questionnaire, [r for r, _ in rows]))
+    responses.respondents["team"] = pd.Series([t for _, t in rows], dtype=object)
+    outputs = [analyse(responses, framework, by, min_cell, breakdowns=["team"],
+                       crossings=[("audience", "team")],
+                       min_cell_by_audience={"young_people": children}).to_dict()
+               for by in ((), ("audience",), ("workforce_group",), ("audience", "workforce_group"),
+                          ("team",), ("audience", "team"))]
+    assert disclosed(*reader(outputs, framework, questionnaire)) == []
+
+
 def test_a_crossing_of_three_fields_adds_up_to_each_crossing_of_two(model) -> None:
     """Audience × workforce group × team declared: its groups split each group of
     audience × workforce group and of audience × team, as well as the single fields'
