@@ -564,7 +564,7 @@ def _read_crossings(top: Section, breakdowns: tuple[str, ...]) -> tuple[tuple[st
             top.log.add("invalid-value", f"crossing {i + 1} names {', '.join(map(repr, unknown))}:"
                         f" cross {', '.join(fields)} (a trust declares more under 'breakdowns:')",
                         file=top.file, line=line)
-        elif len(set(names)) < 2 or len(set(names)) != len(names):
+        elif len(names) < 2 or len(set(names)) != len(names):
             top.log.add("invalid-value", f"crossing {i + 1} must name two or more different "
                         f"fields, not {', '.join(names) or 'none'}", file=top.file, line=line)
         elif frozenset(names) in seen:

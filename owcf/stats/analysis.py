@@ -411,7 +411,7 @@ class _Groups:
         of the fields and crossings of fewer of them already listed."""
         rows = self._add(fields)
         self.partitions.append((0, rows))
-        for part, margins in list(self._rows.items()):
+        for part, margins in self._rows.items():
             if set(part) < set(fields):
                 for margin in margins:
                     inside = [r for r in rows
