@@ -155,6 +155,38 @@ def test_quoted_line_breaks_keep_row_numbers_right(tmp_path: Path) -> None:
     assert (problem.code, problem.row, problem.column) == ("invalid-answer", 4, "v1")
 
 
+@pytest.mark.parametrize(("export", "tail", "heading", "row"), [
+    pytest.param("owcf-wide.csv", "", "", 2, id="never-closed"),
+    pytest.param("owcf-wide.csv", 'Not great" later', "", 2, id="closed-mid-value"),
+    # (a heading wider than the rows: the rows are read one by one, not by pyarrow)
+    pytest.param("owcf-wide.csv", "", ",note", 2, id="uneven-rows"),
+    pytest.param("surveymonkey.csv", "", "", 3, id="surveymonkey"),
+])
+def test_a_quote_left_open_is_refused_not_read_as_one_long_answer(
+        tmp_path: Path, export: str, tail: str, heading: str, row: int) -> None:
+    """A '"' opening a comment and never closed where CSV says it must be: every row after
+    it used to become that one comment, read as one respondent without a word, the rows'
+    ids, names and emails carried into the output with it."""
+    _, _, fw, q = survey(tmp_path)
+    text = (EXPORTS / export).read_text(encoding="utf-8")
+    assert text.count("Good start") == 1
+    lines = text.replace("Good start", '"Good start').splitlines(keepends=True)
+    lines[0] = lines[0].rstrip("\n") + heading + "\n"
+    lines[-1] = lines[-1].rstrip("\n") + tail + "\n"  # (a later value closes it, then more)
+    path = tmp_path / export
+    path.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
+                                 "--questionnaire", str(q), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    (message,) = [x for x in result.stderr.splitlines() if "file-unreadable" in x]
+    assert message.startswith(f"{path}: row {row}: file-unreadable: a quoted value opens on "
+                              f"line {row} and ")
+    assert ("more text after its closing" in message) == bool(tail)
+    assert "Traceback" not in result.output and not out.exists()
+    assert "Smith" not in result.output and "example.org" not in result.output
+
+
 def test_trailing_empty_rows_and_columns_are_skipped_and_counted(
         tmp_path: Path, expected: list[list[int]]) -> None:
     lines = [line + ",," for line in WIDE.splitlines()]

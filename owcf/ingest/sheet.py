@@ -267,8 +267,10 @@ def _read_csv(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | No
     width = _first_record_width(prefix, delimiter)
 
     columns = None
+    # without a quote no value can hold a line break
+    quoted = data.find(b'"', bom) >= 0 if text is None else '"' in text
     if text is None:  # UTF-8 as it stands: hand pyarrow the file's bytes, no copy
-        columns = _parse_fast(pa.py_buffer(body), delimiter, width, data.find(b'"', bom) >= 0,
+        columns = _parse_fast(pa.py_buffer(body), delimiter, width, quoted,
                               check_utf8=bool(bom) or not _ascii(body))
         if columns == "not-utf-8":
             text, encoding = _not_utf8(bytes(body), bool(bom), encoding, file, log)
@@ -277,8 +279,12 @@ def _read_csv(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | No
             columns = None
     if columns is None and text is not None:
         encoded = text.encode("utf-8")
-        columns = _parse_fast(pa.py_buffer(encoded), delimiter, width, encoded.find(b'"') >= 0)
+        columns = _parse_fast(pa.py_buffer(encoded), delimiter, width, quoted)
     if isinstance(columns, list):
+        if quoted and any(_holds_line_breaks(column) for column in columns):
+            text = bytes(body).decode("utf-8") if text is None else text
+            if not _quotes_close(text, delimiter, file, log):
+                return None
         return Sheet(file, "csv", encoding, delimiter, None, columns)
     if text is None:  # rows of uneven length, which pyarrow refuses before checking UTF-8
         try:
@@ -292,7 +298,38 @@ def _read_csv(data: bytes | mmap.mmap, file: str, log: ProblemLog) -> Sheet | No
     except csv.Error as exc:
         log.add("file-unreadable", f"not readable as CSV: {exc}", file=file)
         return None
+    if any("\n" in cell or "\r" in cell for row in rows for cell in row) \
+            and not _quotes_close(text, delimiter, file, log):
+        return None
     return _from_rows(rows, file, "csv", encoding, delimiter, None)
+
+
+def _holds_line_breaks(column: pa.ChunkedArray) -> bool:
+    import pyarrow.compute as pc
+
+    return any(pc.any(pc.match_substring(column, end)).as_py() for end in ("\n", "\r"))
+
+
+def _quotes_close(text: str, delimiter: str, file: str, log: ProblemLog) -> bool:
+    """Whether every quoted value of a CSV ``text`` ends where CSV says it must (at a
+    delimiter or the end of a line). A value that holds line breaks is read past them, so
+    a '"' that opens a value and is never closed there turns every later row into that
+    value: the rows would be lost without a word, their cells (names, emails) carried
+    into the one answer. Checked only where some value holds a line break."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    row, line = 0, 1
+    try:
+        for _ in reader:
+            row, line = row + 1, reader.line_num + 1
+    except csv.Error as exc:
+        where = ("runs on to the end of the file" if "end of data" in str(exc) else
+                 f"has more text after its closing '\"' on line {reader.line_num}")
+        log.add("file-unreadable", f"a quoted value opens on line {line} and {where}: a '\"' "
+                "is not closed where it should be, so the rows after it would be read into "
+                "that value; correct the quotes and ingest the file again",
+                file=file, row=row + 1)
+        return False
+    return True
 
 
 def _utf8_start(body: memoryview) -> bool:
