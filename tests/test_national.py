@@ -122,6 +122,40 @@ def test_problem_packages_are_listed_with_file_and_json_path_and_left_out(
     assert f"15 package files read: {len(pooled)} pooled, 8 left out" in stderr
 
 
+@pytest.mark.parametrize(("change", "where", "says"), [
+    pytest.param(lambda items: items["sum"].__setitem__(1, items["sum"][1] * 100), "sum[1]",
+                 "cannot come from", id="a-sum-off-the-scale"),
+    pytest.param(lambda items: items["sumsq"].__setitem__(1, 0.0), "sum[1]", "cannot come from",
+                 id="a-sum-of-squares-too-small"),
+    pytest.param(lambda items: items["n"].__setitem__(1, items["n"][1] + 1), "n[1]",
+                 "not the item's answer counts on the scale added up", id="an-n-too-large"),
+])
+def test_a_package_whose_sums_no_answers_could_make_is_left_out(
+        tmp_path: Path, change: Any, where: str, says: str) -> None:
+    """Found by fuzzing: a package with its item sums made 100 times too large passed the
+    schema, and the national engine's linear programs never settled on it (no end, nothing
+    said). Each unit's sum and sum of squares must be what n answers on the scale can
+    make, and an item's n its answer counts on the scale."""
+    first = sorted(SAMPLE.iterdir())[0]
+    data = _load(first)
+    rows = data["cells"]["rows"]
+    assert rows[0]["items"]["n"][1] > 0
+    change(rows[0]["items"])
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    collection = tmp_path / "set"
+    collection.mkdir()
+    shutil.copyfile(path, collection / path.name)
+    for other in sorted(SAMPLE.iterdir())[1:4]:
+        shutil.copyfile(other, collection / other.name)
+    result = runner.invoke(app, ["national", str(collection), "--out", str(tmp_path / "out"),
+                                 "--strict"])
+    assert result.exit_code == 1
+    assert (f"changed.json: invalid-package: at $.cells.rows[0].items.{where}: " in result.stderr
+            and says in result.stderr), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_strict_exits_1_on_any_problem_and_writes_nothing(collection: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["national", str(collection), "--out", str(tmp_path / "out"),
                                  "--strict"])

@@ -292,6 +292,7 @@ def contradictions(data: dict[str, Any]) -> list[tuple[str, str]]:
         for a in item["audiences"] or []:
             if a not in audiences:
                 out.append((f"$.questionnaire.items[{k}].audiences", f"{a!r} is not an audience"))
+    scale = [float(o["value"]) for o in q["answer_scale"]]
     categories = [str(o["value"]) for o in q["answer_scale"]] + \
         [n["code"] for n in q["non_answers"]] + ["blank"]
     if data["categories"] != categories:
@@ -318,7 +319,8 @@ def contradictions(data: dict[str, Any]) -> list[tuple[str, str]]:
                 out.append((f"{where}.by.workforce_group",
                             f"{row['by']['workforce_group']!r} is not a workforce group"))
             for level, size in sizes.items():
-                out += _lengths(row[level], f"{where}.{level}", size, categories)
+                found = _lengths(row[level], f"{where}.{level}", size, categories)
+                out += found or _sums(row[level], f"{where}.{level}", scale, level == "items")
     else:
         for a, analysis in enumerate(data["analyses"]):
             for g, group in enumerate(analysis["groups"]):
@@ -328,6 +330,32 @@ def contradictions(data: dict[str, Any]) -> list[tuple[str, str]]:
                 for level, size in sizes.items():
                     out += _lengths(group[level], f"{where}.{level}", size, categories)
     return out
+
+
+def _sums(level: dict[str, Any], where: str, scale: list[float], items: bool
+          ) -> list[tuple[str, str]]:
+    """Each unit's sum and sum of squares as ``n`` answers (respondents' scores, for a
+    dimension or colour) on the answer scale can make them, and an item's ``n`` its answer
+    counts on the scale: figures no answers give are no package owcf wrote, and the
+    national engine's linear programs need not settle on them."""
+    out = []
+    low, high = min(scale), max(scale)
+    top = max(low * low, high * high)
+    for k, (n, total, squares) in enumerate(zip(level["n"], level["sum"], level["sumsq"],
+                                                strict=True)):
+        slack = 1e-6 * max(1.0, abs(total), abs(squares))
+        if items and n != sum(level["counts"][_label(v)][k] for v in scale):
+            out.append((f"{where}.n[{k}]", f"{n} is not the item's answer counts on the scale "
+                        "added up"))
+        elif not (low * n - slack <= total <= high * n + slack and squares <= top * n + slack
+                  and (total * total / n <= squares + slack if n else abs(squares) <= slack)):
+            out.append((f"{where}.sum[{k}]", f"sum {total:g} and sumsq {squares:g} cannot come "
+                        f"from {n} answers between {low:g} and {high:g}"))
+    return out
+
+
+def _label(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _lengths(level: dict[str, Any], where: str, size: int, categories: list[str]
