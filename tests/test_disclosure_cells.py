@@ -442,6 +442,24 @@ def test_an_answer_count_protects_before_an_n_and_an_n_before_a_size() -> None:
         assert state[partner] == SECONDARY and state.count(SECONDARY) == 1, (partner, state)
 
 
+def test_a_group_size_protects_only_where_no_answer_count_or_n_is_left() -> None:
+    """A group of 6 answers an item 5 on the scale and one DK (small): 5 + 1 = 6, the
+    item's n is its 5, and the group's size and another group's add up to a known total.
+    The 5 goes with its n, though the n had no partner waiting and the size had one: a
+    size withheld takes its group's every figure with it and runs on through the margins
+    (so, on the example, three more groups' sizes and 20 true zeros went)."""
+    table = FigureTable()
+    dk, count = _stated(table, np.array([1.0, 5.0]), np.array([1.0, 5.0]), 5)
+    (n,) = _stated(table, np.array([5.0]), np.array([5.0]), 5, rank=1)
+    size, other = _stated(table, np.array([6.0, 20.0]), np.array([6.0, 20.0]), 5, rank=2)
+    table.add_up(np.array([[dk, count]]), np.array([size]))
+    table.add_up(np.array([[count]]), np.array([n]))
+    table.add_up(np.array([[size, other]]), table.add_hidden(np.array([26.0])))
+    state = protect(table)
+    assert state.tolist() == [PRIMARY, SECONDARY, SECONDARY, SHOWN, SHOWN, SHOWN]
+    assert _audit_table(table, state) == []
+
+
 def test_a_sum_that_pins_is_seen_though_another_figure_is_already_withheld() -> None:
     """A mean withheld with its n (taken with it, before any sum is read) does not
     hide that 1 + 1 + 20 = 22 pins both 1s elsewhere: the 20 goes."""

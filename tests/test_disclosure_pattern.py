@@ -68,7 +68,7 @@ def test_a_true_zero_is_published_unless_it_must_protect(example: Any, runs: dic
     """Every answer count, n and group size that is 0 is published as 0 in the runs by
     one field or none (a run with a threshold of 1 withholds nothing: it gives the true
     figures). A crossing withholds a 0 only where no non-zero figure can protect a
-    withheld one (audience by workforce group 20 of its 4,902, in either order; locality
+    withheld one (audience by workforce group 2 of its 4,902, in either order; locality
     by audience 23 of 2,916), and never one a reader knows is 0: an item not asked of the
     group's audience."""
     inputs, responses = example

@@ -518,6 +518,13 @@ def _pinned_sums(sums: _Sums, state: np.ndarray, values: np.ndarray, kept: np.nd
         free.sort(key=lambda c: (value[c] == 0, c in late, order[c], value[c], c))
         pick = next((c for c in free if all(partnered(r, c) for r in rows_of(c) if r != number)),
                     free[0])
+        if order[pick] == 2 and order[free[0]] < 2:
+            # a group's size only where the sum has no answer count or n left, even one
+            # no partner awaits yet (it gets one in turn): withheld, a size takes every
+            # figure of its group with it and runs on through the margins (on the example,
+            # leaders in sport and culture's 6, taken for a count of 5, took three more
+            # groups' sizes and, to protect their rows, 20 true zeros)
+            pick = free[0]
         state[pick] = SECONDARY
         for other in rows_of(pick):
             if other not in queued:
