@@ -227,6 +227,24 @@ YAML_CASES = [
                  id="crossing-twice"),
     pytest.param("trust.yaml", "introduction:", "crossings:\n  - audience\nintroduction:",
                  "wrong-type", ("- audience", 1), id="crossing-not-a-list"),
+    # found by fuzzing: each was an internal error (exit 3) or a run without end
+    pytest.param("trust.yaml", "introduction:",
+                 "population:\n  by: workforce_group\n  sizes:\n    health: " + "9" * 401
+                 + "\nintroduction:", "value-out-of-range", ("health: 999", 1),
+                 id="population-size-too-large-for-a-float"),
+    pytest.param("trust.yaml", "introduction:",
+                 "evidence:\n  - id: workshop\n    kind: focus_group\n"
+                 "    date: 2009-01-20\n    participant_count: 3\n    ratings: {vision: 2}\n"
+                 "    weight: " + "9" * 401 + "\nintroduction:", "value-out-of-range",
+                 ("weight: 999", 1), id="evidence-weight-too-large-for-a-float"),
+    pytest.param("trust.yaml", "introduction:",
+                 "evidence:\n  - id: workshop\n    kind: focus_group\n"
+                 "    date: 2009-01-20\n    participant_count: 1000000000000000000000\n"
+                 "    ratings: {vision: 2}\nintroduction:", "value-out-of-range",
+                 ("participant_count: 1000", 1), id="participant-count-beyond-any-workforce"),
+    pytest.param("framework.yaml", "    - {value: 4, id: top, label: Top}",
+                 "    - {value: 1000000000, id: top, label: Top}", "invalid-scale",
+                 ("value: 1000000000", 1), id="scale-level-far-out"),
     pytest.param("framework.yaml",
                  "description: Joint planning.\n        levels: {low: a, fair: b, high: c, top: d}",
                  "description: Joint planning.\n        levels: {low: a, fair: b, high: c}",

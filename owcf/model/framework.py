@@ -109,6 +109,10 @@ def _unique(seen: dict[str, int], ident: str | None, what: str, section: Section
         seen[ident] = section.line("id")
 
 
+#: the largest a scale level's value may be, either way
+LEVEL_LIMIT = 100
+
+
 def _read_scale(top: Section) -> Scale | None:
     node = top.mapping("scale")
     if node is None:
@@ -120,6 +124,13 @@ def _read_scale(top: Section) -> Scale | None:
     for lv in sec.children("levels", "level"):
         lv.check_keys({"value", "id", "label"})
         value, ident, label = lv.integer("value"), lv.slug("id"), lv.text("label", limit=NAME_LIMIT)
+        if value is not None and not -LEVEL_LIMIT <= value <= LEVEL_LIMIT:
+            # (a rating scale, not a measurement: values beyond this only lose precision in
+            # every sum of scores, and one of 10^9 left the disclosure engine's linear
+            # programs running without end)
+            lv.problem("invalid-scale", f"level value {value} is outside -{LEVEL_LIMIT} to "
+                       f"{LEVEL_LIMIT}", "value")
+            value = None
         _unique(seen, ident, "level", lv)
         if value is not None and ident is not None and label is not None:
             levels.append(Level(value, ident, label))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from owcf.errors import closest
 from owcf.model.framework import Framework
-from owcf.model.yamlio import NAME_LIMIT, Node, Section
+from owcf.model.yamlio import NAME_LIMIT, Node, Section, shown
 
 #: the tests a trust can use to gather evidence, in the wording of the seed material
 TEST_KINDS = {
@@ -288,6 +288,10 @@ def read_evidence(top: Section, framework: Framework | None,
     return tuple(out)
 
 
+#: more people than any trust's children's workforce (a count beyond it is a slip)
+MAX_PARTICIPANTS = 1_000_000
+
+
 def _participant_count(sec: Section) -> int | None:
     """``participant_count``: a whole number of at least 1. Without it the record's ratings
     count as one person's judgement, which a trust should know: a warning says so."""
@@ -298,9 +302,9 @@ def _participant_count(sec: Section) -> int | None:
                      line=sec.line())
         return None
     count = sec.integer("participant_count")
-    if count is not None and count < 1:
-        sec.problem("value-out-of-range", f"{sec.where}: participant_count must be at least 1, "
-                    f"not {count}", "participant_count")
+    if count is not None and not 1 <= count <= MAX_PARTICIPANTS:
+        sec.problem("value-out-of-range", f"{sec.where}: participant_count must be from 1 to "
+                    f"{MAX_PARTICIPANTS:,}, not {shown(count)}", "participant_count")
         return None
     return count
 

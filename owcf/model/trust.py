@@ -8,7 +8,6 @@ actions are read by :mod:`owcf.model.plan`; finding a workspace by name is
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from owcf.model.plan import (
 from owcf.model.questionnaire import Questionnaire, check_coverage, read_questionnaire, tailor
 from owcf.model.sources import Platform, ResponsesFile
 from owcf.model.support import Catalogue, read_catalogue
-from owcf.model.yamlio import NAME_LIMIT, Node, NodeList, Section, load_section
+from owcf.model.yamlio import NAME_LIMIT, Node, NodeList, Section, finite, load_section, shown
 from owcf.resources import resolve_reference
 
 SCHEMA = "owcf-trust/1"
@@ -605,9 +604,9 @@ def _read_population(top: Section, framework: Framework | None,
                             f"population size for {key!r}: not a {by} of the framework"
                             f"{closest(str(key), known)}", file=top.file, line=line)
             elif isinstance(value, bool) or not isinstance(value, (int, float)) or \
-                    not 0 < value < math.inf:
+                    not (finite(value) or 0) > 0:
                 top.log.add("value-out-of-range", f"population size for {key!r} must be a "
-                            f"positive number, not {value!r}", file=top.file, line=line)
+                            f"positive number, not {shown(value)}", file=top.file, line=line)
             else:
                 sizes[str(key)] = float(value)
     return Population(by, sizes, sec.text("source", required=False) or "") if by and sizes else None

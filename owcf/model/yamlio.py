@@ -157,6 +157,22 @@ def load_yaml(path: Path, log: ProblemLog) -> Any:
     return None
 
 
+def finite(value: int | float) -> float | None:
+    """``value`` as a finite float, or None (infinite, not a number, or a whole number too
+    large for a float)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``value`` as a message quotes it, cut short (a 400-digit number is no message)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
 class Section:
     """Typed, logged access to one YAML mapping.
 
@@ -249,15 +265,16 @@ class Section:
         return value
 
     def number(self, key: str, required: bool = True) -> float | None:
+        """A number a float holds (a whole number of 400 digits does not)."""
         value = self._get(key, required)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.problem("wrong-type", f"{self._label(key)} must be a number, not {value!r}", key)
             return None
-        if not math.isfinite(value):
+        if finite(value) is None:
             self.problem("value-out-of-range", f"{self._label(key)} must be a finite number, "
-                         f"not {value!r}", key)
+                         f"not {shown(value)}", key)
             return None
         return float(value)
 
