@@ -242,6 +242,12 @@ YAML_CASES = [
                  "    date: 2009-01-20\n    participant_count: 1000000000000000000000\n"
                  "    ratings: {vision: 2}\nintroduction:", "value-out-of-range",
                  ("participant_count: 1000", 1), id="participant-count-beyond-any-workforce"),
+    pytest.param("framework.yaml", "  - {id: leaders, name: Leaders}",
+                 "  - {id: staff, name: Leaders}", "duplicate-id", ("{id: staff, name: Leaders}", 1),
+                 id="duplicate-audience-id"),
+    pytest.param("framework.yaml", "  - {id: schools, name: Schools}",
+                 "  - {id: health, name: Schools}", "duplicate-id", ("{id: health, name: Schools}", 1),
+                 id="duplicate-workforce-group-id"),
     pytest.param("framework.yaml", "    - {value: 4, id: top, label: Top}",
                  "    - {value: 1000000000, id: top, label: Top}", "invalid-scale",
                  ("value: 1000000000", 1), id="scale-level-far-out"),

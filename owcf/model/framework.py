@@ -152,7 +152,9 @@ def _read_named(top: Section, key: str, what: str, required: bool = True) -> tup
         ident, name = sec.slug("id"), sec.text("name", limit=NAME_LIMIT)
         _unique(seen, ident, what, sec)
         desc = sec.text("description", required=False) or ""
-        if ident and name:
+        # (one named twice is an error already; kept once, what reads on, as validate's
+        # check of the responses does, never meets the same id twice)
+        if ident and name and all(o.id != ident for o in out):
             out.append(Named(ident, name, desc, sec.boolean("children")))
     return tuple(out)
 
