@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -295,6 +296,40 @@ def _rezip(source: Path, target: Path, padding_mb: int = 0,
                     part.write(b" " * (1 << 20))
                 part.write(b"</sheetData>" + tail)
     return target
+
+
+@pytest.mark.parametrize("saved", [False, True], ids=["formula-alone", "formula-with-its-value"])
+def test_a_formula_saved_without_its_value_is_refused_not_read_as_blank(
+        tmp_path: Path, saved: bool) -> None:
+    """A workbook written by a script keeps a formula with no result; read for values it
+    was an empty cell, the answer lost without a word. As a spreadsheet program saves it
+    (the result beside the formula), it is read as that result."""
+    _, _, fw, q = survey(tmp_path)
+    rows = csv_rows(EXPORTS / "owcf-wide.csv")
+    v1 = rows[0].index("v1")
+    rows[1][v1] = "=1+3"
+    path = to_xlsx([list(r) for r in rows], tmp_path / "answers.xlsx")
+    if saved:  # (what a spreadsheet program writes: the formula and its result)
+        with zipfile.ZipFile(path) as book:
+            parts = {n: book.read(n) for n in book.namelist()}
+        part = "xl/worksheets/sheet1.xml"
+        assert parts[part].count(b"<f>1+3</f><v />") == 1
+        parts[part] = parts[part].replace(b"<f>1+3</f><v />", b"<f>1+3</f><v>4</v>")
+        with zipfile.ZipFile(path, "w") as book:
+            for name, content in parts.items():
+                book.writestr(name, content)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(path), "--framework", str(fw),
+                                 "--questionnaire", str(q), "--out", str(out)])
+    if saved:
+        assert result.exit_code == 0, result.output
+        written = (out / "answers.responses.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert written[1].split(",")[written[0].split(",").index("v1")] == "4"
+    else:
+        assert result.exit_code == 1, result.output
+        assert (f"{path}: row 2, column 'v1': file-unreadable: the formula =1+3 has no value "
+                "saved with it") in result.stderr
+        assert not out.exists()
 
 
 @pytest.fixture(scope="module")

@@ -458,13 +458,48 @@ def _read_xlsx(data: bytes | mmap.mmap, file: str, log: ProblemLog,
                 f"{exc})", file=file)
         return None
     try:
-        return _worksheet(book, file, log, max_cells)
+        sheet = _worksheet(book, file, log, max_cells)
+        if sheet is not None and not _formulas_hold_values(data, book, file, log):
+            return None
+        return sheet
     except broken as exc:
         log.add("file-unreadable", f"its first worksheet cannot be read ({type(exc).__name__}: "
                 f"{exc})", file=file)
         return None
     finally:
         book.close()
+
+
+def _formulas_hold_values(data: bytes | mmap.mmap, book: Any, file: str, log: ProblemLog) -> bool:
+    """Whether every formula of the first worksheet has its result saved with it. A
+    workbook written by a script (or an exporter that never calculates) keeps a formula
+    with no value; read for values, it is an empty cell, so an answer would be lost
+    without a word. Read again for formulas only where the worksheet holds one."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        part = next((n for n in archive.namelist() if n.startswith("xl/worksheets/")
+                     and n.endswith(".xml")), None)
+        if part is None or b"<f" not in archive.read(part):
+            return True
+    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
+    values = book.worksheets[0]
+    heading: tuple[Any, ...] = ()
+    pairs = zip(formulas.iter_rows(values_only=True), values.iter_rows(values_only=True),
+                strict=False)
+    for index, (written, saved) in enumerate(pairs, start=1):
+        heading = heading or written
+        for position, (formula, value) in enumerate(zip(written, saved, strict=False)):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                name = heading[position] if position < len(heading) else None
+                log.add("file-unreadable", f"the formula {formula[:40]} has no value saved "
+                        "with it: open the workbook in a spreadsheet program and save it again "
+                        "(it then keeps each formula's result), or save it as CSV", file=file,
+                        row=index, column=str(name) if name else _letter(position))
+                return False
+    return True
 
 
 def _worksheet(book: Any, file: str, log: ProblemLog, max_cells: int) -> Sheet | None:
