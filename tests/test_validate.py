@@ -242,6 +242,13 @@ YAML_CASES = [
                  "    date: 2009-01-20\n    participant_count: 1000000000000000000000\n"
                  "    ratings: {vision: 2}\nintroduction:", "value-out-of-range",
                  ("participant_count: 1000", 1), id="participant-count-beyond-any-workforce"),
+    pytest.param("trust.yaml", "introduction:", "disclosure:\n  min_cell: 0\nintroduction:",
+                 "value-out-of-range", ("min_cell: 0", 1), id="min-cell-0-was-read-as-5"),
+    pytest.param("trust.yaml", "targets:",
+                 "    - id: survey\n      kind: focus_group\n      colours: all\n"
+                 "      end: 2009-02-01\n      participants:\n        audiences: [staff]\n"
+                 "targets:", "duplicate-id", ("- id: survey", 2),
+                 id="plan-test-id-twice"),
     pytest.param("framework.yaml", "  - {id: leaders, name: Leaders}",
                  "  - {id: staff, name: Leaders}", "duplicate-id", ("{id: staff, name: Leaders}", 1),
                  id="duplicate-audience-id"),

@@ -96,9 +96,20 @@ def read_plan(top: Section, framework: Framework | None
     psec = Section(plan, top.file, top.log, "plan")
     psec.check_keys({"introduction", "tests"})
     # a new workspace plans no test yet: an empty list is a warning (see trust.py)
-    tests = (read_test(s, framework) for s in psec.children("tests", "test", required=False))
-    return (psec.text("introduction", required=False) or "",
-            tuple(t for t in tests if t is not None))
+    tests: list[PlannedTest] = []
+    seen: dict[str, int] = {}
+    for sec in psec.children("tests", "test", required=False):
+        test = read_test(sec, framework)
+        ident = sec.data.get("id")
+        if isinstance(ident, str) and ident in seen:
+            sec.problem("duplicate-id", f"test id {ident!r} is already used on line "
+                        f"{seen[ident]}", "id")
+            continue
+        if isinstance(ident, str):
+            seen[ident] = sec.line("id")
+        if test is not None:
+            tests.append(test)
+    return psec.text("introduction", required=False) or "", tuple(tests)
 
 
 def read_test(sec: Section, framework: Framework | None) -> PlannedTest | None:

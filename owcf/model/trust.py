@@ -618,7 +618,8 @@ def _read_disclosure(top: Section, framework: Framework | None) -> Disclosure:
         return Disclosure()
     sec = Section(node, top.file, top.log, "disclosure")
     sec.check_keys({"min_cell", "min_cell_by_audience"})
-    base = sec.integer("min_cell", required=False) or 5
+    given = sec.integer("min_cell", required=False)
+    base = 5 if given is None else given
     if base < 1:
         sec.problem("value-out-of-range", "min_cell must be at least 1", "min_cell")
         base = 5
