@@ -1138,3 +1138,23 @@ def test_a_witness_withholds_the_cheapest_published_figures_and_a_0_last() -> No
     assert dict(zip(moved.tolist(), change.tolist(), strict=True)) == pytest.approx(
         {int(cells[0, 0]): -1.0, int(cells[1, 0]): 1.0, int(cells[0, 1]): 1.0,
          int(cells[1, 1]): -1.0})
+
+
+def test_a_witness_moves_a_published_0_only_where_no_wider_one_will_do() -> None:
+    """x + 0 = y and y + w = t, x withheld as small (2, so 1 to 4; the others rest on 10
+    respondents each). Near x (w a sum further, past y, which is published), the only
+    change moving x a unit takes the 0 up with it, which would withhold a true zero; over
+    every figure, y and w move instead."""
+    table = FigureTable()
+    x, zero, y, w, t = _stated(table, np.array([2.0, 0.0, 2.0, 8.0, 10.0]),
+                               np.array([2.0, 10.0, 10.0, 10.0, 10.0]), 5)
+    table.add_up(np.array([[x, zero]]), np.array([y]))
+    table.add_up(np.array([[y, w]]), np.array([t]))
+    data = table.arrays()
+    state = np.where(data["primary"], PRIMARY, SHOWN).astype(np.int8)
+    nothing = np.zeros(len(state), dtype=bool)
+    reader = _Reader(table, _Sums(table), data["values"], nothing, data, nothing)
+    assert sorted(reader._near(x, state, 4).tolist()) == [x, zero, y]
+    moved, change = reader._witness(x, state)
+    assert dict(zip(moved.tolist(), change.tolist(), strict=True)) == pytest.approx(
+        {x: 1.0, y: 1.0, w: -1.0})

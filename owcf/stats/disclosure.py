@@ -674,7 +674,8 @@ class _Reader:
 
     def _witness(self, cell: int, state: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """A change that moves ``cell`` by a unit and keeps every sum and every figure
-        within what a reader knows: the figures it moves and by how much."""
+        within what a reader knows: the figures it moves and by how much. One that moves
+        a published 0 is taken only where no wider reach finds one that moves none."""
         from scipy.optimize import linprog
         from scipy.sparse import hstack
 
@@ -683,6 +684,9 @@ class _Reader:
         # with the groups said to be small free to pass their top, at a price (True):
         # where nothing else frees a figure, what pins it is the tops the reasons give
         reaches = (None, True) if self.rank[cell] == 2 else (2, 3, 4, None, True)
+        # a change that moves a published 0 would withhold a true zero: taken only for
+        # want of one over a wider reach that moves none (near, it may be the only one)
+        with_a_zero: tuple[np.ndarray, np.ndarray] | None = None
         for depth in reaches:
             region = self._near(cell, state, None if depth is True else depth)
             sub = self.matrix[:, region].tocsr()
@@ -713,5 +717,7 @@ class _Reader:
             if best is not None:
                 change = best.x[:size] - best.x[size:]
                 moved = np.abs(change) > 1e-9
-                return region[moved], change[moved]
-        return None
+                if not (moved & ~withheld & (x == 0)).any():
+                    return region[moved], change[moved]
+                with_a_zero = with_a_zero or (region[moved], change[moved])
+        return with_a_zero

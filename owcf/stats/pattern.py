@@ -260,8 +260,14 @@ def _relate_rows(table: FigureTable, cells: Mapping[str, np.ndarray], totals: Gr
                 else:
                     unknown.append((g, u))
         if unknown:
-            g_, u_ = (np.array(x) for x in zip(*unknown, strict=True))
-            hidden = table.add_hidden(totals.levels[name].counts[g_, u_].sum(axis=1))
-            for k, (g, u) in enumerate(unknown):
+            # how many of a group were asked an item is one number for every item asked
+            # of the same audiences: one unknown for them all, as a reader ties them
+            # (any whose total differs, as respondents of no audience make it, apart)
+            total = totals.levels[name].counts.sum(axis=2)
+            ties = [(g, per[:, u].tobytes() if name == "item" else u, total[g, u])
+                    for g, u in unknown]
+            index = {tie: k for k, tie in enumerate(dict.fromkeys(ties))}
+            hidden = table.add_hidden(np.array([tie[-1] for tie in index], dtype=float))
+            for (g, u), tie in zip(unknown, ties, strict=True):
                 for row in rows(g, u):
-                    table.add_up(row[None], hidden[k:k + 1])
+                    table.add_up(row[None], hidden[index[tie]:index[tie] + 1])
