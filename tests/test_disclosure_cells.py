@@ -1158,3 +1158,26 @@ def test_a_witness_moves_a_published_0_only_where_no_wider_one_will_do() -> None
     moved, change = reader._witness(x, state)
     assert dict(zip(moved.tolist(), change.tolist(), strict=True)) == pytest.approx(
         {x: 1.0, y: 1.0, w: -1.0})
+
+
+def test_a_witness_takes_a_published_0_where_nothing_else_will_do() -> None:
+    """x + 0 = y, x withheld as small (2, so 1 to 4) and y known to a reader for good: the
+    only change moving x a unit takes x down and the 0 up, so the witness takes the 0
+    (which is then withheld, as it must be). With the 0 known for good too, there is none."""
+    table = FigureTable()
+    x, zero, y = _stated(table, np.array([2.0, 0.0, 2.0]), np.array([2.0, 10.0, 10.0]), 5)
+    table.add_up(np.array([[x, zero]]), np.array([y]))
+    data = table.arrays()
+    state = np.where(data["primary"], PRIMARY, SHOWN).astype(np.int8)
+    nothing = np.zeros(len(state), dtype=bool)
+    for known, witness in (([y], {x: -1.0, zero: 1.0}), ([zero, y], None)):
+        kept = np.zeros(len(state), dtype=bool)
+        kept[known] = True
+        found = _Reader(table, _Sums(table), data["values"], kept, data, nothing)._witness(
+            x, state)
+        if witness is None:
+            assert found is None
+        else:
+            assert found is not None
+            assert dict(zip(found[0].tolist(), found[1].tolist(), strict=True)) == \
+                pytest.approx(witness)

@@ -152,8 +152,8 @@ def _read_named(top: Section, key: str, what: str, required: bool = True) -> tup
         ident, name = sec.slug("id"), sec.text("name", limit=NAME_LIMIT)
         _unique(seen, ident, what, sec)
         desc = sec.text("description", required=False) or ""
-        # (one named twice is an error already; kept once, what reads on, as validate's
-        # check of the responses does, never meets the same id twice)
+        # (an id named twice is an error already; kept once, nothing read after it, such
+        # as validate's check of the responses, meets it twice)
         if ident and name and all(o.id != ident for o in out):
             out.append(Named(ident, name, desc, sec.boolean("children")))
     return tuple(out)
