@@ -480,25 +480,27 @@ def _formulas_hold_values(data: bytes | mmap.mmap, book: Any, file: str, log: Pr
     from openpyxl import load_workbook
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        part = next((n for n in archive.namelist() if n.startswith("xl/worksheets/")
-                     and n.endswith(".xml")), None)
-        if part is None or b"<f" not in archive.read(part):
+        if not any(b"<f" in archive.read(n) for n in archive.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
             return True
-    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
-    values = book.worksheets[0]
-    heading: tuple[Any, ...] = ()
-    pairs = zip(formulas.iter_rows(values_only=True), values.iter_rows(values_only=True),
-                strict=False)
-    for index, (written, saved) in enumerate(pairs, start=1):
-        heading = heading or written
-        for position, (formula, value) in enumerate(zip(written, saved, strict=False)):
-            if value is None and isinstance(formula, str) and formula.startswith("="):
-                name = heading[position] if position < len(heading) else None
-                log.add("file-unreadable", f"the formula {formula[:40]} has no value saved "
-                        "with it: open the workbook in a spreadsheet program and save it again "
-                        "(it then keeps each formula's result), or save it as CSV", file=file,
-                        row=index, column=str(name) if name else _letter(position))
-                return False
+    written_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        pairs = zip(written_book.worksheets[0].iter_rows(values_only=True),
+                    book.worksheets[0].iter_rows(values_only=True), strict=False)
+        heading: tuple[Any, ...] = ()
+        for index, (written, saved) in enumerate(pairs, start=1):
+            heading = heading or written
+            for position, (formula, value) in enumerate(zip(written, saved, strict=False)):
+                if value is None and isinstance(formula, str) and formula.startswith("="):
+                    name = heading[position] if position < len(heading) else None
+                    log.add("file-unreadable", f"the formula {formula[:40]} has no value "
+                            "saved with it: open the workbook in a spreadsheet program and "
+                            "save it again (it then keeps each formula's result), or save it "
+                            "as CSV", file=file, row=index,
+                            column=str(name) if name else _letter(position))
+                    return False
+    finally:
+        written_book.close()
     return True
 
 
